@@ -1,0 +1,55 @@
+import type { DepGraph, DepNode, Severity } from '../model.js';
+import type { RegistryConfig } from '../npm-config.js';
+
+/** A JSON Schema (draft 2020-12 subset understood by Ajv) for a check's options. */
+export type OptionsSchema = Record<string, unknown>;
+
+export interface RuleMeta {
+  description: string;
+  /** Severity in the `recommended` policy unless the policy says otherwise. */
+  severity: Severity;
+  /** Message template; `{key}` is replaced by the report's data. Ids, not prose, are the contract. */
+  message: string;
+}
+
+export interface CheckMeta {
+  /** Equal to the file name in src/checks/. */
+  id: string;
+  description: string;
+  /** Rules by short name; the full rule id is `<check id>/<short name>`. */
+  rules: Record<string, RuleMeta>;
+  optionsSchema: OptionsSchema;
+  defaultOptions: Record<string, unknown>;
+  /** What the check needs beyond the graph, so enrichment fetches only that. */
+  needs: Array<'registry-config'>;
+}
+
+export interface Report {
+  /** Short rule name (a key of meta.rules). */
+  rule: string;
+  /** The package concerned, or null for a project-level finding. */
+  node: DepNode | null;
+  /** Values for the message template. */
+  data: Record<string, string | number>;
+  evidence: Record<string, unknown>;
+  /** Dependency paths to show instead of the ones computed from the graph (e.g. a workspace's own edge). */
+  paths?: string[][];
+  /** A dependency type the finding is about, so `--omit` can drop it (pinning of a devDependency). */
+  via?: 'dev' | 'optional' | 'peer';
+}
+
+export interface CheckContext<Options> {
+  graph: DepGraph;
+  options: Options;
+  registries: RegistryConfig;
+  report(report: Report): void;
+}
+
+export interface Check<Options = Record<string, unknown>> {
+  meta: CheckMeta;
+  run(context: CheckContext<Options>): void | Promise<void>;
+}
+
+export function defineCheck<Options>(check: Check<Options>): Check<Options> {
+  return check;
+}

@@ -1,0 +1,53 @@
+// JSON Schemas for depguard's config and policy presets. Strict: an unknown
+// key is an error with its JSON path, so a typo never silently disables a check.
+
+const severityOrSwitch = { enum: ['off', 'on', 'info', 'low', 'moderate', 'high', 'critical'] };
+
+export const checkSettingSchema = {
+  oneOf: [
+    severityOrSwitch,
+    {
+      type: 'array',
+      prefixItems: [severityOrSwitch, { type: 'object' }],
+      minItems: 1,
+      maxItems: 2,
+      items: false,
+    },
+  ],
+};
+
+export const waiverSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'reason', 'expires'],
+  properties: {
+    id: { type: 'string', minLength: 1, description: 'a rule id (lockfile/foreign-host), a check id, or an advisory id or alias (GHSA-…, CVE-…)' },
+    package: { type: 'string', minLength: 1, description: 'name or name@range' },
+    path: { type: 'string', minLength: 1, description: 'dependency path pattern, a>b>* (names from the root)' },
+    reason: { type: 'string', minLength: 1 },
+    expires: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD' },
+  },
+};
+
+export const configSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    $schema: { type: 'string' },
+    extends: { type: 'string', minLength: 1 },
+    checks: { type: 'object', additionalProperties: checkSettingSchema },
+    waivers: { type: 'array', items: waiverSchema },
+  },
+};
+
+export const policySchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['description'],
+  properties: {
+    $schema: { type: 'string' },
+    description: { type: 'string' },
+    extends: { type: 'string', minLength: 1 },
+    checks: { type: 'object', additionalProperties: checkSettingSchema },
+  },
+};

@@ -1,0 +1,111 @@
+// The check engine: runs the enabled checks over a graph, turns their reports
+// into findings (severity from the policy, message from the rule's template,
+// dependency paths from the graph), applies --omit and waivers, and sorts.
+
+import { CHECKS } from '../checks/index.js';
+import type { Check, Report } from '../checks/types.js';
+import type { Policy } from '../config/load.js';
+import { dependencyPaths } from '../graph/paths.js';
+import { packageRef, severityRank, type DepGraph, type DepNode, type Finding, type Severity } from '../model.js';
+import type { RegistryConfig } from '../npm-config.js';
+import { applyWaivers } from './waivers.js';
+
+export type OmitType = 'dev' | 'optional' | 'peer';
+
+export interface RunOptions {
+  graph: DepGraph;
+  policy: Policy;
+  registries: RegistryConfig;
+  /** Check ids to run (all enabled ones when absent). */
+  only?: string[];
+  skip?: string[];
+  omit?: OmitType[];
+  /** Today as YYYY-MM-DD, for waiver expiry. */
+  today: string;
+}
+
+export function interpolate(template: string, data: Record<string, string | number>): string {
+  return template.replace(/\{(\w+)\}/g, (whole, key: string) => (Object.hasOwn(data, key) ? String(data[key]) : whole));
+}
+
+/** npm's --omit semantics: a node is omitted when every path to it goes through an omitted type. */
+export function isOmitted(node: DepNode, omit: ReadonlySet<OmitType>): boolean {
+  if (node.location === '' || node.isWorkspace) return false;
+  if (omit.has('dev') && node.dev) return true;
+  if (omit.has('optional') && node.optional) return true;
+  if (omit.has('dev') && omit.has('optional') && node.devOptional) return true;
+  if (omit.has('peer') && node.peer) return true;
+  return false;
+}
+
+export function selectedChecks(policy: Policy, only?: string[], skip?: string[]): Check<any>[] {
+  return CHECKS.filter((check) => {
+    const id = check.meta.id;
+    if (only && only.length > 0) return only.includes(id);
+    if (skip?.includes(id)) return false;
+    return policy.checks.get(id)?.enabled !== false;
+  });
+}
+
+function severityFor(policy: Policy, check: Check<any>, rule: string): Severity | 'off' {
+  const ruleSetting = policy.rules.get(`${check.meta.id}/${rule}`);
+  if (ruleSetting) return ruleSetting;
+  return policy.checks.get(check.meta.id)?.severity ?? check.meta.rules[rule]!.severity;
+}
+
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    severityRank(b.severity) - severityRank(a.severity) ||
+    cmp(a.check, b.check) ||
+    cmp(a.rule, b.rule) ||
+    cmp(a.package?.name ?? '', b.package?.name ?? '') ||
+    cmp(a.package?.version ?? '', b.package?.version ?? '') ||
+    cmp(a.package?.location ?? '', b.package?.location ?? '') ||
+    cmp(a.message, b.message)
+  );
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export async function runChecks(options: RunOptions): Promise<Finding[]> {
+  const { graph, policy } = options;
+  const omit = new Set(options.omit ?? []);
+  const checks = selectedChecks(policy, options.only, options.skip);
+  const findings: Finding[] = [];
+  for (const check of checks) {
+    const reports: Report[] = [];
+    await check.run({
+      graph,
+      options: policy.checks.get(check.meta.id)?.options ?? { ...check.meta.defaultOptions },
+      registries: options.registries,
+      report: (report) => reports.push(report),
+    });
+    for (const report of reports) {
+      const meta = check.meta.rules[report.rule];
+      if (!meta) throw new Error(`check ${check.meta.id} reported unknown rule ${report.rule}`);
+      const severity = severityFor(policy, check, report.rule);
+      if (severity === 'off') continue;
+      if (report.via && omit.has(report.via)) continue;
+      if (report.node && isOmitted(report.node, omit)) continue;
+      findings.push({
+        check: check.meta.id,
+        rule: `${check.meta.id}/${report.rule}`,
+        severity,
+        package: report.node && report.node.location !== '' ? packageRef(report.node) : null,
+        paths: report.paths ?? (report.node ? dependencyPaths(graph, report.node.location) : []),
+        message: interpolate(meta.message, report.data),
+        evidence: report.evidence,
+      });
+    }
+  }
+  const ran = new Set(checks.map((check) => check.meta.id));
+  findings.push(
+    ...applyWaivers(findings, policy.waivers, options.today, (waiver) => {
+      const checkId = waiver.id.split('/')[0]!;
+      return CHECKS.some((check) => check.meta.id === checkId) ? ran.has(checkId) : ran.has('advisories');
+    }),
+  );
+  return findings.sort(compareFindings);
+}

@@ -1,0 +1,147 @@
+// Copies an Arborist tree into depguard's DepGraph. This is the only module
+// that touches Arborist nodes: checks work on plain data.
+
+import npa from 'npm-package-arg';
+import type { DepEdge, DepNode, EdgeType, SourceType } from '../model.js';
+import { isJsonObject, stringEntries } from '../util/json.js';
+import { nameFromLocation, parseRegistryTarballUrl } from './identity.js';
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- Arborist ships no types */
+type ArboristNode = any;
+
+const EDGE_TYPES: ReadonlySet<string> = new Set(['prod', 'dev', 'optional', 'peer', 'peerOptional', 'workspace']);
+
+function specType(spec: string, name: string): SourceType | null {
+  try {
+    const parsed = npa.resolve(name, spec, '/');
+    const type = parsed.type === 'alias' ? parsed.subSpec?.type : parsed.type;
+    switch (type) {
+      case 'range':
+      case 'version':
+      case 'tag':
+        return 'registry';
+      case 'git':
+      case 'remote':
+      case 'file':
+      case 'directory':
+        return type;
+      default:
+        return null;
+    }
+  } catch {
+    return null;
+  }
+}
+
+/** The alias target named by a dependent's `npm:<name>@<range>` spec, if any. */
+function aliasTarget(spec: string, name: string): string | null {
+  if (!spec.startsWith('npm:')) return null;
+  try {
+    const parsed = npa.resolve(name, spec, '/');
+    return parsed.type === 'alias' ? parsed.subSpec?.name ?? null : null;
+  } catch {
+    return null;
+  }
+}
+
+function sourceFromResolved(resolved: string | null, version: string): SourceType {
+  if (!resolved) return version ? 'registry' : 'unknown';
+  if (/^git(\+|:)|^github:|^gitlab:|^bitbucket:/.test(resolved)) return 'git';
+  if (resolved.startsWith('file:')) return resolved.endsWith('.tgz') || resolved.endsWith('.tar.gz') ? 'file' : 'directory';
+  if (/^https?:\/\//.test(resolved)) return parseRegistryTarballUrl(resolved) ? 'registry' : 'remote';
+  return 'unknown';
+}
+
+function edgeTarget(edge: ArboristNode): string | null {
+  const to = edge.to;
+  if (!to) return null;
+  return to.isLink && to.target ? to.target.location : to.location;
+}
+
+function convertEdges(node: ArboristNode): DepEdge[] {
+  const edges: DepEdge[] = [];
+  for (const edge of node.edgesOut.values()) {
+    const type: EdgeType = EDGE_TYPES.has(edge.type) ? edge.type : 'prod';
+    edges.push({
+      name: edge.name,
+      spec: typeof edge.rawSpec === 'string' ? edge.rawSpec : String(edge.spec ?? ''),
+      type,
+      to: edgeTarget(edge),
+      valid: Boolean(edge.valid),
+      missing: Boolean(edge.missing),
+    });
+  }
+  edges.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return edges;
+}
+
+function nodeSource(node: ArboristNode, resolved: string | null, version: string): SourceType {
+  if (node.isRoot) return 'root';
+  if (node.isWorkspace) return 'workspace';
+  if (resolved) return sourceFromResolved(resolved, version);
+  // No `resolved` (npm's omit-lockfile-registry-resolved, or a v1 entry):
+  // what the dependents asked for tells where the package came from.
+  for (const edge of node.edgesIn) {
+    const type = specType(edge.rawSpec ?? '', edge.name);
+    if (type) return type;
+  }
+  return sourceFromResolved(null, version);
+}
+
+function registryIdentity(node: ArboristNode, location: string, resolved: string | null, version: string): { name: string; version: string } {
+  if (resolved) {
+    const fromUrl = parseRegistryTarballUrl(resolved);
+    if (fromUrl) return { name: fromUrl.name, version: fromUrl.version || version };
+  }
+  for (const edge of node.edgesIn) {
+    const target = aliasTarget(edge.rawSpec ?? '', edge.name);
+    if (target) return { name: target, version };
+  }
+  // For a lockfile-loaded node Arborist's packageName is the lockfile entry's
+  // `name` (written for aliases) or the key; for node_modules it is the folder.
+  const lockName = typeof node.package?.name === 'string' && node.package.name !== '' ? node.package.name : null;
+  const keyName = nameFromLocation(location);
+  return { name: lockName && lockName !== keyName && node.isLink === false && !node.isRoot ? lockName : keyName, version };
+}
+
+export function convertNode(node: ArboristNode): DepNode {
+  const location: string = node.location;
+  const manifest = isJsonObject(node.package) ? node.package : {};
+  const version = typeof node.version === 'string' ? node.version : '';
+  const resolved = typeof node.resolved === 'string' && node.resolved !== '' ? node.resolved : null;
+  const source = nodeSource(node, resolved, version);
+  const identity = node.isRoot || source === 'workspace' || source === 'directory'
+    ? { name: typeof manifest.name === 'string' ? manifest.name : nameFromLocation(location), version }
+    : registryIdentity(node, location, resolved, version);
+  const engines = Object.fromEntries(stringEntries(manifest.engines));
+  const dependents: string[] = [];
+  for (const edge of node.edgesIn) {
+    const from = edge.from;
+    if (!from) continue;
+    // An edge into a workspace comes from the root through its link; record the real dependent.
+    dependents.push(from.isLink && from.target ? from.target.location : from.location);
+  }
+  dependents.sort();
+  return {
+    location,
+    name: node.isRoot ? identity.name : nameFromLocation(location),
+    packageName: identity.name,
+    version: identity.version,
+    resolved,
+    integrity: typeof node.integrity === 'string' && node.integrity !== '' ? node.integrity : null,
+    source,
+    dev: Boolean(node.dev),
+    optional: Boolean(node.optional),
+    devOptional: Boolean(node.devOptional),
+    peer: Boolean(node.peer),
+    inBundle: Boolean(node.inBundle),
+    hasInstallScript: Boolean(node.hasInstallScript),
+    installScriptKnown: typeof node.package?.hasInstallScript === 'boolean' || Boolean(node.hasInstallScript),
+    engines: Object.keys(engines).length > 0 ? engines : null,
+    license: typeof manifest.license === 'string' ? manifest.license : null,
+    isWorkspace: Boolean(node.isWorkspace),
+    linkTarget: null,
+    edgesOut: convertEdges(node),
+    dependents: [...new Set(dependents)],
+  };
+}

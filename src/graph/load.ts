@@ -1,0 +1,209 @@
+// Loads a project's real dependency graph: Arborist loadVirtual() from
+// npm-shrinkwrap.json or package-lock.json, loadActual() from node_modules
+// when there is no lockfile. Input is validated first so that a broken file
+// gives one clear message instead of an Arborist stack trace.
+
+import { existsSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { DepguardError } from '../errors.js';
+import type { DepGraph, DepNode, Diagnostic, LockfileInfo, WorkspaceInfo } from '../model.js';
+import { isJsonObject, parseJson, type JsonObject } from '../util/json.js';
+import { convertNode } from './convert.js';
+
+const OTHER_LOCKFILES = ['yarn.lock', 'pnpm-lock.yaml', 'bun.lock', 'bun.lockb'];
+
+export interface LoadedProject {
+  graph: DepGraph;
+  diagnostics: Diagnostic[];
+}
+
+function requireProjectFolder(projectPath: string): void {
+  if (!existsSync(projectPath)) {
+    throw new DepguardError('ENOENT_PATH', `${projectPath} does not exist: expected a project folder containing package.json`, {
+      hint: 'pass the folder of an npm project, e.g. `depguard check .`',
+    });
+  }
+  if (!statSync(projectPath).isDirectory()) {
+    throw new DepguardError('ENOT_PROJECT', `${projectPath} is a file: expected a project folder containing package.json`, {
+      hint: 'pass the folder that holds package.json, not the file itself',
+    });
+  }
+}
+
+async function readManifest(projectPath: string, relative: string): Promise<JsonObject> {
+  const file = join(projectPath, relative);
+  if (!existsSync(file)) {
+    throw new DepguardError('ENO_PACKAGE_JSON', `no package.json in ${projectPath}: depguard audits npm projects`, {
+      file: relative,
+      hint: 'run depguard in the folder that holds package.json',
+    });
+  }
+  const manifest = parseJson(await readFile(file, 'utf8'), relative);
+  if (!isJsonObject(manifest)) {
+    throw new DepguardError('EBAD_PACKAGE_JSON', `${relative} must hold a JSON object, found ${describe(manifest)}`, { file: relative });
+  }
+  for (const field of ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies', 'overrides']) {
+    const value = manifest[field];
+    if (Object.hasOwn(manifest, field) && value !== undefined && !isJsonObject(value)) {
+      throw new DepguardError('EBAD_PACKAGE_JSON', `${relative}: field "${field}" must be an object of name to spec, found ${describe(value)}`, {
+        file: relative,
+        field,
+      });
+    }
+  }
+  return manifest;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return `a ${typeof value}`;
+}
+
+/** Which npm lockfile applies: npm-shrinkwrap.json wins over package-lock.json, as in npm. */
+function findLockfile(projectPath: string): string | null {
+  for (const file of ['npm-shrinkwrap.json', 'package-lock.json']) {
+    if (existsSync(join(projectPath, file))) return file;
+  }
+  return null;
+}
+
+/** Validates the lockfile's shape and lists its entry locations. */
+export function inspectLockfile(data: unknown, file: string): LockfileInfo {
+  if (!isJsonObject(data)) {
+    throw new DepguardError('EBAD_LOCKFILE', `${file} is valid JSON but not an npm lockfile: expected an object, found ${describe(data)}`, {
+      file,
+      hint: 'regenerate it with `npm install --package-lock-only`',
+    });
+  }
+  const version = data.lockfileVersion;
+  if (!Object.hasOwn(data, 'lockfileVersion') || typeof version !== 'number' || ![1, 2, 3].includes(version)) {
+    throw new DepguardError(
+      'EBAD_LOCKFILE',
+      `${file} is not an npm lockfile: field "lockfileVersion" must be 1, 2 or 3, found ${version === undefined ? 'no such field' : JSON.stringify(version)}`,
+      { file, field: 'lockfileVersion', hint: 'regenerate it with `npm install --package-lock-only`' },
+    );
+  }
+  const entries = new Set<string>();
+  if (version >= 2) {
+    const packages = data.packages;
+    if (!isJsonObject(packages)) {
+      throw new DepguardError('EBAD_LOCKFILE', `${file}: field "packages" must be an object of location to entry (lockfileVersion ${version}), found ${packages === undefined ? 'no such field' : describe(packages)}`, {
+        file,
+        field: 'packages',
+        hint: 'regenerate it with `npm install --package-lock-only`',
+      });
+    }
+    for (const [location, entry] of Object.entries(packages)) {
+      if (!isJsonObject(entry)) {
+        throw new DepguardError('EBAD_LOCKFILE', `${file}: packages["${location}"] must be an object, found ${describe(entry)}`, { file, field: `packages["${location}"]` });
+      }
+      if (location !== '') entries.add(location);
+    }
+  } else {
+    const walk = (dependencies: unknown, prefix: string, fieldPath: string): void => {
+      if (dependencies === undefined) return;
+      if (!isJsonObject(dependencies)) {
+        throw new DepguardError('EBAD_LOCKFILE', `${file}: field "${fieldPath}" must be an object of name to entry, found ${describe(dependencies)}`, { file, field: fieldPath });
+      }
+      for (const [name, entry] of Object.entries(dependencies)) {
+        if (!isJsonObject(entry)) {
+          throw new DepguardError('EBAD_LOCKFILE', `${file}: ${fieldPath}["${name}"] must be an object, found ${describe(entry)}`, { file, field: `${fieldPath}["${name}"]` });
+        }
+        const location = `${prefix}node_modules/${name}`;
+        entries.add(location);
+        walk(entry.dependencies, `${location}/`, `${fieldPath}["${name}"].dependencies`);
+      }
+    };
+    walk(data.dependencies, '', 'dependencies');
+  }
+  return { file, lockfileVersion: version, entries };
+}
+
+async function readLockfile(projectPath: string, file: string): Promise<LockfileInfo> {
+  const data = parseJson(await readFile(join(projectPath, file), 'utf8'), file);
+  return inspectLockfile(data, file);
+}
+
+function unsupportedLockfile(projectPath: string): string | null {
+  return OTHER_LOCKFILES.find((file) => existsSync(join(projectPath, file))) ?? null;
+}
+
+async function readWorkspaceManifests(projectPath: string, workspaces: WorkspaceInfo[], diagnostics: Diagnostic[]): Promise<Map<string, JsonObject>> {
+  const manifests = new Map<string, JsonObject>();
+  for (const workspace of workspaces) {
+    const relative = `${workspace.location}/package.json`;
+    if (!existsSync(join(projectPath, relative))) {
+      diagnostics.push({
+        level: 'warning',
+        code: 'WORKSPACE_MISSING',
+        message: `workspace ${workspace.name} is in the lockfile but ${relative} does not exist`,
+        file: relative,
+      });
+      continue;
+    }
+    manifests.set(workspace.location, await readManifest(projectPath, relative));
+  }
+  return manifests;
+}
+
+export async function loadProject(path: string): Promise<LoadedProject> {
+  const projectPath = resolve(path);
+  requireProjectFolder(projectPath);
+  const manifest = await readManifest(projectPath, 'package.json');
+  const lockfileName = findLockfile(projectPath);
+  const hasNodeModules = existsSync(join(projectPath, 'node_modules'));
+  if (!lockfileName) {
+    const other = unsupportedLockfile(projectPath);
+    if (other) {
+      throw new DepguardError('EUNSUPPORTED_LOCKFILE', `found ${other} but no package-lock.json or npm-shrinkwrap.json: depguard reads npm lockfiles (lockfileVersion 1, 2 and 3)`, {
+        file: other,
+        hint: 'create an npm lockfile with `npm install --package-lock-only --ignore-scripts`, or audit a checkout that has one',
+      });
+    }
+  }
+  const lockfile = lockfileName ? await readLockfile(projectPath, lockfileName) : null;
+
+  const { default: Arborist } = await import('@npmcli/arborist');
+  const arborist = new Arborist({ path: projectPath });
+  let tree;
+  try {
+    tree = lockfile ? await arborist.loadVirtual() : await arborist.loadActual();
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new DepguardError('ELOAD_GRAPH', `could not load the dependency graph from ${lockfileName ?? 'node_modules'}: ${reason}`, {
+      file: lockfileName ?? 'node_modules',
+      hint: 'regenerate the lockfile with `npm install --package-lock-only --ignore-scripts`',
+      cause: error,
+    });
+  }
+
+  const nodes = new Map<string, DepNode>();
+  const workspaces: WorkspaceInfo[] = [];
+  for (const node of tree.inventory.values()) {
+    // Links are plumbing: edges into a link already point at its target.
+    if (node.isLink) continue;
+    const converted = convertNode(node);
+    nodes.set(converted.location, converted);
+    if (converted.isWorkspace) workspaces.push({ name: converted.packageName, location: converted.location });
+  }
+  workspaces.sort((a, b) => (a.location < b.location ? -1 : 1));
+  const root = nodes.get('');
+  if (!root) throw new DepguardError('ELOAD_GRAPH', 'Arborist returned a tree without a root node', {});
+  const diagnostics: Diagnostic[] = [];
+  const workspaceManifests = await readWorkspaceManifests(projectPath, workspaces, diagnostics);
+  return {
+    graph: {
+      projectPath,
+      root,
+      nodes,
+      workspaces,
+      lockfile,
+      loadedFrom: lockfile ? 'lockfile' : hasNodeModules ? 'node_modules' : 'package.json',
+      manifest,
+      workspaceManifests,
+    },
+    diagnostics,
+  };
+}

@@ -1,0 +1,154 @@
+// depguard's own domain model. Checks and reporters only ever see these
+// types, never Arborist objects, so that tests can build graphs in memory and
+// an Arborist upgrade touches one module (src/graph/convert.ts).
+
+export const SEVERITIES = ['info', 'low', 'moderate', 'high', 'critical'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export function severityRank(severity: Severity): number {
+  return SEVERITIES.indexOf(severity);
+}
+
+export function isSeverity(value: unknown): value is Severity {
+  return typeof value === 'string' && (SEVERITIES as readonly string[]).includes(value);
+}
+
+/** The dependency types of package.json, as Arborist's Edge names them. */
+export type EdgeType = 'prod' | 'dev' | 'optional' | 'peer' | 'peerOptional' | 'workspace';
+
+/** How a package reached the tree, derived from its lockfile entry (npm-package-arg types). */
+export type SourceType = 'root' | 'registry' | 'git' | 'remote' | 'file' | 'directory' | 'link' | 'workspace' | 'unknown';
+
+export interface DepEdge {
+  /** The name the dependent requires (the folder name; for aliases the alias). */
+  name: string;
+  /** The spec as written in the dependent's manifest. */
+  spec: string;
+  type: EdgeType;
+  /** Location of the node that satisfies the edge, or null when missing. */
+  to: string | null;
+  /** False when the node found does not satisfy the spec (or is missing). */
+  valid: boolean;
+  missing: boolean;
+}
+
+export interface DepNode {
+  /** Location relative to the project root ('' for the root), e.g. node_modules/a/node_modules/b. */
+  location: string;
+  /** The name it is installed under: the last node_modules segment of its location. */
+  name: string;
+  /**
+   * The registry identity: name and version taken from the lockfile key, the
+   * resolved URL and the dependent's alias spec — never from the package's own
+   * package.json, which a tarball controls.
+   */
+  packageName: string;
+  version: string;
+  resolved: string | null;
+  integrity: string | null;
+  source: SourceType;
+  dev: boolean;
+  optional: boolean;
+  devOptional: boolean;
+  peer: boolean;
+  inBundle: boolean;
+  /** True when the lockfile (or manifest) says the package runs install scripts. */
+  hasInstallScript: boolean;
+  /** The lockfile recorded hasInstallScript explicitly (v2+); false for v1 lockfiles. */
+  installScriptKnown: boolean;
+  engines: Record<string, string> | null;
+  license: string | null;
+  isWorkspace: boolean;
+  /** For links: the location of the target folder. */
+  linkTarget: string | null;
+  edgesOut: DepEdge[];
+  /** Locations of the nodes that depend on this one. */
+  dependents: string[];
+}
+
+export interface WorkspaceInfo {
+  name: string;
+  /** Folder relative to the project root, e.g. packages/a. */
+  location: string;
+}
+
+export interface LockfileInfo {
+  /** Path relative to the project root: package-lock.json or npm-shrinkwrap.json. */
+  file: string;
+  lockfileVersion: number;
+  /** Entry locations as written in the lockfile (v2/v3 `packages` keys, v1 nested keys mapped to locations). */
+  entries: Set<string>;
+}
+
+export interface DepGraph {
+  /** Absolute path of the project folder. */
+  projectPath: string;
+  root: DepNode;
+  /** Every node by location, root included. */
+  nodes: Map<string, DepNode>;
+  workspaces: WorkspaceInfo[];
+  lockfile: LockfileInfo | null;
+  /** How the graph was loaded. */
+  loadedFrom: 'lockfile' | 'node_modules' | 'package.json';
+  /** The root package.json as parsed (prototype-safe). */
+  manifest: Record<string, unknown>;
+  /** package.json of each workspace by location. */
+  workspaceManifests: Map<string, Record<string, unknown>>;
+}
+
+export interface PackageRef {
+  name: string;
+  version: string;
+  location: string;
+}
+
+export interface AdvisoryRef {
+  id: string;
+  aliases: string[];
+  url: string | null;
+  title: string;
+  range: string;
+  source: string;
+}
+
+export interface WaiverRef {
+  id: string;
+  package?: string;
+  path?: string;
+  reason: string;
+  expires: string;
+}
+
+export interface Finding {
+  check: string;
+  rule: string;
+  severity: Severity;
+  package: PackageRef | null;
+  paths: string[][];
+  message: string;
+  evidence: Record<string, unknown>;
+  advisory?: AdvisoryRef;
+  fix?: Record<string, unknown>;
+  waived?: WaiverRef;
+}
+
+export interface Diagnostic {
+  level: 'warning' | 'error';
+  code: string;
+  message: string;
+  package?: PackageRef;
+  file?: string;
+}
+
+export interface AuditResult {
+  schemaVersion: 1;
+  tool: { name: string; version: string };
+  project: { name: string | null; version: string | null; path: string; packageCount: number };
+  summary: Record<Severity, number> & { waived: number };
+  findings: Finding[];
+  diagnostics: Diagnostic[];
+}
+
+export function packageRef(node: DepNode): PackageRef {
+  return { name: node.packageName, version: node.version, location: node.location };
+}
