@@ -87,6 +87,8 @@ export interface DepGraph {
   /** Every node by location, root included. */
   nodes: Map<string, DepNode>;
   workspaces: WorkspaceInfo[];
+  /** Link locations (workspace and file: links in node_modules) to their target's location. */
+  links: Map<string, string>;
   lockfile: LockfileInfo | null;
   /** How the graph was loaded. */
   loadedFrom: 'lockfile' | 'node_modules' | 'package.json';

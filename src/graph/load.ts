@@ -180,13 +180,28 @@ export async function loadProject(path: string): Promise<LoadedProject> {
   }
 
   const nodes = new Map<string, DepNode>();
+  const links = new Map<string, string>();
   const workspaces: WorkspaceInfo[] = [];
   for (const node of tree.inventory.values()) {
     // Links are plumbing: edges into a link already point at its target.
-    if (node.isLink) continue;
+    if (node.isLink) {
+      if (node.target) links.set(node.location, node.target.location);
+      continue;
+    }
     const converted = convertNode(node);
     nodes.set(converted.location, converted);
     if (converted.isWorkspace) workspaces.push({ name: converted.packageName, location: converted.location });
+  }
+  // Whoever depends on a link depends on its target (the root on its workspaces).
+  for (const node of tree.inventory.values()) {
+    if (!node.isLink || !node.target) continue;
+    const target = nodes.get(node.target.location);
+    if (!target) continue;
+    for (const edge of node.edgesIn) {
+      const from = edge.from?.location;
+      if (typeof from === 'string' && !target.dependents.includes(from)) target.dependents.push(from);
+    }
+    target.dependents.sort();
   }
   workspaces.sort((a, b) => (a.location < b.location ? -1 : 1));
   const root = nodes.get('');
@@ -199,6 +214,7 @@ export async function loadProject(path: string): Promise<LoadedProject> {
       root,
       nodes,
       workspaces,
+      links,
       lockfile,
       loadedFrom: lockfile ? 'lockfile' : hasNodeModules ? 'node_modules' : 'package.json',
       manifest,

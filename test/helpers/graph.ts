@@ -49,6 +49,7 @@ export function graph(manifest: Record<string, unknown>, nodes: DepNode[], rootE
     root,
     nodes: all,
     workspaces: [],
+    links: new Map(),
     lockfile: { file: 'package-lock.json', lockfileVersion: 3, entries: new Set(nodes.map((n) => n.location)) },
     loadedFrom: 'lockfile',
     manifest,
