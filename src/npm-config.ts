@@ -30,7 +30,9 @@ export function registryUrls(config: RegistryConfig): string[] {
 
 export async function loadRegistryConfig(projectPath: string, overrideRegistry?: string): Promise<RegistryConfig> {
   const { default: Config } = await import('@npmcli/config');
-  const { definitions, shorthands, flatten, nerfDarts } = await import('@npmcli/config/lib/definitions/index.js');
+  const definitionsModule = await import('@npmcli/config/lib/definitions/index.js');
+  // CommonJS: the exports object arrives as the default export.
+  const { definitions, shorthands, flatten, nerfDarts } = (definitionsModule as unknown as { default: typeof definitionsModule }).default;
   const config = new Config({
     definitions,
     shorthands,

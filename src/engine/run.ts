@@ -10,7 +10,8 @@ import { packageRef, severityRank, type DepGraph, type DepNode, type Finding, ty
 import type { RegistryConfig } from '../npm-config.js';
 import { applyWaivers } from './waivers.js';
 
-export type OmitType = 'dev' | 'optional' | 'peer';
+export const OMIT_TYPES = ['dev', 'optional', 'peer'] as const;
+export type OmitType = (typeof OMIT_TYPES)[number];
 
 export interface RunOptions {
   graph: DepGraph;

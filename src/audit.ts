@@ -1,0 +1,93 @@
+// The library entry point: load -> check -> result. No argv, no stdout, no
+// exit codes here; the CLI decides what to do with the result.
+
+import { createRequire } from 'node:module';
+import { loadPolicy, type Policy } from './config/load.js';
+import { runChecks, type OmitType } from './engine/run.js';
+import { loadProject } from './graph/load.js';
+import { SEVERITIES, type AuditResult, type DepGraph, type Diagnostic, type Finding, type Severity } from './model.js';
+import { loadRegistryConfig, type RegistryConfig } from './npm-config.js';
+import { own } from './util/json.js';
+
+const require = createRequire(import.meta.url);
+export const TOOL = { name: 'depguard', version: (require('../package.json') as { version: string }).version };
+
+export interface AuditOptions {
+  path: string;
+  configPath?: string;
+  policyName?: string;
+  only?: string[];
+  skip?: string[];
+  omit?: OmitType[];
+  /** --registry: replaces the default registry from npm's config. */
+  registry?: string;
+  /** Registries to use instead of reading npm's config (tests, embedding). */
+  registries?: RegistryConfig;
+  /** Today as YYYY-MM-DD (waiver expiry); defaults to the current UTC date. */
+  today?: string;
+}
+
+export interface AuditOutcome {
+  result: AuditResult;
+  graph: DepGraph;
+  policy: Policy;
+}
+
+export function summarise(findings: Finding[]): AuditResult['summary'] {
+  const summary = Object.fromEntries(SEVERITIES.map((severity) => [severity, 0])) as Record<Severity, number>;
+  let waived = 0;
+  for (const finding of findings) {
+    if (finding.waived) waived++;
+    else summary[finding.severity]++;
+  }
+  return { ...summary, waived };
+}
+
+export async function audit(options: AuditOptions): Promise<AuditOutcome> {
+  const { graph, diagnostics } = await loadProject(options.path);
+  const policyOptions: Parameters<typeof loadPolicy>[0] = { projectPath: graph.projectPath, manifest: graph.manifest };
+  if (options.configPath !== undefined) policyOptions.configPath = options.configPath;
+  if (options.policyName !== undefined) policyOptions.policyName = options.policyName;
+  const policy = await loadPolicy(policyOptions);
+  const registries = options.registries ?? (await loadRegistryConfig(graph.projectPath, options.registry));
+  const runOptions: Parameters<typeof runChecks>[0] = {
+    graph,
+    policy,
+    registries,
+    omit: options.omit ?? [],
+    today: options.today ?? new Date().toISOString().slice(0, 10),
+  };
+  if (options.only) runOptions.only = options.only;
+  if (options.skip) runOptions.skip = options.skip;
+  const findings = await runChecks(runOptions);
+  const allDiagnostics: Diagnostic[] = [...diagnostics];
+  if (graph.loadedFrom !== 'lockfile') {
+    allDiagnostics.push({
+      level: 'warning',
+      code: graph.loadedFrom === 'node_modules' ? 'LOADED_NODE_MODULES' : 'NO_DEPENDENCY_TREE',
+      message:
+        graph.loadedFrom === 'node_modules'
+          ? 'no lockfile: the graph was read from node_modules, which may differ from what CI installs'
+          : 'no lockfile and no node_modules: only package.json was checked',
+    });
+  }
+  const name = own<string>(graph.manifest, 'name');
+  const version = own<string>(graph.manifest, 'version');
+  return {
+    graph,
+    policy,
+    result: {
+      schemaVersion: 1,
+      tool: TOOL,
+      project: {
+        name: typeof name === 'string' ? name : null,
+        version: typeof version === 'string' ? version : null,
+        path: options.path,
+        packageCount: graph.nodes.size - 1 - graph.workspaces.length,
+      },
+      summary: summarise(findings),
+      findings,
+      diagnostics: allDiagnostics,
+    },
+  };
+}

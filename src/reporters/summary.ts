@@ -1,0 +1,21 @@
+import { SEVERITIES, severityRank, type AuditResult, type Severity } from '../model.js';
+
+/** Findings at or above the threshold that no waiver covers: what makes `check` exit 1. */
+export function failingCount(result: AuditResult, failOn: Severity | 'none'): number {
+  if (failOn === 'none') return 0;
+  return result.findings.filter((f) => !f.waived && severityRank(f.severity) >= severityRank(failOn)).length;
+}
+
+/** One line: counts by severity, waived, packages, and the verdict against --fail-on. */
+export function summaryLine(result: AuditResult, failOn: Severity | 'none'): string {
+  const parts = [...SEVERITIES]
+    .reverse()
+    .filter((severity) => result.summary[severity] > 0)
+    .map((severity) => `${result.summary[severity]} ${severity}`);
+  const total = SEVERITIES.reduce((sum, severity) => sum + result.summary[severity], 0);
+  const counts = total === 0 ? 'no findings' : `${total} finding${total === 1 ? '' : 's'} (${parts.join(', ')})`;
+  const waived = result.summary.waived > 0 ? `, ${result.summary.waived} waived` : '';
+  const failing = failingCount(result, failOn);
+  const verdict = failOn === 'none' ? 'not gating (--fail-on none)' : failing > 0 ? `FAIL: ${failing} at or above ${failOn}` : `pass: none at or above ${failOn}`;
+  return `${counts}${waived} in ${result.project.packageCount} packages; ${verdict}`;
+}

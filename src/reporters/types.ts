@@ -1,0 +1,11 @@
+import type { AuditResult, Severity } from '../model.js';
+
+export interface ReportOptions {
+  /** ANSI colour: only on a TTY and never with NO_COLOR; decided by the CLI. */
+  color: boolean;
+  /** The --fail-on threshold, for the summary line; 'none' never fails. */
+  failOn: Severity | 'none';
+}
+
+/** A reporter is a pure function of the result. */
+export type Reporter = (result: AuditResult, options: ReportOptions) => string;
