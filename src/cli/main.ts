@@ -76,7 +76,9 @@ async function runCheck(args: CheckArgs): Promise<number> {
   const minimum = severityRank(args['min-severity']);
   const shown = { ...result, findings: result.findings.filter((finding) => severityRank(finding.severity) >= minimum) };
   const color = args.color && !args.output && Boolean(process.stdout.isTTY) && !('NO_COLOR' in process.env && process.env.NO_COLOR !== '');
-  const text = REPORTERS[args.format](shown, { color, failOn: args['fail-on'] });
+  const reportOptions: Parameters<(typeof REPORTERS)['table']>[1] = { color, failOn: args['fail-on'] };
+  if (process.stdout.isTTY && process.stdout.columns) reportOptions.width = process.stdout.columns;
+  const text = REPORTERS[args.format](shown, reportOptions);
   if (args.output) {
     writeAtomically(args.output, text);
     process.stderr.write(`${summaryLine(result, args['fail-on'])}\nwrote ${args.output}\n`);

@@ -34,7 +34,7 @@ export const table: Reporter = (result, options) => {
     return worst(b) - worst(a) || (aId < bId ? -1 : 1);
   });
   const out: string[] = [];
-  const width = Math.max(80, Math.min(process.stdout.columns ?? 120, 160));
+  const width = Math.max(80, Math.min(options.width ?? 120, 160));
   for (const [check, findings] of order) {
     out.push(`${check} (${findings.length})`);
     const grid = new Table({

@@ -5,6 +5,8 @@ export interface ReportOptions {
   color: boolean;
   /** The --fail-on threshold, for the summary line; 'none' never fails. */
   failOn: Severity | 'none';
+  /** Terminal width for the table (the CLI passes the TTY's); 120 when absent. */
+  width?: number;
 }
 
 /** A reporter is a pure function of the result. */

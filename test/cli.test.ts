@@ -1,0 +1,217 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { depguard } from './helpers/cli.js';
+import { fixture, REPO, tempProject } from './helpers/project.js';
+
+const cleanManifest = JSON.parse(readFileSync(join(fixture('clean-app'), 'package.json'), 'utf8'));
+const cleanLock = readFileSync(join(fixture('clean-app'), 'package-lock.json'), 'utf8');
+
+/** Every exit-2 path: one message on stderr, no stack trace, nothing on stdout, nothing written. */
+function expectCleanFailure(result: ReturnType<typeof depguard>, message: RegExp | string) {
+  expect(result.code).toBe(2);
+  expect(result.stdout).toBe('');
+  expect(result.stderr).toMatch(typeof message === 'string' ? new RegExp(message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) : message);
+  expect(result.stderr).not.toMatch(/\n\s+at /);
+}
+
+describe('depguard --version and --help', () => {
+  it('prints the version from package.json', () => {
+    const result = depguard(['--version']);
+    expect(result.code).toBe(0);
+    expect(result.stdout.trim()).toBe(JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')).version);
+  });
+
+  it('documents check with examples and exit codes', () => {
+    const result = depguard(['check', '--help']);
+    expect(result.code).toBe(0);
+    for (const flag of ['--format', '--output', '--fail-on', '--config', '--policy', '--only', '--skip', '--omit', '--min-severity', '--no-color', '--registry']) {
+      expect(result.stdout).toContain(flag.replace('--no-color', '--color'));
+    }
+    expect(depguard(['--help']).stdout).toContain('Exit codes: 0');
+  });
+});
+
+describe('depguard check: exit codes and output', () => {
+  it('exits 0 on a clean project and prints a summary line', () => {
+    const result = depguard(['check', fixture('clean-app')]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/no findings in 3 packages; pass: none at or above high\n$/);
+  });
+
+  it('exits 1 when findings reach --fail-on, and 0 when the threshold is above them or none', () => {
+    expect(depguard(['check', fixture('risky-app')]).code).toBe(1);
+    expect(depguard(['check', fixture('risky-app'), '--fail-on', 'critical']).code).toBe(0);
+    expect(depguard(['check', fixture('risky-app'), '--fail-on', 'none']).code).toBe(0);
+  });
+
+  it('emits the JSON contract', () => {
+    const result = depguard(['check', fixture('risky-app'), '--format', 'json']);
+    expect(result.code).toBe(1);
+    const doc = JSON.parse(result.stdout);
+    expect(Object.keys(doc)).toEqual(['schemaVersion', 'tool', 'project', 'summary', 'findings', 'diagnostics']);
+    expect(doc.tool.name).toBe('depguard');
+    expect(doc.project).toEqual({ name: 'risky-app', version: '2.0.0', path: fixture('risky-app'), packageCount: 2 });
+    expect(Object.keys(doc.summary)).toEqual(['info', 'low', 'moderate', 'high', 'critical', 'waived']);
+    const rules = doc.findings.map((f: { rule: string; package: { name: string } | null }) => `${f.rule} ${f.package?.name ?? '-'}`);
+    expect(rules).toEqual(expect.arrayContaining(['pinning/wildcard ms', 'lockfile/insecure-protocol is-number', 'lockfile/foreign-host is-number', 'pinning/range is-number']));
+    for (const finding of doc.findings) {
+      expect(Object.keys(finding)).toEqual(expect.arrayContaining(['check', 'rule', 'severity', 'package', 'paths', 'message', 'evidence']));
+    }
+  });
+
+  it('--min-severity hides findings without changing the exit code', () => {
+    const result = depguard(['check', fixture('risky-app'), '--format', 'json', '--min-severity', 'critical']);
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stdout).findings).toEqual([]);
+  });
+
+  it('--only and --skip pick checks; an unknown id is exit 2', () => {
+    const only = JSON.parse(depguard(['check', fixture('risky-app'), '--format', 'json', '--only', 'pinning']).stdout);
+    expect(new Set(only.findings.map((f: { check: string }) => f.check))).toEqual(new Set(['pinning']));
+    const skip = JSON.parse(depguard(['check', fixture('risky-app'), '--format', 'json', '--skip', 'pinning']).stdout);
+    expect(skip.findings.some((f: { check: string }) => f.check === 'pinning')).toBe(false);
+    expectCleanFailure(depguard(['check', fixture('risky-app'), '--only', 'pinning,lockfle']), '--only: unknown check "lockfle"');
+  });
+
+  it('--omit dev drops findings about dev-only dependencies', () => {
+    const dir = tempProject({ 'package.json': { ...cleanManifest, devDependencies: { semver: '*' } }, 'package-lock.json': cleanLock.replace('"semver": "^7.6.0"', '"semver": "*"') });
+    const all = JSON.parse(depguard(['check', dir, '--format', 'json']).stdout);
+    expect(all.findings.map((f: { rule: string }) => f.rule)).toContain('pinning/wildcard');
+    const omitted = JSON.parse(depguard(['check', dir, '--format', 'json', '--omit', 'dev']).stdout);
+    expect(omitted.findings.map((f: { rule: string }) => f.rule)).not.toContain('pinning/wildcard');
+  });
+
+  it('--output writes the report atomically and prints the summary on stderr', () => {
+    const dir = tempProject({});
+    const out = join(dir, 'report.md');
+    const result = depguard(['check', fixture('risky-app'), '--format', 'markdown', '--output', out]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain(`wrote ${out}`);
+    expect(readFileSync(out, 'utf8')).toMatch(/^## depguard: risky-app@2\.0\.0/);
+    expect(readdirSync(dir)).toEqual(['report.md']);
+  });
+
+  it('groups the table by check, worst first, without colour when NO_COLOR is set', () => {
+    const result = depguard(['check', fixture('risky-app')]);
+    expect(result.stdout).not.toContain('\u001b[');
+    const lockfileAt = result.stdout.indexOf('lockfile (');
+    const pinningAt = result.stdout.indexOf('pinning (');
+    expect(lockfileAt).toBeGreaterThanOrEqual(0);
+    expect(pinningAt).toBeGreaterThanOrEqual(0);
+    expect(result.stdout.trimEnd().split('\n').pop()).toMatch(/^\d+ findings \(.*\) in 2 packages; FAIL: \d+ at or above high$/);
+  });
+
+  it('applies waivers from the config and reports expired ones', () => {
+    const dir = tempProject(
+      {
+        'depguard.config.json': {
+          waivers: [
+            { id: 'pinning/wildcard', package: 'ms', reason: 'replaced next sprint', expires: '2999-01-01' },
+            { id: 'lockfile/foreign-host', reason: 'old mirror', expires: '2020-01-01' },
+          ],
+        },
+      },
+      fixture('risky-app'),
+    );
+    const doc = JSON.parse(depguard(['check', dir, '--format', 'json']).stdout);
+    const wildcard = doc.findings.find((f: { rule: string }) => f.rule === 'pinning/wildcard');
+    expect(wildcard.waived).toMatchObject({ reason: 'replaced next sprint' });
+    expect(doc.summary.waived).toBe(1);
+    expect(doc.findings.find((f: { rule: string }) => f.rule === 'lockfile/foreign-host').waived).toBeUndefined();
+    expect(doc.findings.map((f: { rule: string }) => f.rule)).toContain('waivers/expired');
+  });
+});
+
+describe('depguard check: bad input is exit 2 with one clear message', () => {
+  it('a path that does not exist', () => {
+    expectCleanFailure(depguard(['check', '/nonexistent/project']), '/nonexistent/project does not exist');
+  });
+
+  it('no package.json', () => {
+    const dir = tempProject({ 'README.md': 'not a project' });
+    expectCleanFailure(depguard(['check', dir]), `no package.json in ${dir}`);
+  });
+
+  it('package.json that is not JSON: the file and the line', () => {
+    const dir = tempProject({ 'package.json': '{\n  "name": "x",\n  "dependencies": {\n    "ms": "2.1.3"\n  \n' });
+    expectCleanFailure(depguard(['check', dir]), /package\.json is not valid JSON at line \d+, column \d+/);
+  });
+
+  it('package.json whose dependencies field is not an object', () => {
+    const dir = tempProject({ 'package.json': { name: 'x', dependencies: ['ms'] } });
+    expectCleanFailure(depguard(['check', dir]), 'package.json: field "dependencies" must be an object of name to spec, found an array');
+  });
+
+  it('a lockfile that is not JSON', () => {
+    const dir = tempProject({ 'package.json': cleanManifest, 'package-lock.json': cleanLock.slice(0, 200) });
+    expectCleanFailure(depguard(['check', dir]), /package-lock\.json is not valid JSON at line \d+/);
+  });
+
+  it('an empty lockfile', () => {
+    const dir = tempProject({ 'package.json': cleanManifest, 'package-lock.json': '' });
+    expectCleanFailure(depguard(['check', dir]), 'package-lock.json is empty: expected a JSON document');
+  });
+
+  it('a lockfile that is JSON but not a lockfile', () => {
+    const dir = tempProject({ 'package.json': cleanManifest, 'package-lock.json': { name: 'x', dependencies: { ms: '2.1.3' } } });
+    expectCleanFailure(depguard(['check', dir]), 'package-lock.json is not an npm lockfile: field "lockfileVersion" must be 1, 2 or 3, found no such field');
+    const v3 = tempProject({ 'package.json': cleanManifest, 'npm-shrinkwrap.json': { lockfileVersion: 3, packages2: {} } });
+    expectCleanFailure(depguard(['check', v3]), 'npm-shrinkwrap.json: field "packages" must be an object of location to entry (lockfileVersion 3), found no such field');
+    const nul = tempProject({ 'package.json': cleanManifest, 'package-lock.json': 'null' });
+    expectCleanFailure(depguard(['check', nul]), 'package-lock.json is valid JSON but not an npm lockfile: expected an object, found null');
+  });
+
+  it('yarn.lock or pnpm-lock.yaml without an npm lockfile', () => {
+    const yarn = tempProject({ 'package.json': cleanManifest, 'yarn.lock': '# yarn lockfile v1\n' });
+    expectCleanFailure(depguard(['check', yarn]), 'found yarn.lock but no package-lock.json or npm-shrinkwrap.json: depguard reads npm lockfiles');
+    const pnpm = tempProject({ 'package.json': cleanManifest, 'pnpm-lock.yaml': "lockfileVersion: '9.0'\n" });
+    const result = depguard(['check', pnpm]);
+    expectCleanFailure(result, 'found pnpm-lock.yaml');
+    expect(result.stderr).toContain('hint: create an npm lockfile with `npm install --package-lock-only --ignore-scripts`');
+  });
+
+  it('a config with an unknown key or a bad value', () => {
+    const unknown = tempProject({ 'depguard.config.json': { checks: {}, waiver: [] } }, fixture('clean-app'));
+    expectCleanFailure(depguard(['check', unknown]), 'depguard.config.json: /: unknown key "waiver"');
+    const bad = tempProject({ 'depguard.config.json': { checks: { pinning: 'loud' } } }, fixture('clean-app'));
+    expectCleanFailure(depguard(['check', bad]), /depguard\.config\.json: \/checks\/pinning: expected one of "off", "on", "info"/);
+  });
+
+  it('an unknown flag or option value', () => {
+    expectCleanFailure(depguard(['check', fixture('clean-app'), '--fail-on', 'severe']), /Invalid values:[\s\S]*fail-on/);
+    expectCleanFailure(depguard(['check', fixture('clean-app'), '--frobnicate']), 'Unknown argument: frobnicate');
+    expectCleanFailure(depguard(['check', fixture('clean-app'), '--policy', 'lenient']), 'unknown policy "lenient"');
+  });
+
+  it('never writes into the audited project', () => {
+    const dir = tempProject({}, fixture('risky-app'));
+    const before = readdirSync(dir).map((f) => [f, statSync(join(dir, f)).mtimeMs]);
+    depguard(['check', dir, '--format', 'json']);
+    expect(readdirSync(dir).map((f) => [f, statSync(join(dir, f)).mtimeMs])).toEqual(before);
+    expect(existsSync(join(dir, 'node_modules'))).toBe(false);
+  });
+});
+
+describe('prototype keys in input do not change behaviour', () => {
+  it('a dependency named __proto__ or constructor is refused with a clear message (npm cannot install it either)', () => {
+    for (const name of ['__proto__', 'constructor']) {
+      const dir = tempProject({ 'package.json': `{ "name": "proto-app", "version": "1.0.0", "dependencies": { "${name}": "*", "ms": "2.1.3" } }` });
+      expectCleanFailure(depguard(['check', dir]), `package.json: dependencies["${name}"]: "${name}" cannot be a dependency name`);
+    }
+  });
+
+  it('a config key named __proto__ inside checks is an unknown check, not a prototype change', () => {
+    const dir = tempProject({ 'depguard.config.json': '{ "checks": { "__proto__": { "pinning": "off" } } }' }, fixture('risky-app'));
+    expectCleanFailure(depguard(['check', dir]), '/checks/__proto__');
+  });
+
+  it('a waiver package selector named constructor matches nothing and is reported unused', () => {
+    const dir = tempProject({ 'depguard.config.json': { waivers: [{ id: 'pinning/wildcard', package: 'constructor', reason: 'r', expires: '2999-01-01' }] } }, fixture('risky-app'));
+    const doc = JSON.parse(depguard(['check', dir, '--format', 'json']).stdout);
+    expect(doc.summary.waived).toBe(0);
+    expect(doc.findings.map((f: { rule: string }) => f.rule)).toContain('waivers/unused');
+  });
+});

@@ -1,0 +1,30 @@
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll } from 'vitest';
+
+export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const FIXTURES = join(REPO, 'fixtures/projects');
+/** Third-party data beside the clone (CI lays ../shared next to it); tests skip when it is absent. */
+export const SHARED_DATA = resolve(REPO, '../shared/data');
+
+export function fixture(name: string): string {
+  return join(FIXTURES, name);
+}
+
+const made: string[] = [];
+afterAll(() => {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A temporary project folder with the given files (objects are written as JSON). */
+export function tempProject(files: Record<string, string | object>, from?: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'depguard-test-'));
+  made.push(dir);
+  if (from) cpSync(from, dir, { recursive: true });
+  for (const [name, content] of Object.entries(files)) {
+    writeFileSync(join(dir, name), typeof content === 'string' ? content : `${JSON.stringify(content, null, 2)}\n`);
+  }
+  return dir;
+}

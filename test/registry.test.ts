@@ -1,0 +1,56 @@
+// The check registry equals the folder, and every check has its test and its
+// doc, each naming every rule: adding a check or a rule cannot skip a step.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CHECKS } from '../src/checks/index.js';
+import { isSeverity } from '../src/model.js';
+import { REPO } from './helpers/project.js';
+
+const checkFiles = readdirSync(join(REPO, 'src/checks'))
+  .filter((file) => file.endsWith('.ts') && !['index.ts', 'types.ts'].includes(file))
+  .map((file) => file.slice(0, -3))
+  .sort();
+
+describe('check registry', () => {
+  it('lists exactly the check files in src/checks/', () => {
+    expect(CHECKS.map((check) => check.meta.id).sort()).toEqual(checkFiles);
+  });
+
+  for (const check of CHECKS) {
+    const id = check.meta.id;
+    describe(id, () => {
+      it('has complete metadata', () => {
+        expect(check.meta.description.length).toBeGreaterThan(10);
+        expect(Object.keys(check.meta.rules).length).toBeGreaterThan(0);
+        for (const [rule, meta] of Object.entries(check.meta.rules)) {
+          expect(rule).toMatch(/^[a-z][a-z0-9-]*$/);
+          expect(isSeverity(meta.severity)).toBe(true);
+          expect(meta.message.length).toBeGreaterThan(10);
+          expect(meta.description.length).toBeGreaterThan(10);
+        }
+        expect(check.meta.optionsSchema).toMatchObject({ type: 'object', additionalProperties: false });
+      });
+
+      it('has a test file and a doc that name every rule', () => {
+        const test = join(REPO, 'test/checks', `${id}.test.ts`);
+        const doc = join(REPO, 'docs/checks', `${id}.md`);
+        expect(existsSync(test), `${test}`).toBe(true);
+        expect(existsSync(doc), `${doc}`).toBe(true);
+        const testText = readFileSync(test, 'utf8');
+        const docText = readFileSync(doc, 'utf8');
+        for (const rule of Object.keys(check.meta.rules)) {
+          expect(docText, `docs/checks/${id}.md names ${id}/${rule}`).toContain(`${id}/${rule}`);
+          expect(testText, `test/checks/${id}.test.ts exercises ${rule}`).toMatch(new RegExp(`['"\`/]${rule}['"\`]`));
+        }
+        for (const option of Object.keys(check.meta.defaultOptions)) {
+          expect(docText, `docs/checks/${id}.md documents option ${option}`).toContain(`\`${option}\``);
+        }
+      });
+
+      it('is listed in the README', () => {
+        expect(readFileSync(join(REPO, 'README.md'), 'utf8')).toContain(`docs/checks/${id}.md`);
+      });
+    });
+  }
+});

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { summarise } from '../src/audit.js';
+import type { AuditResult, Finding } from '../src/model.js';
+import { REPORTERS } from '../src/reporters/index.js';
+import { failingCount, summaryLine } from '../src/reporters/summary.js';
+
+const findings: Finding[] = [
+  {
+    check: 'lockfile',
+    rule: 'lockfile/foreign-host',
+    severity: 'high',
+    package: { name: 'is-number', version: '7.0.0', location: 'node_modules/is-number' },
+    paths: [['is-number@7.0.0']],
+    message: 'is-number@7.0.0 resolves to evil.example.com, which is not a configured registry.',
+    evidence: { resolved: 'http://evil.example.com/is-number/-/is-number-7.0.0.tgz', host: 'evil.example.com' },
+  },
+  {
+    check: 'pinning',
+    rule: 'pinning/range',
+    severity: 'moderate',
+    package: { name: 'left-pad', version: '1.3.0', location: 'node_modules/left-pad' },
+    paths: [['app-utils@2.0.0', 'left-pad@1.3.0'], ['other@1.0.0', 'left-pad@1.3.0']],
+    message: 'dependencies: left-pad is "^1.3.0", a range | it takes new versions without review.',
+    evidence: { dependencyType: 'dependencies', spec: '^1.3.0' },
+  },
+  {
+    check: 'pinning',
+    rule: 'pinning/wildcard',
+    severity: 'high',
+    package: { name: 'ms', version: '2.1.3', location: 'node_modules/ms' },
+    paths: [['ms@2.1.3']],
+    message: 'dependencies: ms is "*".',
+    evidence: { dependencyType: 'dependencies', spec: '*' },
+    waived: { id: 'pinning/wildcard', reason: 'replaced in <PR 12>', expires: '2027-01-31' },
+  },
+];
+
+const result: AuditResult = {
+  schemaVersion: 1,
+  tool: { name: 'depguard', version: '0.0.0-test' },
+  project: { name: 'risky-app', version: '2.0.0', path: '.', packageCount: 3 },
+  summary: summarise(findings),
+  findings,
+  diagnostics: [{ level: 'warning', code: 'WORKSPACE_MISSING', message: 'workspace a is in the lockfile but packages/a/package.json does not exist' }],
+};
+
+describe('reporters', () => {
+  it('counts unwaived findings at or above the threshold', () => {
+    expect(result.summary).toEqual({ info: 0, low: 0, moderate: 1, high: 1, critical: 0, waived: 1 });
+    expect(failingCount(result, 'high')).toBe(1);
+    expect(failingCount(result, 'moderate')).toBe(2);
+    expect(failingCount(result, 'critical')).toBe(0);
+    expect(failingCount(result, 'none')).toBe(0);
+    expect(summaryLine(result, 'high')).toBe('2 findings (1 high, 1 moderate), 1 waived in 3 packages; FAIL: 1 at or above high');
+  });
+
+  it('renders the table grouped by check, worst first, without colour', () => {
+    const text = REPORTERS.table(result, { color: false, failOn: 'high' });
+    expect(text).not.toContain('\u001b[');
+    expect(text).toMatchSnapshot();
+  });
+
+  it('colours severities only when asked', () => {
+    expect(REPORTERS.table(result, { color: true, failOn: 'high' })).toContain('\u001b[31mhigh');
+  });
+
+  it('renders markdown with escaped cells and a waived section', () => {
+    const text = REPORTERS.markdown(result, { color: false, failOn: 'high' });
+    expect(text).toContain('a range \\| it takes');
+    expect(text).toContain('replaced in \\<PR 12\\>');
+    expect(text).toMatchSnapshot();
+  });
+
+  it('renders JSON that parses back to the result', () => {
+    expect(JSON.parse(REPORTERS.json(result, { color: false, failOn: 'high' }))).toEqual(result);
+  });
+});
