@@ -44,6 +44,12 @@ export interface DepNode {
    */
   packageName: string;
   version: string;
+  /**
+   * The `version` the lockfile entry itself records, present only when it
+   * differs from `version` (which a registry package takes from its resolved
+   * URL): a sign of a hand-edited entry.
+   */
+  entryVersion?: string;
   resolved: string | null;
   integrity: string | null;
   source: SourceType;
@@ -78,7 +84,16 @@ export interface LockfileInfo {
   lockfileVersion: number;
   /** Entry locations as written in the lockfile (v2/v3 `packages` keys, v1 nested keys mapped to locations). */
   entries: Set<string>;
+  /**
+   * What the lockfile records as declared by the root ('') and by each folder
+   * entry outside node_modules (workspaces, file: targets): v2/v3 only, as v1
+   * does not record the root's own dependencies. Absent for v1 lockfiles.
+   */
+  declared?: Map<string, DeclaredDependencies>;
 }
+
+/** Dependency field (dependencies, devDependencies, optionalDependencies, peerDependencies) -> name -> spec. */
+export type DeclaredDependencies = Partial<Record<'dependencies' | 'devDependencies' | 'optionalDependencies' | 'peerDependencies', Record<string, string>>>;
 
 export interface DepGraph {
   /** Absolute path of the project folder. */
@@ -140,6 +155,8 @@ export interface Diagnostic {
   message: string;
   package?: PackageRef;
   file?: string;
+  /** The check that raised it, when one did. */
+  check?: string;
 }
 
 export interface AuditResult {

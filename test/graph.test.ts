@@ -1,11 +1,11 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DepguardError } from '../src/errors.js';
 import { hasDotSegments, parseRegistryTarballUrl } from '../src/graph/identity.js';
 import { loadProject } from '../src/graph/load.js';
 import { dependencyPaths, reachableLocations } from '../src/graph/paths.js';
-import { SHARED_DATA, fixture } from './helpers/project.js';
+import { SHARED_DATA, fixture, tempProject } from './helpers/project.js';
 
 const sharedLockfiles = join(SHARED_DATA, 'lockfiles');
 const haveShared = existsSync(sharedLockfiles);
@@ -84,6 +84,20 @@ describe('loadProject', () => {
       const { graph } = await loadProject(join(sharedLockfiles, name));
       expect(graph.nodes.size - 1 - graph.workspaces.length, name).toBe(count);
     }
+  });
+
+  it('prefers npm-shrinkwrap.json over package-lock.json, as npm does, and loads a shrinkwrap alone', async () => {
+    const lock = JSON.parse(readFileSync(join(fixture('clean-app'), 'package-lock.json'), 'utf8'));
+    const shrinkwrap = structuredClone(lock);
+    shrinkwrap.packages['node_modules/is-number'].version = '7.0.1';
+    const both = tempProject({ 'package-lock.json': lock, 'npm-shrinkwrap.json': shrinkwrap }, fixture('clean-app'));
+    const { graph } = await loadProject(both);
+    expect(graph.lockfile?.file).toBe('npm-shrinkwrap.json');
+    expect(graph.nodes.get('node_modules/is-number')?.version).toBe('7.0.1');
+    const alone = tempProject({ 'package.json': JSON.parse(readFileSync(join(fixture('clean-app'), 'package.json'), 'utf8')), 'npm-shrinkwrap.json': shrinkwrap });
+    expect((await loadProject(alone)).graph.nodes.get('node_modules/is-number')?.version).toBe('7.0.1');
+    // The override is scoped to that one load: another project still reads its package-lock.json.
+    expect((await loadProject(fixture('clean-app'))).graph.nodes.get('node_modules/is-number')?.version).toBe('7.0.0');
   });
 
   it('refuses a path that is a file, with the reason', async () => {

@@ -78,6 +78,8 @@ function convertEdges(node: ArboristNode): DepEdge[] {
 function nodeSource(node: ArboristNode, resolved: string | null, version: string): SourceType {
   if (node.isRoot) return 'root';
   if (node.isWorkspace) return 'workspace';
+  // The target folder of a file: link (edges reach it through the link, so it has no edgesIn).
+  if (node.linksIn?.size > 0) return 'directory';
   if (resolved) return sourceFromResolved(resolved, version);
   // No `resolved` (npm's omit-lockfile-registry-resolved, or a v1 entry):
   // what the dependents asked for tells where the package came from.
@@ -88,7 +90,7 @@ function nodeSource(node: ArboristNode, resolved: string | null, version: string
   return sourceFromResolved(null, version);
 }
 
-function registryIdentity(node: ArboristNode, location: string, resolved: string | null, version: string): { name: string; version: string } {
+function registryIdentity(node: ArboristNode, location: string, resolved: string | null, version: string, fromLockfile: boolean): { name: string; version: string } {
   if (resolved) {
     const fromUrl = parseRegistryTarballUrl(resolved);
     if (fromUrl) return { name: fromUrl.name, version: fromUrl.version || version };
@@ -97,14 +99,15 @@ function registryIdentity(node: ArboristNode, location: string, resolved: string
     const target = aliasTarget(edge.rawSpec ?? '', edge.name);
     if (target) return { name: target, version };
   }
-  // For a lockfile-loaded node Arborist's packageName is the lockfile entry's
-  // `name` (written for aliases) or the key; for node_modules it is the folder.
-  const lockName = typeof node.package?.name === 'string' && node.package.name !== '' ? node.package.name : null;
+  // Loaded from a lockfile, Arborist's package.name is the entry's `name`
+  // (npm writes it for aliases). Loaded from node_modules it is whatever the
+  // installed package.json claims, so only the folder name counts.
   const keyName = nameFromLocation(location);
-  return { name: lockName && lockName !== keyName && node.isLink === false && !node.isRoot ? lockName : keyName, version };
+  const lockName = fromLockfile && typeof node.package?.name === 'string' && node.package.name !== '' ? node.package.name : null;
+  return { name: lockName ?? keyName, version };
 }
 
-export function convertNode(node: ArboristNode): DepNode {
+export function convertNode(node: ArboristNode, fromLockfile: boolean): DepNode {
   const location: string = node.location;
   const manifest = isJsonObject(node.package) ? node.package : {};
   const version = typeof node.version === 'string' ? node.version : '';
@@ -112,7 +115,7 @@ export function convertNode(node: ArboristNode): DepNode {
   const source = nodeSource(node, resolved, version);
   const identity = node.isRoot || source === 'workspace' || source === 'directory'
     ? { name: typeof manifest.name === 'string' ? manifest.name : nameFromLocation(location), version }
-    : registryIdentity(node, location, resolved, version);
+    : registryIdentity(node, location, resolved, version, fromLockfile);
   const engines = Object.fromEntries(stringEntries(manifest.engines));
   const dependents: string[] = [];
   for (const edge of node.edgesIn) {
@@ -127,6 +130,7 @@ export function convertNode(node: ArboristNode): DepNode {
     name: node.isRoot ? identity.name : nameFromLocation(location),
     packageName: identity.name,
     version: identity.version,
+    ...(version !== '' && identity.version !== version ? { entryVersion: version } : {}),
     resolved,
     integrity: typeof node.integrity === 'string' && node.integrity !== '' ? node.integrity : null,
     source,
@@ -136,7 +140,7 @@ export function convertNode(node: ArboristNode): DepNode {
     peer: Boolean(node.peer),
     inBundle: Boolean(node.inBundle),
     hasInstallScript: Boolean(node.hasInstallScript),
-    installScriptKnown: typeof node.package?.hasInstallScript === 'boolean' || Boolean(node.hasInstallScript),
+    installScriptKnown: Boolean(node.hasInstallScript), // refined by the loader, which knows the lockfile version
     engines: Object.keys(engines).length > 0 ? engines : null,
     license: typeof manifest.license === 'string' ? manifest.license : null,
     isWorkspace: Boolean(node.isWorkspace),

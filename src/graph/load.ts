@@ -7,9 +7,10 @@ import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { DepguardError } from '../errors.js';
-import type { DepGraph, DepNode, Diagnostic, LockfileInfo, WorkspaceInfo } from '../model.js';
-import { isJsonObject, parseJson, type JsonObject } from '../util/json.js';
+import type { DeclaredDependencies, DepGraph, DepNode, Diagnostic, LockfileInfo, WorkspaceInfo } from '../model.js';
+import { isJsonObject, parseJson, stringEntries, type JsonObject } from '../util/json.js';
 import { convertNode } from './convert.js';
+import { withLockfileFile } from './shrinkwrap.js';
 
 const OTHER_LOCKFILES = ['yarn.lock', 'pnpm-lock.yaml', 'bun.lock', 'bun.lockb'];
 
@@ -52,7 +53,29 @@ async function readManifest(projectPath: string, relative: string): Promise<Json
       });
     }
   }
+  rejectPrototypeNames(manifest, relative);
   return manifest;
+}
+
+/**
+ * A dependency named like an Object.prototype member (`constructor`,
+ * `__proto__`, `toString`) cannot be installed: Arborist, and so npm, fails
+ * on it deep inside with a TypeError. Say so plainly instead.
+ */
+function rejectPrototypeNames(manifest: JsonObject, file: string): void {
+  for (const field of DEPENDENCY_FIELDS) {
+    const deps = manifest[field];
+    if (!isJsonObject(deps)) continue;
+    for (const name of Object.keys(deps)) {
+      if (name in Object.prototype) {
+        throw new DepguardError('EBAD_PACKAGE_JSON', `${file}: ${field}["${name}"]: "${name}" cannot be a dependency name (it is a JavaScript built-in property; npm itself fails to install it)`, {
+          file,
+          field: `${field}.${name}`,
+          hint: 'remove or rename that dependency',
+        });
+      }
+    }
+  }
 }
 
 function describe(value: unknown): string {
@@ -86,6 +109,7 @@ export function inspectLockfile(data: unknown, file: string): LockfileInfo {
     );
   }
   const entries = new Set<string>();
+  const declared = new Map<string, DeclaredDependencies>();
   if (version >= 2) {
     const packages = data.packages;
     if (!isJsonObject(packages)) {
@@ -100,6 +124,7 @@ export function inspectLockfile(data: unknown, file: string): LockfileInfo {
         throw new DepguardError('EBAD_LOCKFILE', `${file}: packages["${location}"] must be an object, found ${describe(entry)}`, { file, field: `packages["${location}"]` });
       }
       if (location !== '') entries.add(location);
+      if (!location.split('/').includes('node_modules')) declared.set(location, declaredDependencies(entry));
     }
   } else {
     const walk = (dependencies: unknown, prefix: string, fieldPath: string): void => {
@@ -118,7 +143,19 @@ export function inspectLockfile(data: unknown, file: string): LockfileInfo {
     };
     walk(data.dependencies, '', 'dependencies');
   }
-  return { file, lockfileVersion: version, entries };
+  return version >= 2 ? { file, lockfileVersion: version, entries, declared } : { file, lockfileVersion: version, entries };
+}
+
+const DEPENDENCY_FIELDS = ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies'] as const;
+
+/** The dependency declarations a v2/v3 folder entry records (string specs only). */
+function declaredDependencies(entry: JsonObject): DeclaredDependencies {
+  const declared: DeclaredDependencies = {};
+  for (const field of DEPENDENCY_FIELDS) {
+    const specs = stringEntries(entry[field]);
+    if (Object.hasOwn(entry, field) && specs.length > 0) declared[field] = Object.fromEntries(specs);
+  }
+  return declared;
 }
 
 async function readLockfile(projectPath: string, file: string): Promise<LockfileInfo> {
@@ -169,7 +206,7 @@ export async function loadProject(path: string): Promise<LoadedProject> {
   const arborist = new Arborist({ path: projectPath });
   let tree;
   try {
-    tree = lockfile ? await arborist.loadVirtual() : await arborist.loadActual();
+    tree = lockfile ? await withLockfileFile(projectPath, lockfile.file, () => arborist.loadVirtual()) : await arborist.loadActual();
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new DepguardError('ELOAD_GRAPH', `could not load the dependency graph from ${lockfileName ?? 'node_modules'}: ${reason}`, {
@@ -188,7 +225,10 @@ export async function loadProject(path: string): Promise<LoadedProject> {
       if (node.target) links.set(node.location, node.target.location);
       continue;
     }
-    const converted = convertNode(node);
+    const converted = convertNode(node, lockfile !== null);
+    // v2+ lockfiles record hasInstallScript whenever it is true; v1 never
+    // does; a node_modules tree has the real package.json with its scripts.
+    converted.installScriptKnown = converted.hasInstallScript || !lockfile || lockfile.lockfileVersion >= 2;
     nodes.set(converted.location, converted);
     if (converted.isWorkspace) workspaces.push({ name: converted.packageName, location: converted.location });
   }
