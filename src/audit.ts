@@ -59,8 +59,8 @@ export async function audit(options: AuditOptions): Promise<AuditOutcome> {
   };
   if (options.only) runOptions.only = options.only;
   if (options.skip) runOptions.skip = options.skip;
-  const findings = await runChecks(runOptions);
-  const allDiagnostics: Diagnostic[] = [...diagnostics];
+  const { findings, diagnostics: checkDiagnostics } = await runChecks(runOptions);
+  const allDiagnostics: Diagnostic[] = [...diagnostics, ...checkDiagnostics];
   if (graph.loadedFrom !== 'lockfile') {
     allDiagnostics.push({
       level: 'warning',

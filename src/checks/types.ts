@@ -1,4 +1,4 @@
-import type { DepGraph, DepNode, Severity } from '../model.js';
+import type { DepGraph, DepNode, Diagnostic, PackageRef, Severity } from '../model.js';
 import type { RegistryConfig } from '../npm-config.js';
 
 /** A JSON Schema (draft 2020-12 subset understood by Ajv) for a check's options. */
@@ -34,6 +34,11 @@ export interface Report {
   evidence: Record<string, unknown>;
   /** Dependency paths to show instead of the ones computed from the graph (e.g. a workspace's own edge). */
   paths?: string[][];
+  /**
+   * The package to name when there is no node (a declared dependency missing
+   * from the lockfile): version and location are then empty strings.
+   */
+  package?: PackageRef;
   /** A dependency type the finding is about, so `--omit` can drop it (pinning of a devDependency). */
   via?: 'dev' | 'optional' | 'peer';
 }
@@ -43,6 +48,8 @@ export interface CheckContext<Options> {
   options: Options;
   registries: RegistryConfig;
   report(report: Report): void;
+  /** Something the check could not judge (an unparseable spec): kept as a diagnostic, the run goes on. */
+  diagnostic(diagnostic: Diagnostic): void;
 }
 
 export interface Check<Options = Record<string, unknown>> {

@@ -6,7 +6,7 @@ import { CHECKS } from '../checks/index.js';
 import type { Check, Report } from '../checks/types.js';
 import type { Policy } from '../config/load.js';
 import { dependencyPaths } from '../graph/paths.js';
-import { packageRef, severityRank, type DepGraph, type DepNode, type Finding, type Severity } from '../model.js';
+import { packageRef, severityRank, type DepGraph, type DepNode, type Diagnostic, type Finding, type Severity } from '../model.js';
 import type { RegistryConfig } from '../npm-config.js';
 import { applyWaivers } from './waivers.js';
 
@@ -70,11 +70,17 @@ function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-export async function runChecks(options: RunOptions): Promise<Finding[]> {
+export interface CheckRun {
+  findings: Finding[];
+  diagnostics: Diagnostic[];
+}
+
+export async function runChecks(options: RunOptions): Promise<CheckRun> {
   const { graph, policy } = options;
   const omit = new Set(options.omit ?? []);
   const checks = selectedChecks(policy, options.only, options.skip);
   const findings: Finding[] = [];
+  const diagnostics: Diagnostic[] = [];
   for (const check of checks) {
     const reports: Report[] = [];
     await check.run({
@@ -82,6 +88,7 @@ export async function runChecks(options: RunOptions): Promise<Finding[]> {
       options: policy.checks.get(check.meta.id)?.options ?? { ...check.meta.defaultOptions },
       registries: options.registries,
       report: (report) => reports.push(report),
+      diagnostic: (diagnostic) => diagnostics.push({ ...diagnostic, check: check.meta.id }),
     });
     for (const report of reports) {
       const meta = check.meta.rules[report.rule];
@@ -94,7 +101,7 @@ export async function runChecks(options: RunOptions): Promise<Finding[]> {
         check: check.meta.id,
         rule: `${check.meta.id}/${report.rule}`,
         severity,
-        package: report.node && report.node.location !== '' ? packageRef(report.node) : null,
+        package: report.node && report.node.location !== '' ? packageRef(report.node) : (report.package ?? null),
         paths: report.paths ?? (report.node ? dependencyPaths(graph, report.node.location) : []),
         message: interpolate(meta.message, report.data),
         evidence: report.evidence,
@@ -108,5 +115,5 @@ export async function runChecks(options: RunOptions): Promise<Finding[]> {
       return CHECKS.some((check) => check.meta.id === checkId) ? ran.has(checkId) : ran.has('advisories');
     }),
   );
-  return findings.sort(compareFindings);
+  return { findings: findings.sort(compareFindings), diagnostics };
 }

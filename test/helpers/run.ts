@@ -16,5 +16,6 @@ export async function runCheck(
     const settings = policy.checks.get(checkId)!;
     settings.options = { ...settings.options, ...opts.options };
   }
-  return runChecks({ graph, policy, registries: opts.registries ?? EXAMPLE_REGISTRY, only: [checkId], omit: opts.omit ?? [], today: '2026-11-27' });
+  const { findings } = await runChecks({ graph, policy, registries: opts.registries ?? EXAMPLE_REGISTRY, only: [checkId], omit: opts.omit ?? [], today: '2026-11-27' });
+  return findings;
 }
