@@ -23,7 +23,7 @@ export interface AuditOptions {
   registry?: string;
   /** Registries to use instead of reading npm's config (tests, embedding). */
   registries?: RegistryConfig;
-  /** Today as YYYY-MM-DD (waiver expiry); defaults to the current UTC date. */
+  /** --date: audit as of this day (YYYY-MM-DD); else the config's `date`, else the current UTC date. */
   today?: string;
 }
 
@@ -55,7 +55,7 @@ export async function audit(options: AuditOptions): Promise<AuditOutcome> {
     policy,
     registries,
     omit: options.omit ?? [],
-    today: options.today ?? new Date().toISOString().slice(0, 10),
+    today: options.today ?? policy.date ?? new Date().toISOString().slice(0, 10),
   };
   if (options.only) runOptions.only = options.only;
   if (options.skip) runOptions.skip = options.skip;

@@ -125,6 +125,31 @@ describe('depguard check: exit codes and output', () => {
   });
 });
 
+describe('depguard check --date', () => {
+  const waiver = { id: 'pinning/wildcard', package: 'ms', reason: 'until the upgrade', expires: '2026-12-31' };
+
+  it('audits as of the given day: a waiver valid today has expired by then', () => {
+    const dir = tempProject({ 'depguard.config.json': { waivers: [waiver] } }, fixture('risky-app'));
+    const today = JSON.parse(depguard(['check', dir, '--format', 'json', '--date', '2026-12-31']).stdout);
+    expect(today.findings.find((f: { rule: string }) => f.rule === 'pinning/wildcard').waived).toBeDefined();
+    const later = JSON.parse(depguard(['check', dir, '--format', 'json', '--date', '2027-01-01']).stdout);
+    expect(later.findings.find((f: { rule: string }) => f.rule === 'pinning/wildcard').waived).toBeUndefined();
+    expect(later.findings.map((f: { rule: string }) => f.rule)).toContain('waivers/expired');
+  });
+
+  it('takes the config\'s date when there is no flag, and the flag over it', () => {
+    const dir = tempProject({ 'depguard.config.json': { date: '2027-03-01', waivers: [waiver] } }, fixture('risky-app'));
+    const asConfigured = JSON.parse(depguard(['check', dir, '--format', 'json']).stdout);
+    expect(asConfigured.findings.map((f: { rule: string }) => f.rule)).toContain('waivers/expired');
+    const flagged = JSON.parse(depguard(['check', dir, '--format', 'json', '--date', '2026-12-01']).stdout);
+    expect(flagged.findings.map((f: { rule: string }) => f.rule)).not.toContain('waivers/expired');
+  });
+
+  it('rejects a date that does not exist', () => {
+    expectCleanFailure(depguard(['check', fixture('clean-app'), '--date', '2027-02-29']), '--date: "2027-02-29" is not a real date (expected YYYY-MM-DD)');
+  });
+});
+
 describe('depguard check: bad input is exit 2 with one clear message', () => {
   it('a path that does not exist', () => {
     expectCleanFailure(depguard(['check', '/nonexistent/project']), '/nonexistent/project does not exist');

@@ -215,7 +215,7 @@ export default defineCheck<LockfileOptions>({
       },
     },
     defaultOptions: { allowedHosts: [] },
-    needs: ['registry-config'],
+    needs: [],
   },
 
   run(ctx) {

@@ -1,4 +1,5 @@
 import type { DepGraph, DepNode, Diagnostic, PackageRef, Severity } from '../model.js';
+import type { ManifestSource } from '../enrich/types.js';
 import type { RegistryConfig } from '../npm-config.js';
 
 /** A JSON Schema (draft 2020-12 subset understood by Ajv) for a check's options. */
@@ -20,8 +21,11 @@ export interface CheckMeta {
   rules: Record<string, RuleMeta>;
   optionsSchema: OptionsSchema;
   defaultOptions: Record<string, unknown>;
-  /** What the check needs beyond the graph, so enrichment fetches only that. */
-  needs: Array<'registry-config'>;
+  /**
+   * What the check needs beyond the graph, so the engine builds only that:
+   * 'manifests' gives the context a ManifestSource.
+   */
+  needs: Array<'manifests'>;
 }
 
 export interface Report {
@@ -47,6 +51,10 @@ export interface CheckContext<Options> {
   graph: DepGraph;
   options: Options;
   registries: RegistryConfig;
+  /** Today as YYYY-MM-DD (--date, config `date`, else the current UTC date): reports are reproducible. */
+  today: string;
+  /** Package manifests, when the check declared `needs: ['manifests']`; null otherwise. */
+  manifests: ManifestSource | null;
   report(report: Report): void;
   /** Something the check could not judge (an unparseable spec): kept as a diagnostic, the run goes on. */
   diagnostic(diagnostic: Diagnostic): void;

@@ -9,7 +9,7 @@ import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { audit, TOOL } from '../audit.js';
 import { CHECKS } from '../checks/index.js';
-import { listPolicies } from '../config/load.js';
+import { isRealDate, listPolicies } from '../config/load.js';
 import { OMIT_TYPES } from '../engine/run.js';
 import { DepguardError, isDepguardError } from '../errors.js';
 import { SEVERITIES, severityRank, type Severity } from '../model.js';
@@ -30,6 +30,7 @@ interface CheckArgs {
   skip?: string;
   omit: Array<(typeof OMIT_TYPES)[number]>;
   registry?: string;
+  date?: string;
   color: boolean;
   debug: boolean;
 }
@@ -69,6 +70,10 @@ async function runCheck(args: CheckArgs): Promise<number> {
   if (only) options.only = only;
   if (skip) options.skip = skip;
   if (args.registry !== undefined) options.registry = args.registry;
+  if (args.date !== undefined) {
+    if (!isRealDate(args.date)) throw new DepguardError('EBAD_ARGS', `--date: "${args.date}" is not a real date (expected YYYY-MM-DD)`, { field: '--date' });
+    options.today = args.date;
+  }
   const { result } = await audit(options);
 
   const failing = failingCount(result, args['fail-on']);
@@ -101,6 +106,7 @@ function commonOptions<T>(command: Argv<T>) {
     .option('skip', { type: 'string', describe: 'skip these checks (comma-separated ids)' })
     .option('omit', { type: 'array', choices: OMIT_TYPES, default: [] as Array<(typeof OMIT_TYPES)[number]>, describe: "drop findings about packages reachable only through these dependency types, as npm's --omit" })
     .option('registry', { type: 'string', describe: "registry URL, instead of the one in npm's config" })
+    .option('date', { type: 'string', describe: "audit as of this day (YYYY-MM-DD): waiver expiry, Node.js end-of-life; default the config's date, else today" })
     .option('color', { type: 'boolean', default: true, describe: 'colour on a TTY (--no-color, or NO_COLOR, turns it off)' })
     .option('debug', { type: 'boolean', default: false, describe: 'print stack traces of internal errors' });
 }

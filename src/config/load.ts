@@ -40,6 +40,8 @@ export interface Policy {
   /** Per-rule overrides: a severity, or 'off'. */
   rules: Map<string, Severity | 'off'>;
   waivers: Waiver[];
+  /** The config's `date` (YYYY-MM-DD), when set: audit as of that day. */
+  date?: string;
 }
 
 type Setting = string | [string, JsonObject?];
@@ -168,7 +170,7 @@ async function applyChecks(policy: Policy, source: Source): Promise<void> {
   }
 }
 
-function isRealDate(value: string): boolean {
+export function isRealDate(value: string): boolean {
   const date = new Date(`${value}T00:00:00Z`);
   return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
 }
@@ -229,6 +231,12 @@ export async function loadPolicy(options: LoadPolicyOptions): Promise<Policy> {
   if (source) {
     await applyChecks(policy, source);
     policy.waivers = readWaivers(source);
+    if (typeof source.data.date === 'string') {
+      if (!isRealDate(source.data.date)) {
+        throw new DepguardError('EBAD_CONFIG', `${source.file}: ${source.prefix}/date: "${source.data.date}" is not a real date (expected YYYY-MM-DD)`, { file: source.file, field: `${source.prefix}/date` });
+      }
+      policy.date = source.data.date;
+    }
     policy.configFile = source.file.startsWith('/') ? relative(options.projectPath, source.file) : source.file;
   }
   return policy;

@@ -35,6 +35,7 @@ export const configSchema = {
   properties: {
     $schema: { type: 'string' },
     extends: { type: 'string', minLength: 1 },
+    date: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'the date to audit as of (YYYY-MM-DD), for reproducible reports' },
     checks: { type: 'object', additionalProperties: checkSettingSchema },
     waivers: { type: 'array', items: waiverSchema },
   },

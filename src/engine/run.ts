@@ -5,6 +5,8 @@
 import { CHECKS } from '../checks/index.js';
 import type { Check, Report } from '../checks/types.js';
 import type { Policy } from '../config/load.js';
+import { InstalledManifests } from '../enrich/installed.js';
+import type { ManifestSource } from '../enrich/types.js';
 import { dependencyPaths } from '../graph/paths.js';
 import { packageRef, severityRank, type DepGraph, type DepNode, type Diagnostic, type Finding, type Severity } from '../model.js';
 import type { RegistryConfig } from '../npm-config.js';
@@ -21,8 +23,10 @@ export interface RunOptions {
   only?: string[];
   skip?: string[];
   omit?: OmitType[];
-  /** Today as YYYY-MM-DD, for waiver expiry. */
+  /** Today as YYYY-MM-DD, for waiver expiry and date-dependent checks. */
   today: string;
+  /** Where manifests come from for checks that need them (default: the installed node_modules). */
+  manifests?: ManifestSource;
 }
 
 export function interpolate(template: string, data: Record<string, string | number>): string {
@@ -81,12 +85,15 @@ export async function runChecks(options: RunOptions): Promise<CheckRun> {
   const checks = selectedChecks(policy, options.only, options.skip);
   const findings: Finding[] = [];
   const diagnostics: Diagnostic[] = [];
+  const manifests = checks.some((check) => check.meta.needs.includes('manifests')) ? (options.manifests ?? new InstalledManifests(graph)) : null;
   for (const check of checks) {
     const reports: Report[] = [];
     await check.run({
       graph,
       options: policy.checks.get(check.meta.id)?.options ?? { ...check.meta.defaultOptions },
       registries: options.registries,
+      today: options.today,
+      manifests: check.meta.needs.includes('manifests') ? manifests : null,
       report: (report) => reports.push(report),
       diagnostic: (diagnostic) => diagnostics.push({ ...diagnostic, check: check.meta.id }),
     });
