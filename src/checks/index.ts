@@ -1,10 +1,12 @@
 // The check registry. A test holds it equal to the files in this folder, the
 // docs and the tests, so a check cannot be added without all four.
 import type { Check } from './types.js';
+import engines from './engines.js';
+import installScripts from './install-scripts.js';
 import lockfile from './lockfile.js';
 import pinning from './pinning.js';
 
-export const CHECKS: ReadonlyArray<Check<any>> = [lockfile, pinning];
+export const CHECKS: ReadonlyArray<Check<any>> = [engines, installScripts, lockfile, pinning];
 
 export function findCheck(id: string): Check<any> | undefined {
   return CHECKS.find((check) => check.meta.id === id);
