@@ -9,7 +9,7 @@
 
 import { parse as parseSri, type Integrity } from 'ssri';
 import npa from 'npm-package-arg';
-import { hasDotSegments, parseRegistryTarballUrl } from '../graph/identity.js';
+import { aliasTarget, hasDotSegments, parseRegistryTarballUrl } from '../graph/identity.js';
 import { reachableLocations } from '../graph/paths.js';
 import type { DeclaredDependencies, DepEdge, DepGraph, DepNode, EdgeType } from '../model.js';
 import { hostOf, registryUrls, type RegistryConfig } from '../npm-config.js';
@@ -93,15 +93,6 @@ export function classifyIntegrity(integrity: string): IntegrityVerdict {
   return { kind: 'invalid' };
 }
 
-function aliasTarget(spec: string, name: string): string | null {
-  if (!spec.startsWith('npm:')) return null;
-  try {
-    const parsed = npa.resolve(name, spec, '/');
-    return parsed.type === 'alias' ? parsed.subSpec?.name ?? null : null;
-  } catch {
-    return null;
-  }
-}
 
 function isTagSpec(name: string, spec: string): boolean {
   try {

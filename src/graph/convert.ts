@@ -4,7 +4,7 @@
 import npa from 'npm-package-arg';
 import type { DepEdge, DepNode, EdgeType, SourceType } from '../model.js';
 import { isJsonObject, stringEntries } from '../util/json.js';
-import { nameFromLocation, parseRegistryTarballUrl } from './identity.js';
+import { aliasTarget, nameFromLocation, parseRegistryTarballUrl } from './identity.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- Arborist ships no types */
 type ArboristNode = any;
@@ -33,16 +33,6 @@ function specType(spec: string, name: string): SourceType | null {
   }
 }
 
-/** The alias target named by a dependent's `npm:<name>@<range>` spec, if any. */
-function aliasTarget(spec: string, name: string): string | null {
-  if (!spec.startsWith('npm:')) return null;
-  try {
-    const parsed = npa.resolve(name, spec, '/');
-    return parsed.type === 'alias' ? parsed.subSpec?.name ?? null : null;
-  } catch {
-    return null;
-  }
-}
 
 function sourceFromResolved(resolved: string | null, version: string): SourceType {
   if (!resolved) return version ? 'registry' : 'unknown';

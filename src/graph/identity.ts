@@ -1,3 +1,5 @@
+import npa from 'npm-package-arg';
+
 // A registry package's identity (name and version) must come from sources the
 // package cannot forge: its lockfile key, the registry URL it was fetched
 // from, and the alias spec of the package that depends on it. The package's
@@ -70,4 +72,15 @@ export function nameFromLocation(location: string): string {
   const index = location.lastIndexOf('node_modules/');
   const tail = index < 0 ? location.split('/').pop() ?? location : location.slice(index + 'node_modules/'.length);
   return tail;
+}
+
+/** The alias target named by a dependent's `npm:<name>@<range>` spec, if any. */
+export function aliasTarget(spec: string, name: string): string | null {
+  if (!spec.startsWith('npm:')) return null;
+  try {
+    const parsed = npa.resolve(name, spec, '/');
+    return parsed.type === 'alias' ? (parsed.subSpec?.name ?? null) : null;
+  } catch {
+    return null;
+  }
 }
