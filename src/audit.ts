@@ -3,10 +3,12 @@
 
 import { createRequire } from 'node:module';
 import { loadPolicy, type Policy } from './config/load.js';
-import { runChecks, type OmitType } from './engine/run.js';
+import { checkCompleteness, createRegistryManifests, type RegistryAccessOptions } from './enrich/access.js';
+import type { RegistryManifests } from './enrich/registry-manifests.js';
+import { runChecks, selectedChecks, type OmitType } from './engine/run.js';
 import { loadProject } from './graph/load.js';
 import { SEVERITIES, type AuditResult, type DepGraph, type Diagnostic, type Finding, type Severity } from './model.js';
-import { loadRegistryConfig, type RegistryConfig } from './npm-config.js';
+import { loadNpmConfig, type NpmConfig, type RegistryConfig } from './npm-config.js';
 import { own } from './util/json.js';
 
 const require = createRequire(import.meta.url);
@@ -25,6 +27,8 @@ export interface AuditOptions {
   registries?: RegistryConfig;
   /** --date: audit as of this day (YYYY-MM-DD); else the config's `date`, else the current UTC date. */
   today?: string;
+  /** How to reach the registry when a selected check needs registry data (--offline, --cache, --max-age…). */
+  registryAccess?: RegistryAccessOptions;
 }
 
 export interface AuditOutcome {
@@ -49,7 +53,15 @@ export async function audit(options: AuditOptions): Promise<AuditOutcome> {
   if (options.configPath !== undefined) policyOptions.configPath = options.configPath;
   if (options.policyName !== undefined) policyOptions.policyName = options.policyName;
   const policy = await loadPolicy(policyOptions);
-  const registries = options.registries ?? (await loadRegistryConfig(graph.projectPath, options.registry));
+  const access = options.registryAccess ?? {};
+  let npm: NpmConfig | null = null;
+  if (!options.registries) {
+    const overrides: Parameters<typeof loadNpmConfig>[1] = {};
+    if (options.registry !== undefined) overrides.registry = options.registry;
+    if (access.cache !== undefined) overrides.cache = access.cache;
+    npm = await loadNpmConfig(graph.projectPath, overrides);
+  }
+  const registries = options.registries ?? npm!.registries;
   const runOptions: Parameters<typeof runChecks>[0] = {
     graph,
     policy,
@@ -59,8 +71,16 @@ export async function audit(options: AuditOptions): Promise<AuditOutcome> {
   };
   if (options.only) runOptions.only = options.only;
   if (options.skip) runOptions.skip = options.skip;
-  const { findings, diagnostics: checkDiagnostics } = await runChecks(runOptions);
-  const allDiagnostics: Diagnostic[] = [...diagnostics, ...checkDiagnostics];
+  // Registry data only when a selected check needs manifests: other runs never touch the network.
+  let manifests: RegistryManifests | null = null;
+  if (selectedChecks(policy, options.only, options.skip).some((check) => check.meta.needs.includes('manifests'))) {
+    manifests = createRegistryManifests(graph, registries, npm, access);
+    runOptions.manifests = manifests;
+  }
+  const { findings, diagnostics: checkDiagnostics, data } = await runChecks(runOptions);
+  // Fail closed: throws (exit 2) when required registry data is missing and incomplete data was not accepted.
+  const registryDiagnostics = manifests ? checkCompleteness(manifests, access.allowIncomplete === true) : [];
+  const allDiagnostics: Diagnostic[] = [...diagnostics, ...checkDiagnostics, ...registryDiagnostics];
   if (graph.loadedFrom !== 'lockfile') {
     allDiagnostics.push({
       level: 'warning',
@@ -88,6 +108,7 @@ export async function audit(options: AuditOptions): Promise<AuditOutcome> {
       summary: summarise(findings),
       findings,
       diagnostics: allDiagnostics,
+      ...(Object.keys(data).length > 0 ? { checks: data } : {}),
     },
   };
 }

@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'EBAD_CONFIG'
   | 'EUNKNOWN_POLICY'
   | 'EBAD_ARGS'
+  | 'EREGISTRY'
   | 'EWRITE';
 
 export class DepguardError extends Error {

@@ -166,6 +166,8 @@ export interface AuditResult {
   summary: Record<Severity, number> & { waived: number };
   findings: Finding[];
   diagnostics: Diagnostic[];
+  /** Check-owned data by check id (e.g. `install-scripts`: `{ packages: [...] }`), present when a check gave some. */
+  checks?: Record<string, Record<string, unknown>>;
 }
 
 export function packageRef(node: DepNode): PackageRef {

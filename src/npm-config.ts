@@ -1,12 +1,44 @@
 // The registries the user's npm would talk to, read from npm's own
 // configuration (builtin, global, user and project .npmrc, npm_config_* env),
-// so depguard never hard-codes a registry host.
+// so depguard never hard-codes a registry host. Also the options npm itself
+// would hand to npm-registry-fetch / pacote (auth, proxy, TLS, timeouts,
+// retries) and npm's cache folder, so depguard talks to the registry exactly
+// as the user's npm does and shares its cache.
+
+import { resolve } from 'node:path';
 
 export interface RegistryConfig {
   /** The default registry, normalised to end with a slash. */
   registry: string;
   /** Scoped registries by scope (`@acme` -> URL). */
   scopes: Record<string, string>;
+}
+
+/**
+ * Flat options for npm-registry-fetch and pacote, as npm builds them from its
+ * config (`registry`, `@scope:registry`, nerf-darted `//host/:_authToken`…,
+ * `ca`, `strictSSL`, `proxy`, `httpsProxy`, `noProxy`, `timeout`, `retry`,
+ * `maxSockets`…). It holds credentials: never log, print or serialise it.
+ */
+export type FetchOptions = Record<string, unknown>;
+
+export interface NpmConfig {
+  registries: RegistryConfig;
+  fetchOptions: FetchOptions;
+  /** npm's cache folder (config `cache`, e.g. ~/.npm): cacache lives in `<cache>/_cacache`. */
+  cache: string;
+  /** npm's own `offline` / `prefer-offline` settings, which depguard's flags override. */
+  offline: boolean;
+  preferOffline: boolean;
+}
+
+export interface NpmConfigOverrides {
+  /** --registry: replaces the default registry (scoped registries stay). */
+  registry?: string;
+  /** --cache: npm's cache folder to use instead of the configured one. */
+  cache?: string;
+  /** The environment npm reads (npm_config_*, HOME…): process.env unless given (tests). */
+  env?: Record<string, string | undefined>;
 }
 
 export function normaliseRegistry(url: string): string {
@@ -28,7 +60,37 @@ export function registryUrls(config: RegistryConfig): string[] {
   return [config.registry, ...Object.values(config.scopes)];
 }
 
-export async function loadRegistryConfig(projectPath: string, overrideRegistry?: string): Promise<RegistryConfig> {
+/** The registry a package name is fetched from: its scope's registry, else the default one. */
+export function registryFor(config: RegistryConfig, name: string): string {
+  if (name.startsWith('@')) {
+    const scope = name.slice(0, name.indexOf('/'));
+    if (Object.hasOwn(config.scopes, scope)) return config.scopes[scope]!;
+  }
+  return config.registry;
+}
+
+/** A URL fit for logs and messages: no user name, password or query string (tokens hide there). */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.username = '';
+    parsed.password = '';
+    if (parsed.search) parsed.search = '?…';
+    return parsed.toString();
+  } catch {
+    return '(invalid URL)';
+  }
+}
+
+/** Option keys that carry credentials, as npm names them (bare or nerf-darted). */
+const SECRET_KEY = /(?:^|:)(?:_authToken|_auth|_password|username|password|email|certfile|keyfile|key|cert|otp)$/i;
+
+/** The option keys without their secret values, for debugging output. */
+export function describeFetchOptions(options: FetchOptions): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(options).map(([key, value]) => [key, SECRET_KEY.test(key) ? '(redacted)' : value]));
+}
+
+export async function loadNpmConfig(projectPath: string, overrides: NpmConfigOverrides = {}): Promise<NpmConfig> {
   const { default: Config } = await import('@npmcli/config');
   const definitionsModule = await import('@npmcli/config/lib/definitions/index.js');
   // CommonJS: the exports object arrives as the default export.
@@ -42,8 +104,12 @@ export async function loadRegistryConfig(projectPath: string, overrideRegistry?:
     argv: [],
     cwd: projectPath,
     excludeNpmCwd: true,
+    ...(overrides.env ? { env: overrides.env } : {}),
   });
   await config.load();
+  // Command-line layer: depguard's own flags win over every npmrc and the environment.
+  if (overrides.registry !== undefined) config.set('registry', overrides.registry, 'cli');
+  if (overrides.cache !== undefined) config.set('cache', resolve(projectPath, overrides.cache), 'cli');
   const scopes: Record<string, string> = Object.create(null);
   // Later layers win: default < builtin < global < user < project < env < cli.
   for (const [, layer] of config.data) {
@@ -52,6 +118,25 @@ export async function loadRegistryConfig(projectPath: string, overrideRegistry?:
       if (match?.[1] && typeof value === 'string' && value) scopes[match[1]] = normaliseRegistry(value);
     }
   }
-  const registry = overrideRegistry ?? String(config.get('registry'));
-  return { registry: normaliseRegistry(registry), scopes: { ...scopes } };
+  const registry = normaliseRegistry(String(config.get('registry')));
+  // npm's flat options already carry the nerf-darted auth keys and the
+  // scoped registries (its flatten copies every `//…` and `@…:registry` key).
+  const flat: FetchOptions = { ...config.flat };
+  // Fields that only describe the npm CLI itself do not belong in fetch options.
+  for (const key of ['nodeBin', 'npmBin', 'npxCache', 'tufCache', 'userAgent', 'npmCommand', 'npmVersion']) delete flat[key];
+  flat.registry = registry;
+  for (const [scope, url] of Object.entries(scopes)) flat[`${scope}:registry`] = url;
+  return {
+    registries: { registry, scopes: { ...scopes } },
+    fetchOptions: flat,
+    cache: String(config.get('cache')),
+    offline: config.get('offline') === true,
+    preferOffline: config.get('prefer-offline') === true,
+  };
+}
+
+export async function loadRegistryConfig(projectPath: string, overrideRegistry?: string): Promise<RegistryConfig> {
+  const overrides: NpmConfigOverrides = {};
+  if (overrideRegistry !== undefined) overrides.registry = overrideRegistry;
+  return (await loadNpmConfig(projectPath, overrides)).registries;
 }

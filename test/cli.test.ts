@@ -50,7 +50,8 @@ describe('depguard check: exit codes and output', () => {
     const result = depguard(['check', fixture('risky-app'), '--format', 'json']);
     expect(result.code).toBe(1);
     const doc = JSON.parse(result.stdout);
-    expect(Object.keys(doc)).toEqual(['schemaVersion', 'tool', 'project', 'summary', 'findings', 'diagnostics']);
+    expect(Object.keys(doc)).toEqual(['schemaVersion', 'tool', 'project', 'summary', 'findings', 'diagnostics', 'checks']);
+    expect(doc.checks['install-scripts'].packages).toEqual([]);
     expect(doc.tool.name).toBe('depguard');
     expect(doc.project).toEqual({ name: 'risky-app', version: '2.0.0', path: fixture('risky-app'), packageCount: 2 });
     expect(Object.keys(doc.summary)).toEqual(['info', 'low', 'moderate', 'high', 'critical', 'waived']);
@@ -139,7 +140,7 @@ describe('depguard check --date', () => {
 
   it('takes the config\'s date when there is no flag, and the flag over it', () => {
     const dir = tempProject({ 'depguard.config.json': { date: '2027-03-01', waivers: [waiver] } }, fixture('risky-app'));
-    const asConfigured = JSON.parse(depguard(['check', dir, '--format', 'json']).stdout);
+    const asConfigured = JSON.parse(depguard(['check', dir, '--format', 'json'], { date: null }).stdout);
     expect(asConfigured.findings.map((f: { rule: string }) => f.rule)).toContain('waivers/expired');
     const flagged = JSON.parse(depguard(['check', dir, '--format', 'json', '--date', '2026-12-01']).stdout);
     expect(flagged.findings.map((f: { rule: string }) => f.rule)).not.toContain('waivers/expired');

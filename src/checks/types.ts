@@ -58,6 +58,11 @@ export interface CheckContext<Options> {
   report(report: Report): void;
   /** Something the check could not judge (an unparseable spec): kept as a diagnostic, the run goes on. */
   diagnostic(diagnostic: Diagnostic): void;
+  /**
+   * Check-owned data for machine-readable output (e.g. install-scripts'
+   * inventory): kept under `checks[<check id>][key]` of the result.
+   */
+  data(key: string, value: unknown): void;
 }
 
 export interface Check<Options = Record<string, unknown>> {

@@ -9,12 +9,15 @@ import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { audit, TOOL } from '../audit.js';
 import { CHECKS } from '../checks/index.js';
+import { parseDuration, type RegistryAccessOptions } from '../enrich/access.js';
+import { DEFAULT_CONCURRENCY } from '../enrich/registry-client.js';
 import { isRealDate, listPolicies } from '../config/load.js';
 import { OMIT_TYPES } from '../engine/run.js';
 import { DepguardError, isDepguardError } from '../errors.js';
 import { SEVERITIES, severityRank, type Severity } from '../model.js';
 import { FORMATS, REPORTERS, type Format } from '../reporters/index.js';
 import { failingCount, summaryLine } from '../reporters/summary.js';
+import { registryOutput } from './registry-output.js';
 
 export const EXIT = { clean: 0, findings: 1, error: 2 } as const;
 
@@ -33,6 +36,34 @@ interface CheckArgs {
   date?: string;
   color: boolean;
   debug: boolean;
+  offline?: boolean;
+  'prefer-offline'?: boolean;
+  cache?: string;
+  'max-age': string;
+  concurrency: number;
+  'allow-incomplete': boolean;
+  verbose: boolean;
+  progress: boolean;
+}
+
+/** --offline, --prefer-offline, --cache, --max-age, --concurrency, --allow-incomplete as the library takes them. */
+function registryAccess(args: CheckArgs): RegistryAccessOptions {
+  if (args.offline && args['prefer-offline']) {
+    throw new DepguardError('EBAD_ARGS', '--offline and --prefer-offline contradict each other: --offline never asks the registry, --prefer-offline asks it for what is not cached', { field: '--offline' });
+  }
+  const maxAge = parseDuration(args['max-age']);
+  if (maxAge === null) throw new DepguardError('EBAD_ARGS', `--max-age: "${args['max-age']}" is not a duration (expected e.g. 3600, 30m, 2h, 1d or 0)`, { field: '--max-age' });
+  const concurrency = args.concurrency;
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) {
+    throw new DepguardError('EBAD_ARGS', `--concurrency: "${String(concurrency)}" is not a whole number from 1 to 256`, { field: '--concurrency' });
+  }
+  const access: RegistryAccessOptions = { maxAge, concurrency, allowIncomplete: args['allow-incomplete'] };
+  // Absent flags leave npm's own offline / prefer-offline settings in force.
+  if (args.offline) access.mode = 'offline';
+  else if (args['prefer-offline']) access.mode = 'prefer-offline';
+  else if (args.offline === false || args['prefer-offline'] === false) access.mode = 'online';
+  if (args.cache !== undefined) access.cache = resolve(args.cache);
+  return access;
 }
 
 function checkIds(flag: string, value: string | undefined): string[] | undefined {
@@ -74,7 +105,17 @@ async function runCheck(args: CheckArgs): Promise<number> {
     if (!isRealDate(args.date)) throw new DepguardError('EBAD_ARGS', `--date: "${args.date}" is not a real date (expected YYYY-MM-DD)`, { field: '--date' });
     options.today = args.date;
   }
-  const { result } = await audit(options);
+  options.registryAccess = registryAccess(args);
+  const output = registryOutput({ verbose: args.verbose, progress: args.progress });
+  if (output.onRequest) options.registryAccess.onRequest = output.onRequest;
+  if (output.onProgress) options.registryAccess.onProgress = output.onProgress;
+  let outcome: Awaited<ReturnType<typeof audit>>;
+  try {
+    outcome = await audit(options);
+  } finally {
+    output.finish();
+  }
+  const { result } = outcome;
 
   const failing = failingCount(result, args['fail-on']);
   // --min-severity narrows what is shown; the gate above has already counted everything.
@@ -107,6 +148,19 @@ function commonOptions<T>(command: Argv<T>) {
     .option('omit', { type: 'array', choices: OMIT_TYPES, default: [] as Array<(typeof OMIT_TYPES)[number]>, describe: "drop findings about packages reachable only through these dependency types, as npm's --omit" })
     .option('registry', { type: 'string', describe: "registry URL, instead of the one in npm's config" })
     .option('date', { type: 'string', describe: "audit as of this day (YYYY-MM-DD): waiver expiry, Node.js end-of-life; default the config's date, else today" })
+    .option('offline', { type: 'boolean', describe: "use only cached registry data (npm's cache, depguard's compact cache); never ask the registry" })
+    .option('prefer-offline', { type: 'boolean', describe: 'use cached registry data whatever its age; ask the registry only for what is not cached' })
+    .option('cache', { type: 'string', describe: "npm's cache folder to read and fill (default: npm's `cache` setting, ~/.npm)" })
+    .option('max-age', { type: 'string', default: '1h', describe: 'trust cached registry metadata this long before asking the registry again: 3600, 30m, 2h, 1d, 0 (always ask)' })
+    .option('concurrency', { type: 'number', default: DEFAULT_CONCURRENCY, describe: 'registry requests in flight at most' })
+    .option('allow-incomplete', {
+      alias: 'degraded',
+      type: 'boolean',
+      default: false,
+      describe: 'when registry data a check needs cannot be had, audit without it (diagnostics name the packages) instead of exiting 2',
+    })
+    .option('verbose', { type: 'boolean', default: false, describe: 'print each registry request on stderr: method, URL (no credentials), status, time, cache' })
+    .option('progress', { type: 'boolean', default: true, describe: 'a registry request counter on stderr when it is a terminal (--no-progress turns it off)' })
     .option('color', { type: 'boolean', default: true, describe: 'colour on a TTY (--no-color, or NO_COLOR, turns it off)' })
     .option('debug', { type: 'boolean', default: false, describe: 'print stack traces of internal errors' });
 }
@@ -142,7 +196,7 @@ export async function main(argv: string[]): Promise<number> {
     .example('$0 check ../service --format json --output depguard.json', 'machine-readable result for CI')
     .example('$0 check --only lockfile --fail-on moderate', 'gate on lockfile problems only')
     .example('$0 check --omit dev --min-severity moderate', 'production dependencies, hide info and low')
-    .epilogue('Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 could not audit (bad input, bad config).')
+    .epilogue('Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 could not audit (bad input, bad config, registry data a check needs could not be had).')
     .demandCommand(1, 'name a command: depguard check [path]')
     .strict()
     .version(TOOL.version)

@@ -77,6 +77,8 @@ function cmp(a: string, b: string): number {
 export interface CheckRun {
   findings: Finding[];
   diagnostics: Diagnostic[];
+  /** What checks handed over with context.data(), by check id then key (checks that gave none are absent). */
+  data: Record<string, Record<string, unknown>>;
 }
 
 export async function runChecks(options: RunOptions): Promise<CheckRun> {
@@ -85,7 +87,8 @@ export async function runChecks(options: RunOptions): Promise<CheckRun> {
   const checks = selectedChecks(policy, options.only, options.skip);
   const findings: Finding[] = [];
   const diagnostics: Diagnostic[] = [];
-  const manifests = checks.some((check) => check.meta.needs.includes('manifests')) ? (options.manifests ?? new InstalledManifests(graph)) : null;
+  const data: CheckRun['data'] = {};
+  const manifests: ManifestSource | null = checks.some((check) => check.meta.needs.includes('manifests')) ? (options.manifests ?? new InstalledManifests(graph)) : null;
   for (const check of checks) {
     const reports: Report[] = [];
     await check.run({
@@ -96,6 +99,9 @@ export async function runChecks(options: RunOptions): Promise<CheckRun> {
       manifests: check.meta.needs.includes('manifests') ? manifests : null,
       report: (report) => reports.push(report),
       diagnostic: (diagnostic) => diagnostics.push({ ...diagnostic, check: check.meta.id }),
+      data: (key, value) => {
+        (data[check.meta.id] ??= {})[key] = value;
+      },
     });
     for (const report of reports) {
       const meta = check.meta.rules[report.rule];
@@ -115,6 +121,8 @@ export async function runChecks(options: RunOptions): Promise<CheckRun> {
       });
     }
   }
+  // Why manifests could not be had (registry failures), one diagnostic per package.
+  if (manifests?.diagnostics) diagnostics.push(...manifests.diagnostics());
   const ran = new Set(checks.map((check) => check.meta.id));
   findings.push(
     ...applyWaivers(findings, policy.waivers, options.today, (waiver) => {
@@ -122,5 +130,5 @@ export async function runChecks(options: RunOptions): Promise<CheckRun> {
       return CHECKS.some((check) => check.meta.id === checkId) ? ran.has(checkId) : ran.has('advisories');
     }),
   );
-  return { findings: findings.sort(compareFindings), diagnostics };
+  return { findings: findings.sort(compareFindings), diagnostics, data };
 }

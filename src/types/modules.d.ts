@@ -11,6 +11,7 @@ declare module '@npmcli/config' {
   const Config: new (options: Record<string, unknown>) => {
     load(): Promise<void>;
     get(key: string, where?: string): unknown;
+    set(key: string, value: unknown, where?: string): void;
     data: Map<string, { data: Record<string, unknown> }>;
     flat: Record<string, unknown>;
   };

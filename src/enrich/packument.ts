@@ -1,0 +1,102 @@
+// The compact form of a packument: only the fields depguard's checks read,
+// derived leniently from what a registry returned (the abbreviated "corgi"
+// document, `application/vnd.npm.install-v1+json`, or the full one). A full
+// packument of a popular package runs to megabytes; this form is a few
+// kilobytes and is what the compact cache stores.
+
+import { isJsonObject, own, stringEntries, type JsonObject } from '../util/json.js';
+
+export interface CompactVersion {
+  /** `scripts` of the version; null when unknown (abbreviated metadata carries none). */
+  scripts: Record<string, string> | null;
+  /** The registry's flag (abbreviated metadata) or, from full metadata, a preinstall/install/postinstall script. */
+  hasInstallScript: boolean;
+  engines: Record<string, string> | null;
+  /** `gypfile` of the version; null when unknown (abbreviated metadata). */
+  gypfile: boolean | null;
+  deprecated: string | null;
+  /** Publish time (ISO 8601) from the full packument's `time`; null when unknown. */
+  published: string | null;
+  /** The version has a provenance attestation (`dist.attestations.provenance`). */
+  provenance: boolean;
+  integrity: string | null;
+  tarball: string | null;
+}
+
+export interface CompactPackument {
+  name: string;
+  /** The registry it was fetched from (normalised, ends with a slash). */
+  registry: string;
+  /** Derived from the full document (scripts, gypfile, publish times known) rather than the abbreviated one. */
+  full: boolean;
+  distTags: Record<string, string>;
+  /** `time.modified` (full) or `modified` (abbreviated): when the package last changed. */
+  modified: string | null;
+  versions: Record<string, CompactVersion>;
+}
+
+const INSTALL_SCRIPTS = ['preinstall', 'install', 'postinstall'];
+
+export class PackumentShapeError extends Error {
+  readonly code = 'EBADPACKUMENT';
+}
+
+function stringMap(value: unknown): Record<string, string> {
+  // Object.create(null): a version or tag named __proto__ stays data.
+  const map: Record<string, string> = Object.create(null);
+  for (const [key, entry] of stringEntries(value)) map[key] = entry;
+  return map;
+}
+
+/** Old packages record only a hex sha1 `shasum`: as an SRI string it still verifies the tarball. */
+function shasumIntegrity(shasum: unknown): string | null {
+  return typeof shasum === 'string' && /^[0-9a-f]{40}$/i.test(shasum) ? `sha1-${Buffer.from(shasum, 'hex').toString('base64')}` : null;
+}
+
+function compactVersion(data: JsonObject, published: string | null, full: boolean): CompactVersion {
+  const scripts = isJsonObject(data.scripts) ? stringMap(data.scripts) : null;
+  const engines = stringMap(data.engines);
+  const dist = isJsonObject(data.dist) ? data.dist : {};
+  const attestations = own<unknown>(dist, 'attestations');
+  const gypfile = typeof data.gypfile === 'boolean' ? data.gypfile : full ? false : null;
+  return {
+    scripts: scripts ?? (full ? Object.create(null) : null),
+    hasInstallScript: data.hasInstallScript === true || (scripts !== null && INSTALL_SCRIPTS.some((name) => Object.hasOwn(scripts, name))),
+    engines: Object.keys(engines).length > 0 ? { ...engines } : null,
+    gypfile,
+    deprecated: typeof data.deprecated === 'string' && data.deprecated !== '' ? data.deprecated : null,
+    published,
+    provenance: isJsonObject(attestations) && own(attestations, 'provenance') !== undefined && own(attestations, 'provenance') !== null,
+    integrity: typeof dist.integrity === 'string' && dist.integrity !== '' ? dist.integrity : shasumIntegrity(dist.shasum),
+    tarball: typeof dist.tarball === 'string' ? dist.tarball : null,
+  };
+}
+
+/**
+ * The compact form of a parsed packument. Lenient about fields (a missing
+ * `engines` is no engines), strict only about the shape that makes it a
+ * packument at all: an object whose `versions` is an object, named as asked.
+ */
+export function compactPackument(data: unknown, name: string, registry: string, full: boolean): CompactPackument {
+  if (!isJsonObject(data)) throw new PackumentShapeError(`the packument of ${name} is not a JSON object`);
+  const versions = own<unknown>(data, 'versions');
+  if (!isJsonObject(versions)) throw new PackumentShapeError(`the packument of ${name} has no "versions" object`);
+  const declared = own<unknown>(data, 'name');
+  if (typeof declared === 'string' && declared !== name) throw new PackumentShapeError(`asked for the packument of ${name}, got one named ${JSON.stringify(declared)}`);
+  const time = isJsonObject(data.time) ? data.time : {};
+  const compact: Record<string, CompactVersion> = Object.create(null);
+  for (const [version, manifest] of Object.entries(versions)) {
+    if (!isJsonObject(manifest)) continue;
+    const published = own<unknown>(time, version);
+    compact[version] = compactVersion(manifest, typeof published === 'string' ? published : null, full);
+  }
+  const modified = own<unknown>(time, 'modified') ?? own<unknown>(data, 'modified');
+  return {
+    name,
+    registry,
+    full,
+    distTags: stringMap(own(data, 'dist-tags')),
+    modified: typeof modified === 'string' ? modified : null,
+    versions: compact,
+  };
+}
