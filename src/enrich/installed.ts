@@ -2,6 +2,7 @@
 // package.json, never require). Used when the lockfile lacks what a check
 // needs (v1 lockfiles have no hasInstallScript, no lockfile has script text).
 
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DepGraph, DepNode } from '../model.js';
@@ -37,14 +38,20 @@ export class InstalledManifests implements ManifestSource {
     } catch {
       return null;
     }
+    let data: unknown;
     let manifest: PackageManifest | null;
     try {
-      manifest = manifestFromJson(JSON.parse(text), 'node_modules');
+      data = JSON.parse(text);
+      manifest = manifestFromJson(data, 'node_modules');
     } catch {
       return null;
     }
     // An installed copy of another version is no evidence about this one.
     if (!manifest || manifest.version !== node.version) return null;
+    // As npm does when it packs or builds: a binding.gyp means gypfile, unless the package opts out with `"gypfile": false`.
+    if (!manifest.gypfile && isJsonObject(data) && data.gypfile !== false && existsSync(join(this.#graph.projectPath, node.location, 'binding.gyp'))) {
+      manifest.gypfile = true;
+    }
     return manifest;
   }
 }
