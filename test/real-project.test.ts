@@ -6,18 +6,30 @@ import { audit } from '../src/audit.js';
 import { fixture } from './helpers/project.js';
 import { EXAMPLE_REGISTRY } from './helpers/run.js';
 
+function summary(findings: Awaited<ReturnType<typeof audit>>['result']['findings']) {
+  return findings.map((f) => [f.rule, f.severity, f.package?.name ?? f.evidence.name ?? null, f.evidence.spec ?? null]);
+}
+
 describe('real-service fixture', () => {
-  it('checks cleanly under the recommended policy', async () => {
+  it('under the recommended policy, reports only that Node.js 22 ends within 180 days', async () => {
     const { result, graph } = await audit({ path: fixture('real-service'), registries: EXAMPLE_REGISTRY, today: '2026-11-27' });
     expect(result.project.packageCount).toBe(256);
     expect(graph.loadedFrom).toBe('lockfile');
-    expect(result.findings).toEqual([]);
+    expect(summary(result.findings)).toEqual([['engines/eol-soon', 'low', null, null]]);
+    expect(result.findings[0]!.evidence).toMatchObject({ lines: [{ line: '22', end: '2027-04-30', daysLeft: 154 }] });
     expect(result.diagnostics).toEqual([]);
+    // No package in this tree runs install scripts, and the inventory says so.
+    expect(result.checks?.['install-scripts']).toEqual({ packages: [] });
   });
 
-  it('under strict, reports exactly the two caret ranges in devDependencies', async () => {
-    const { result } = await audit({ path: fixture('real-service'), registries: EXAMPLE_REGISTRY, policyName: 'strict', today: '2026-11-27' });
-    expect(result.findings.map((f) => [f.rule, f.severity, f.package?.name ?? f.evidence.name, f.evidence.spec])).toEqual([
+  it('is clean as of a day when Node.js 22 still had more than 180 days', async () => {
+    const { result } = await audit({ path: fixture('real-service'), registries: EXAMPLE_REGISTRY, today: '2026-10-01' });
+    expect(result.findings).toEqual([]);
+  });
+
+  it('under strict, adds exactly the two caret ranges in devDependencies', async () => {
+    const { result } = await audit({ path: fixture('real-service'), registries: EXAMPLE_REGISTRY, policyName: 'strict', today: '2026-10-01' });
+    expect(summary(result.findings)).toEqual([
       ['pinning/range', 'high', 'eslint', '^10.15.0'],
       ['pinning/range', 'high', 'mocha', '^12.0.3'],
     ]);
