@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { summarise } from '../src/audit.js';
 import type { AuditResult, Finding } from '../src/model.js';
 import { REPORTERS } from '../src/reporters/index.js';
-import { failingCount, summaryLine } from '../src/reporters/summary.js';
+import { failingCount, packageLabel, summaryLine } from '../src/reporters/summary.js';
 
 const findings: Finding[] = [
   {
@@ -69,6 +69,12 @@ describe('reporters', () => {
     expect(text).toContain('a range \\| it takes');
     expect(text).toContain('replaced in \\<PR 12\\>');
     expect(text).toMatchSnapshot();
+  });
+
+  it('labels a declared dependency that resolved to nothing by its name alone', () => {
+    expect(packageLabel({ ...findings[0]!, package: { name: 'node', version: '', location: '' } })).toBe('node');
+    expect(packageLabel(findings[0]!)).toBe('is-number@7.0.0');
+    expect(packageLabel({ ...findings[0]!, package: null })).toBe('(project)');
   });
 
   it('renders JSON that parses back to the result', () => {

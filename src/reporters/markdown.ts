@@ -1,5 +1,5 @@
 import { SEVERITIES, type Finding } from '../model.js';
-import { summaryLine } from './summary.js';
+import { packageLabel, summaryLine } from './summary.js';
 import type { Reporter } from './types.js';
 
 /** Escapes text for a GitHub-flavoured markdown table cell. */
@@ -8,7 +8,7 @@ export function cell(text: string): string {
 }
 
 function row(finding: Finding): string {
-  const pkg = finding.package ? `${finding.package.name}@${finding.package.version}` : '(project)';
+  const pkg = packageLabel(finding);
   const path = finding.paths[0] && finding.paths[0].length > 1 ? finding.paths[0].join(' › ') : '';
   return `| ${finding.severity} | \`${finding.rule}\` | ${cell(pkg)} | ${cell(finding.message)} | ${cell(path)} |`;
 }
@@ -27,7 +27,7 @@ export const markdown: Reporter = (result, options) => {
   if (waived.length > 0) {
     lines.push('### Waived', '', '| rule | package | reason | expires |', '| --- | --- | --- | --- |');
     for (const finding of waived) {
-      const pkg = finding.package ? `${finding.package.name}@${finding.package.version}` : '(project)';
+      const pkg = packageLabel(finding);
       lines.push(`| \`${finding.rule}\` | ${cell(pkg)} | ${cell(finding.waived!.reason)} | ${finding.waived!.expires} |`);
     }
     lines.push('');

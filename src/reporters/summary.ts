@@ -1,4 +1,10 @@
-import { SEVERITIES, severityRank, type AuditResult, type Severity } from '../model.js';
+import { SEVERITIES, severityRank, type AuditResult, type Finding, type Severity } from '../model.js';
+
+/** `name@version`, just `name` for a declared dependency with no resolved version, `(project)` for project-level findings. */
+export function packageLabel(finding: Finding): string {
+  if (!finding.package) return '(project)';
+  return finding.package.version ? `${finding.package.name}@${finding.package.version}` : finding.package.name;
+}
 
 /** Findings at or above the threshold that no waiver covers: what makes `check` exit 1. */
 export function failingCount(result: AuditResult, failOn: Severity | 'none'): number {

@@ -1,15 +1,11 @@
 import Table from 'cli-table3';
 import type { Finding, Severity } from '../model.js';
-import { summaryLine } from './summary.js';
+import { packageLabel, summaryLine } from './summary.js';
 import type { Reporter } from './types.js';
 
 const COLORS: Record<Severity, string> = { critical: '\u001b[1;35m', high: '\u001b[31m', moderate: '\u001b[33m', low: '\u001b[36m', info: '\u001b[2m' };
 const RESET = '\u001b[0m';
 
-function packageLabel(finding: Finding): string {
-  if (!finding.package) return '(project)';
-  return `${finding.package.name}@${finding.package.version}`;
-}
 
 function pathLabel(finding: Finding): string {
   const first = finding.paths[0];
@@ -40,7 +36,7 @@ export const table: Reporter = (result, options) => {
     const grid = new Table({
       head: ['severity', 'rule', 'package', 'finding'],
       style: { head: options.color ? ['bold'] : [], border: [] },
-      colWidths: [10, 28, 30, Math.max(30, width - 74)],
+      colWidths: [10, 36, 28, Math.max(30, width - 80)],
       wordWrap: true,
     });
     for (const finding of findings) {
