@@ -1,0 +1,6 @@
+// Every CLI command, in the order --help lists them. A new command is one
+// file in this folder and one line here.
+import { check } from './check.js';
+import type { Command } from './types.js';
+
+export const COMMANDS: ReadonlyArray<Command<any>> = [check];
