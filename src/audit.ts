@@ -3,8 +3,9 @@
 
 import { createRequire } from 'node:module';
 import { loadPolicy, type Policy } from './config/load.js';
-import { checkCompleteness, createRegistryManifests, type RegistryAccessOptions } from './enrich/access.js';
-import type { RegistryManifests } from './enrich/registry-manifests.js';
+import { checkCompleteness, createRegistryClient, type RegistryAccessOptions } from './enrich/access.js';
+import { InstalledManifests } from './enrich/installed.js';
+import { RegistryManifests } from './enrich/registry-manifests.js';
 import { runChecks, selectedChecks, type OmitType } from './engine/run.js';
 import { loadProject } from './graph/load.js';
 import { SEVERITIES, type AuditResult, type DepGraph, type Diagnostic, type Finding, type Severity } from './model.js';
@@ -71,11 +72,16 @@ export async function audit(options: AuditOptions): Promise<AuditOutcome> {
   };
   if (options.only) runOptions.only = options.only;
   if (options.skip) runOptions.skip = options.skip;
-  // Registry data only when a selected check needs manifests: other runs never touch the network.
+  // Registry data only when a selected check needs it: other runs never touch the network.
   let manifests: RegistryManifests | null = null;
-  if (selectedChecks(policy, options.only, options.skip).some((check) => check.meta.needs.includes('manifests'))) {
-    manifests = createRegistryManifests(graph, registries, npm, access);
-    runOptions.manifests = manifests;
+  const needs = new Set(selectedChecks(policy, options.only, options.skip).flatMap((check) => check.meta.needs));
+  if (needs.size > 0) {
+    const client = createRegistryClient(registries, npm, access);
+    if (needs.has('registry')) runOptions.registry = client;
+    if (needs.has('manifests')) {
+      manifests = new RegistryManifests(client, new InstalledManifests(graph));
+      runOptions.manifests = manifests;
+    }
   }
   const { findings, diagnostics: checkDiagnostics, data } = await runChecks(runOptions);
   // Fail closed: throws (exit 2) when required registry data is missing and incomplete data was not accepted.

@@ -1,4 +1,5 @@
 import type { DepGraph, DepNode, Diagnostic, PackageRef, Severity } from '../model.js';
+import type { RegistryClient } from '../enrich/registry-client.js';
 import type { ManifestSource } from '../enrich/types.js';
 import type { RegistryConfig } from '../npm-config.js';
 
@@ -23,9 +24,10 @@ export interface CheckMeta {
   defaultOptions: Record<string, unknown>;
   /**
    * What the check needs beyond the graph, so the engine builds only that:
-   * 'manifests' gives the context a ManifestSource.
+   * 'manifests' gives the context a ManifestSource; 'registry' gives it the
+   * shared RegistryClient (packuments, tarballs) for checks that need more.
    */
-  needs: Array<'manifests'>;
+  needs: Array<'manifests' | 'registry'>;
 }
 
 export interface Report {
@@ -55,6 +57,8 @@ export interface CheckContext<Options> {
   today: string;
   /** Package manifests, when the check declared `needs: ['manifests']`; null otherwise. */
   manifests: ManifestSource | null;
+  /** The registry client, when the check declared `needs: ['registry']`; null otherwise. */
+  registry: RegistryClient | null;
   report(report: Report): void;
   /** Something the check could not judge (an unparseable spec): kept as a diagnostic, the run goes on. */
   diagnostic(diagnostic: Diagnostic): void;

@@ -6,6 +6,7 @@ import { CHECKS } from '../checks/index.js';
 import type { Check, Report } from '../checks/types.js';
 import type { Policy } from '../config/load.js';
 import { InstalledManifests } from '../enrich/installed.js';
+import type { RegistryClient } from '../enrich/registry-client.js';
 import type { ManifestSource } from '../enrich/types.js';
 import { dependencyPaths } from '../graph/paths.js';
 import { packageRef, severityRank, type DepGraph, type DepNode, type Diagnostic, type Finding, type Severity } from '../model.js';
@@ -27,6 +28,8 @@ export interface RunOptions {
   today: string;
   /** Where manifests come from for checks that need them (default: the installed node_modules). */
   manifests?: ManifestSource;
+  /** The registry client for checks that declare `needs: ['registry']`. */
+  registry?: RegistryClient;
 }
 
 export function interpolate(template: string, data: Record<string, string | number>): string {
@@ -97,6 +100,7 @@ export async function runChecks(options: RunOptions): Promise<CheckRun> {
       registries: options.registries,
       today: options.today,
       manifests: check.meta.needs.includes('manifests') ? manifests : null,
+      registry: check.meta.needs.includes('registry') ? (options.registry ?? null) : null,
       report: (report) => reports.push(report),
       diagnostic: (diagnostic) => diagnostics.push({ ...diagnostic, check: check.meta.id }),
       data: (key, value) => {
