@@ -8,6 +8,8 @@
 
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import npa from 'npm-package-arg';
+import { nameAtVersion } from '../util/package-label.js';
+import { toPosix } from '../util/posix-path.js';
 import semver, { type Comparator, type Range } from 'semver';
 import type { DepGraph, DepNode } from '../model.js';
 import { isJsonObject, stringEntries } from '../util/json.js';
@@ -60,14 +62,6 @@ const FULL_COMMIT = /^[0-9a-f]{40}$/i;
 // semver exports its own grammar (untyped): one partial or full version, optionally with `v`/`=`.
 const semverGrammar = semver as unknown as { src: string[]; tokens: Record<string, number> };
 const PLAIN_X_RANGE = new RegExp(`^${semverGrammar.src[semverGrammar.tokens.XRANGEPLAINLOOSE!]}$`);
-
-function label(node: DepNode): string {
-  return `${node.packageName}@${node.version}`;
-}
-
-function toPosix(path: string): string {
-  return sep === '/' ? path : path.split(sep).join('/');
-}
 
 /** Hides credentials in a URL-shaped spec: user:password, or a token-as-user over http(s). */
 function redact(spec: string): string {
@@ -305,7 +299,7 @@ export default defineCheck<PinningOptions>({
           // A sibling workspace satisfies the spec through a link, whatever range it names.
           if (node ? node.isWorkspace : workspaceNames.has(name)) continue;
           const shownSpec = verdict.rule === 'tarball-url' || verdict.rule === 'git-unpinned' ? redact(spec) : spec;
-          const steps = [...(declarer.label ? [declarer.label] : []), ...(node ? [label(node)] : [])];
+          const steps = [...(declarer.label ? [declarer.label] : []), ...(node ? [nameAtVersion(node)] : [])];
           const via = VIA[dependencyType];
           context.report({
             rule: verdict.rule,

@@ -11,6 +11,7 @@ import type { ManifestSource } from '../enrich/types.js';
 import { dependencyPaths } from '../graph/paths.js';
 import { packageRef, severityRank, type DepGraph, type DepNode, type Diagnostic, type Finding, type Severity } from '../model.js';
 import type { RegistryConfig } from '../npm-config.js';
+import { compareStrings } from '../util/compare.js';
 import { applyWaivers } from './waivers.js';
 
 export const OMIT_TYPES = ['dev', 'optional', 'peer'] as const;
@@ -64,18 +65,15 @@ function severityFor(policy: Policy, check: Check<any>, rule: string): Severity 
 export function compareFindings(a: Finding, b: Finding): number {
   return (
     severityRank(b.severity) - severityRank(a.severity) ||
-    cmp(a.check, b.check) ||
-    cmp(a.rule, b.rule) ||
-    cmp(a.package?.name ?? '', b.package?.name ?? '') ||
-    cmp(a.package?.version ?? '', b.package?.version ?? '') ||
-    cmp(a.package?.location ?? '', b.package?.location ?? '') ||
-    cmp(a.message, b.message)
+    compareStrings(a.check, b.check) ||
+    compareStrings(a.rule, b.rule) ||
+    compareStrings(a.package?.name ?? '', b.package?.name ?? '') ||
+    compareStrings(a.package?.version ?? '', b.package?.version ?? '') ||
+    compareStrings(a.package?.location ?? '', b.package?.location ?? '') ||
+    compareStrings(a.message, b.message)
   );
 }
 
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 export interface CheckRun {
   findings: Finding[];

@@ -1,8 +1,6 @@
-import type { DepGraph, DepNode } from '../model.js';
+import type { DepGraph } from '../model.js';
+import { nameAtVersion } from '../util/package-label.js';
 
-function label(node: DepNode): string {
-  return `${node.packageName}@${node.version}`;
-}
 
 /**
  * Up to `limit` shortest dependency chains from the root (or a workspace) to
@@ -25,7 +23,7 @@ export function dependencyPaths(graph: DepGraph, location: string, limit = 3): s
       for (const dependent of head.dependents) {
         if (chain.includes(dependent)) continue; // a cycle
         if (dependent === '') {
-          results.push(chain.map((loc) => label(graph.nodes.get(loc)!)));
+          results.push(chain.map((loc) => nameAtVersion(graph.nodes.get(loc)!)));
           if (results.length >= limit) break;
           continue;
         }
