@@ -5,7 +5,8 @@
 // retries) and npm's cache folder, so depguard talks to the registry exactly
 // as the user's npm does and shares its cache.
 
-import { resolve } from 'node:path';
+import { homedir } from 'node:os';
+import { isAbsolute, relative, resolve } from 'node:path';
 
 export interface RegistryConfig {
   /** The default registry, normalised to end with a slash. */
@@ -22,8 +23,24 @@ export interface RegistryConfig {
  */
 export type FetchOptions = Record<string, unknown>;
 
+/** Where an npm setting came from: the config layer (`project`, `user`, `global`, `env`, `cli`…) and its file when it has one. */
+export interface SettingOrigin {
+  where: string;
+  file: string | null;
+}
+
+/** npm settings that checks read (never credentials), with where each was set; null when unset. */
+export interface NpmSettings {
+  /** `min-release-age` (days), npm 11's install cooldown. */
+  minReleaseAge: { days: number; origin: SettingOrigin } | null;
+  /** `min-release-age-exclude`: names and minimatch globs exempt from the cooldown. */
+  minReleaseAgeExclude: string[];
+}
+
 export interface NpmConfig {
   registries: RegistryConfig;
+  /** Settings checks read (release-age). */
+  settings: NpmSettings;
   fetchOptions: FetchOptions;
   /** npm's cache folder (config `cache`, e.g. ~/.npm): cacache lives in `<cache>/_cacache`. */
   cache: string;
@@ -90,6 +107,36 @@ export function describeFetchOptions(options: FetchOptions): Record<string, unkn
   return Object.fromEntries(Object.entries(options).map(([key, value]) => [key, SECRET_KEY.test(key) ? '(redacted)' : value]));
 }
 
+type LoadedConfig = { get(key: string, where?: string): unknown; data: Map<string, { data: Record<string, unknown>; source?: string | null }> };
+
+/** The layer that set a key, and its file shown relative to the project (or ~) so evidence carries no machine paths. */
+function originOf(config: LoadedConfig, key: string, projectPath: string): SettingOrigin | null {
+  const layers = [...config.data.entries()];
+  for (let i = layers.length - 1; i >= 0; i--) {
+    const [where, layer] = layers[i]!;
+    if (!Object.hasOwn(layer.data, key)) continue;
+    const source = ['project', 'user', 'global', 'builtin'].includes(where) && layer.source && isAbsolute(layer.source) ? layer.source : null;
+    if (source === null) return { where, file: null };
+    const inProject = relative(projectPath, source);
+    const home = homedir();
+    const file = !inProject.startsWith('..') && !isAbsolute(inProject) ? inProject : source.startsWith(`${home}/`) ? `~/${relative(home, source)}` : source;
+    return { where, file };
+  }
+  return null;
+}
+
+function readSettings(config: LoadedConfig, projectPath: string): NpmSettings {
+  const age = config.get('min-release-age');
+  const origin = originOf(config, 'min-release-age', projectPath);
+  // npm splits each entry on commas (its flatten does the same).
+  const exclude = config.get('min-release-age-exclude');
+  const list = (Array.isArray(exclude) ? exclude : typeof exclude === 'string' ? [exclude] : []).flatMap((entry) => String(entry).split(',')).map((entry) => entry.trim()).filter(Boolean);
+  return {
+    minReleaseAge: typeof age === 'number' && Number.isFinite(age) && age >= 0 && origin && origin.where !== 'default' ? { days: age, origin } : null,
+    minReleaseAgeExclude: [...new Set(list)],
+  };
+}
+
 export async function loadNpmConfig(projectPath: string, overrides: NpmConfigOverrides = {}): Promise<NpmConfig> {
   const { default: Config } = await import('@npmcli/config');
   const definitionsModule = await import('@npmcli/config/lib/definitions/index.js');
@@ -128,6 +175,7 @@ export async function loadNpmConfig(projectPath: string, overrides: NpmConfigOve
   for (const [scope, url] of Object.entries(scopes)) flat[`${scope}:registry`] = url;
   return {
     registries: { registry, scopes: { ...scopes } },
+    settings: readSettings(config, projectPath),
     fetchOptions: flat,
     cache: String(config.get('cache')),
     offline: config.get('offline') === true,

@@ -1,7 +1,8 @@
-import type { DepGraph, DepNode, Diagnostic, PackageRef, Severity } from '../model.js';
+import type { AdvisoryRef, DepGraph, DepNode, Diagnostic, PackageRef, Severity } from '../model.js';
 import type { RegistryClient } from '../enrich/registry-client.js';
+import type { RegistryPackuments } from '../enrich/registry-packuments.js';
 import type { ManifestSource } from '../enrich/types.js';
-import type { RegistryConfig } from '../npm-config.js';
+import type { NpmSettings, RegistryConfig } from '../npm-config.js';
 
 /** A JSON Schema (draft 2020-12 subset understood by Ajv) for a check's options. */
 export type OptionsSchema = Record<string, unknown>;
@@ -28,6 +29,13 @@ export interface CheckMeta {
    * shared RegistryClient (packuments, tarballs) for checks that need more.
    */
   needs: Array<'manifests' | 'registry'>;
+  /**
+   * false: off unless a preset, the user's config or --only turns it on.
+   * For checks that ask the registry about every package (release-age,
+   * deprecated, provenance), so that no run gains network traffic, or a new
+   * way to fail closed, without asking for it. Default true.
+   */
+  enabledByDefault?: boolean;
 }
 
 export interface Report {
@@ -47,6 +55,12 @@ export interface Report {
   package?: PackageRef;
   /** A dependency type the finding is about, so `--omit` can drop it (pinning of a devDependency). */
   via?: 'dev' | 'optional' | 'peer';
+  /** This finding's own severity (an advisory's rating), used unless the policy sets one for the rule or the check. */
+  severity?: Severity;
+  /** The advisory a finding reports (the `advisory` key of the finding; waivers match its id and aliases). */
+  advisory?: AdvisoryRef;
+  /** Whether and how the finding can be fixed (the `fix` key of the finding). */
+  fix?: Record<string, unknown>;
 }
 
 export interface CheckContext<Options> {
@@ -55,10 +69,23 @@ export interface CheckContext<Options> {
   registries: RegistryConfig;
   /** Today as YYYY-MM-DD (--date, config `date`, else the current UTC date): reports are reproducible. */
   today: string;
+  /**
+   * The audit instant in ms, for sub-day ages: the current time when no date
+   * was given (--date, config `date`), else 00:00 UTC of `today`.
+   */
+  now: number;
+  /** npm settings from the user's npm config (min-release-age…); null when npm's config was not read. */
+  npmSettings: NpmSettings | null;
   /** Package manifests, when the check declared `needs: ['manifests']`; null otherwise. */
   manifests: ManifestSource | null;
   /** The registry client, when the check declared `needs: ['registry']`; null otherwise. */
   registry: RegistryClient | null;
+  /**
+   * Packuments per graph node over the same client, when the check declared
+   * `needs: ['registry']`: misses are recorded on the package and decide
+   * the fail-closed exit like missing manifests do.
+   */
+  packuments: RegistryPackuments | null;
   report(report: Report): void;
   /** Something the check could not judge (an unparseable spec): kept as a diagnostic, the run goes on. */
   diagnostic(diagnostic: Diagnostic): void;

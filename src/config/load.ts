@@ -210,7 +210,7 @@ export async function presetPolicy(name: string, options: { validate?: boolean }
   const policy: Policy = {
     preset: name,
     configFile: null,
-    checks: new Map(CHECKS.map((check) => [check.meta.id, { enabled: true, severity: null, options: { ...check.meta.defaultOptions } }])),
+    checks: new Map(CHECKS.map((check) => [check.meta.id, { enabled: check.meta.enabledByDefault !== false, severity: null, options: { ...check.meta.defaultOptions } }])),
     rules: new Map(),
     waivers: [],
   };

@@ -7,10 +7,11 @@ import type { Check, Report } from '../checks/types.js';
 import type { Policy } from '../config/load.js';
 import { InstalledManifests } from '../enrich/installed.js';
 import type { RegistryClient } from '../enrich/registry-client.js';
+import { RegistryPackuments } from '../enrich/registry-packuments.js';
 import type { ManifestSource } from '../enrich/types.js';
 import { dependencyPaths } from '../graph/paths.js';
 import { packageRef, severityRank, type DepGraph, type DepNode, type Diagnostic, type Finding, type Severity } from '../model.js';
-import type { RegistryConfig } from '../npm-config.js';
+import type { NpmSettings, RegistryConfig } from '../npm-config.js';
 import { compareStrings } from '../util/compare.js';
 import { applyWaivers } from './waivers.js';
 
@@ -31,6 +32,12 @@ export interface RunOptions {
   manifests?: ManifestSource;
   /** The registry client for checks that declare `needs: ['registry']`. */
   registry?: RegistryClient;
+  /** Per-node packuments over that client (default: one built on `registry`). */
+  packuments?: RegistryPackuments;
+  /** The audit instant in ms (default 00:00 UTC of `today`). */
+  now?: number;
+  /** npm settings checks read (min-release-age…), when npm's config was read. */
+  npmSettings?: NpmSettings | null;
 }
 
 export function interpolate(template: string, data: Record<string, string | number>): string {
@@ -56,10 +63,10 @@ export function selectedChecks(policy: Policy, only?: string[], skip?: string[])
   });
 }
 
-function severityFor(policy: Policy, check: Check<any>, rule: string): Severity | 'off' {
+function severityFor(policy: Policy, check: Check<any>, rule: string, own?: Severity): Severity | 'off' {
   const ruleSetting = policy.rules.get(`${check.meta.id}/${rule}`);
   if (ruleSetting) return ruleSetting;
-  return policy.checks.get(check.meta.id)?.severity ?? check.meta.rules[rule]!.severity;
+  return policy.checks.get(check.meta.id)?.severity ?? own ?? check.meta.rules[rule]!.severity;
 }
 
 export function compareFindings(a: Finding, b: Finding): number {
@@ -90,6 +97,7 @@ export async function runChecks(options: RunOptions): Promise<CheckRun> {
   const diagnostics: Diagnostic[] = [];
   const data: CheckRun['data'] = {};
   const manifests: ManifestSource | null = checks.some((check) => check.meta.needs.includes('manifests')) ? (options.manifests ?? new InstalledManifests(graph)) : null;
+  const packuments = checks.some((check) => check.meta.needs.includes('registry')) ? (options.packuments ?? (options.registry ? new RegistryPackuments(options.registry) : null)) : null;
   for (const check of checks) {
     const reports: Report[] = [];
     await check.run({
@@ -99,6 +107,9 @@ export async function runChecks(options: RunOptions): Promise<CheckRun> {
       today: options.today,
       manifests: check.meta.needs.includes('manifests') ? manifests : null,
       registry: check.meta.needs.includes('registry') ? (options.registry ?? null) : null,
+      packuments: check.meta.needs.includes('registry') ? packuments : null,
+      now: options.now ?? Date.parse(`${options.today}T00:00:00Z`),
+      npmSettings: options.npmSettings ?? null,
       report: (report) => reports.push(report),
       diagnostic: (diagnostic) => diagnostics.push({ ...diagnostic, check: check.meta.id }),
       data: (key, value) => {
@@ -108,7 +119,7 @@ export async function runChecks(options: RunOptions): Promise<CheckRun> {
     for (const report of reports) {
       const meta = check.meta.rules[report.rule];
       if (!meta) throw new Error(`check ${check.meta.id} reported unknown rule ${report.rule}`);
-      const severity = severityFor(policy, check, report.rule);
+      const severity = severityFor(policy, check, report.rule, report.severity);
       if (severity === 'off') continue;
       if (report.via && omit.has(report.via)) continue;
       if (report.node && isOmitted(report.node, omit)) continue;
@@ -120,11 +131,18 @@ export async function runChecks(options: RunOptions): Promise<CheckRun> {
         paths: report.paths ?? (report.node ? dependencyPaths(graph, report.node.location) : []),
         message: interpolate(meta.message, report.data),
         evidence: report.evidence,
+        ...(report.advisory ? { advisory: report.advisory } : {}),
+        ...(report.fix ? { fix: report.fix } : {}),
       });
     }
   }
   // Why manifests could not be had (registry failures), one diagnostic per package.
   if (manifests?.diagnostics) diagnostics.push(...manifests.diagnostics());
+  if (packuments) {
+    // A package both sources missed is one diagnostic.
+    const seen = new Set(diagnostics.map((diagnostic) => `${diagnostic.code}|${diagnostic.package?.location ?? ''}`));
+    diagnostics.push(...packuments.diagnostics().filter((diagnostic) => !seen.has(`${diagnostic.code}|${diagnostic.package?.location ?? ''}`)));
+  }
   const ran = new Set(checks.map((check) => check.meta.id));
   findings.push(
     ...applyWaivers(findings, policy.waivers, options.today, (waiver) => {

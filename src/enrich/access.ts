@@ -62,14 +62,22 @@ function listed(missing: MissingManifest[]): string {
   return missing.length > SHOWN ? `${names.join(', ')} and ${missing.length - SHOWN} more` : names.join(', ');
 }
 
+/** What records registry misses per package: RegistryManifests (manifests) and RegistryPackuments (packuments). */
+export interface RegistryMissSource {
+  readonly client: RegistryClient;
+  missing(): MissingManifest[];
+}
+
 /**
  * After the checks: throws EREGISTRY (exit 2) when a check needed registry
  * data that could not be had, unless incomplete data was accepted; then
  * returns one project-level diagnostic saying so (the per-package ones come
- * from the manifest source).
+ * from the sources). A package missed by several sources is counted once.
  */
-export function checkCompleteness(manifests: RegistryManifests, allowIncomplete: boolean): Diagnostic[] {
-  const missing = manifests.missing().filter((entry) => entry.required);
+export function checkCompleteness(sources: ReadonlyArray<RegistryMissSource>, allowIncomplete: boolean): Diagnostic[] {
+  const byLocation = new Map<string, MissingManifest>();
+  for (const source of sources) for (const entry of source.missing()) if (entry.required && !byLocation.has(entry.package.location)) byLocation.set(entry.package.location, entry);
+  const missing = [...byLocation.values()].sort((a, b) => (a.package.location < b.package.location ? -1 : a.package.location > b.package.location ? 1 : 0));
   if (missing.length === 0) return [];
   const count = `${missing.length} package${missing.length === 1 ? '' : 's'}`;
   if (allowIncomplete) {
@@ -78,7 +86,7 @@ export function checkCompleteness(manifests: RegistryManifests, allowIncomplete:
   const codes = new Set(missing.map((entry) => entry.code));
   const first = missing[0]!;
   const hint = codes.has('REGISTRY_NOT_CACHED')
-    ? `run once online to fill the cache (${manifests.client.cacheDir}), or pass --allow-incomplete to audit without this data`
+    ? `run once online to fill the cache (${sources[0]!.client.cacheDir}), or pass --allow-incomplete to audit without this data`
     : codes.has('REGISTRY_AUTH')
       ? 'check the auth token for that registry in .npmrc (`npm whoami --registry <url>`), or pass --allow-incomplete to audit without this data'
       : 'check the registry and the network (--verbose prints each request), or pass --allow-incomplete to audit without this data';

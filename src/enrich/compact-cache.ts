@@ -1,5 +1,5 @@
 // The compact packument cache: one small JSON file per (registry, package
-// name) under `<npm cache>/_depguard/packuments-v1/`, holding the compact
+// name) under `<npm cache>/_depguard/packuments-v3/`, holding the compact
 // packument plus what is needed to tell whether it is still current: when it
 // was fetched and the packument's validators (etag, last-modified,
 // time.modified). Files are written atomically (temporary file + rename), so
@@ -12,7 +12,9 @@ import { join } from 'node:path';
 import { isJsonObject } from '../util/json.js';
 import type { CompactPackument } from './packument.js';
 
-export const COMPACT_FORMAT = 1;
+// 2: versions carry dependency specs (advisories' metavulnerabilities); v1 records lack them.
+// 3: only install-time scripts are kept (a third of a v2 record's bytes was test/build script text).
+export const COMPACT_FORMAT = 3;
 
 export interface CompactRecord {
   format: typeof COMPACT_FORMAT;

@@ -7,7 +7,12 @@
 import { isJsonObject, own, stringEntries, type JsonObject } from '../util/json.js';
 
 export interface CompactVersion {
-  /** `scripts` of the version; null when unknown (abbreviated metadata carries none). */
+  /**
+   * The version's install-time `scripts` (preinstall, install, postinstall,
+   * prepare: what npm may run on install; test, build and the rest are
+   * dropped, they are most of a full packument's script text); null when
+   * unknown (abbreviated metadata carries none).
+   */
   scripts: Record<string, string> | null;
   /** The registry's flag (abbreviated metadata) or, from full metadata, a preinstall/install/postinstall script. */
   hasInstallScript: boolean;
@@ -21,6 +26,14 @@ export interface CompactVersion {
   provenance: boolean;
   integrity: string | null;
   tarball: string | null;
+  /**
+   * Dependency name -> spec, from `dependencies`, else `optionalDependencies`,
+   * else `peerDependencies` (the order npm's metavulnerability calculation
+   * reads them in): which versions of a dependent can avoid a vulnerable one.
+   */
+  dependencies: Record<string, string>;
+  /** `bundleDependencies` names: a bundled dependency ships inside the tarball. */
+  bundled: string[];
 }
 
 export interface CompactPackument {
@@ -36,6 +49,7 @@ export interface CompactPackument {
 }
 
 const INSTALL_SCRIPTS = ['preinstall', 'install', 'postinstall'];
+const KEPT_SCRIPTS = new Set([...INSTALL_SCRIPTS, 'prepare']);
 
 export class PackumentShapeError extends Error {
   readonly code = 'EBADPACKUMENT';
@@ -53,8 +67,28 @@ function shasumIntegrity(shasum: unknown): string | null {
   return typeof shasum === 'string' && /^[0-9a-f]{40}$/i.test(shasum) ? `sha1-${Buffer.from(shasum, 'hex').toString('base64')}` : null;
 }
 
+function dependencySpecs(data: JsonObject): Record<string, string> {
+  const specs: Record<string, string> = Object.create(null);
+  // Lowest precedence first, so `dependencies` wins.
+  for (const field of ['peerDependencies', 'optionalDependencies', 'dependencies']) {
+    for (const [name, spec] of stringEntries(own(data, field))) specs[name] = spec;
+  }
+  return specs;
+}
+
+function bundledNames(data: JsonObject): string[] {
+  const bundled = own<unknown>(data, 'bundleDependencies') ?? own<unknown>(data, 'bundledDependencies');
+  return Array.isArray(bundled) ? bundled.filter((name): name is string => typeof name === 'string') : [];
+}
+
+function installTimeScripts(all: Record<string, string>): Record<string, string> {
+  const kept: Record<string, string> = Object.create(null);
+  for (const [name, text] of Object.entries(all)) if (KEPT_SCRIPTS.has(name)) kept[name] = text;
+  return kept;
+}
+
 function compactVersion(data: JsonObject, published: string | null, full: boolean): CompactVersion {
-  const scripts = isJsonObject(data.scripts) ? stringMap(data.scripts) : null;
+  const scripts = isJsonObject(data.scripts) ? installTimeScripts(stringMap(data.scripts)) : null;
   const engines = stringMap(data.engines);
   const dist = isJsonObject(data.dist) ? data.dist : {};
   const attestations = own<unknown>(dist, 'attestations');
@@ -68,6 +102,8 @@ function compactVersion(data: JsonObject, published: string | null, full: boolea
     published,
     provenance: isJsonObject(attestations) && own(attestations, 'provenance') !== undefined && own(attestations, 'provenance') !== null,
     integrity: typeof dist.integrity === 'string' && dist.integrity !== '' ? dist.integrity : shasumIntegrity(dist.shasum),
+    dependencies: dependencySpecs(data),
+    bundled: bundledNames(data),
     tarball: typeof dist.tarball === 'string' ? dist.tarball : null,
   };
 }

@@ -361,14 +361,23 @@ export class RegistryClient {
       const chunks: Buffer[] = [];
       let size = 0;
       try {
-        for await (const chunk of response.body as AsyncIterable<Buffer>) {
-          size += chunk.length;
-          if (size > limits.maxBytes) {
-            (response.body as unknown as { destroy?(): void }).destroy?.();
-            throw new RegistryError('REGISTRY_TARBALL_TOO_LARGE', name, `the tarball of ${name}@${version} is more than the limit of ${limits.maxBytes} bytes`, { url: redactUrl(url) });
-          }
-          chunks.push(chunk);
-        }
+        // One 'data' listener for the whole body: async iteration over a
+        // minipass stream adds listeners per chunk and trips Node's
+        // MaxListenersExceededWarning on large tarballs.
+        await new Promise<void>((resolve, reject) => {
+          const body = response.body as unknown as NodeJS.EventEmitter & { destroy?(): void };
+          body.on('data', (chunk: Buffer) => {
+            size += chunk.length;
+            if (size > limits.maxBytes) {
+              body.destroy?.();
+              reject(new RegistryError('REGISTRY_TARBALL_TOO_LARGE', name, `the tarball of ${name}@${version} is more than the limit of ${limits.maxBytes} bytes`, { url: redactUrl(url) }));
+              return;
+            }
+            chunks.push(chunk);
+          });
+          body.once('end', () => resolve());
+          body.once('error', reject);
+        });
       } catch (error) {
         if (error instanceof RegistryError) throw error;
         const code = (error as ErrorLike).code;

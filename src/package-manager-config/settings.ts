@@ -1,0 +1,90 @@
+// What a committed package-manager setting means for supply-chain safety,
+// by file: npm (and pnpm) .npmrc keys, pnpm-workspace.yaml settings and
+// Yarn Berry's .yarnrc.yml. Each predicate reads one ConfigEntry; the
+// npm-config check turns them into findings. Settings are linted as the
+// package managers document them, not re-implemented.
+
+import type { ConfigEntry } from './read.js';
+
+function last(entry: ConfigEntry): string {
+  return entry.path[entry.path.length - 1]!;
+}
+
+function isTrue(value: unknown): boolean {
+  return value === true || (typeof value === 'string' && value.trim().toLowerCase() === 'true');
+}
+
+function isFalse(value: unknown): boolean {
+  return value === false || (typeof value === 'string' && value.trim().toLowerCase() === 'false');
+}
+
+/** A literal value, not a `${NPM_TOKEN}` reference that the package manager fills from the environment. */
+function isLiteral(value: unknown): value is string {
+  return typeof value === 'string' && value.trim() !== '' && !value.includes('${');
+}
+
+// npm: `_authToken`, `_auth` (base64 user:password), `_password` and
+// `password`, bare or nerf-darted (`//host/:_authToken`); a `key` holding a
+// PEM private key. Yarn: `npmAuthToken`, `npmAuthIdent` at any level.
+const NPMRC_SECRET = /(?:^|:)(?:_authToken|_auth|_password|password)$/;
+const YARN_SECRET = new Set(['npmAuthToken', 'npmAuthIdent']);
+
+/** The entry commits a credential in plain text. */
+export function isCommittedCredential(entry: ConfigEntry): boolean {
+  if (!isLiteral(entry.value)) return false;
+  if (entry.file === '.npmrc') {
+    const key = last(entry);
+    return NPMRC_SECRET.test(key) || ((key === 'key' || key.endsWith(':key')) && entry.value.includes('PRIVATE KEY'));
+  }
+  return entry.file === '.yarnrc.yml' && YARN_SECRET.has(last(entry));
+}
+
+function httpUrl(value: unknown): string | null {
+  return typeof value === 'string' && /^http:\/\//i.test(value.trim()) ? value.trim() : null;
+}
+
+/** The plain-http registry URL the entry configures, or null. */
+export function insecureRegistry(entry: ConfigEntry): string | null {
+  const key = last(entry);
+  if (entry.file === '.npmrc') return key === 'registry' || /^@[^:]+:registry$/.test(key) ? httpUrl(entry.value) : null;
+  if (entry.file === 'pnpm-workspace.yaml') return key === 'registry' || entry.path[0] === 'registries' ? httpUrl(entry.value) : null;
+  // Yarn: npmRegistryServer / npmPublishRegistry at the top or per scope; npmRegistries is keyed by URL.
+  if (key === 'npmRegistryServer' || key === 'npmPublishRegistry') return httpUrl(entry.value);
+  if (entry.path[0] === 'npmRegistries' && entry.path.length >= 2) return httpUrl(entry.path[1]);
+  return null;
+}
+
+/** The entry turns TLS certificate checks off. */
+export function disablesStrictSsl(entry: ConfigEntry): boolean {
+  const key = last(entry);
+  if (entry.file === '.npmrc') return key === 'strict-ssl' && isFalse(entry.value);
+  if (entry.file === 'pnpm-workspace.yaml') return key === 'strictSsl' && isFalse(entry.value);
+  return key === 'enableStrictSsl' && isFalse(entry.value);
+}
+
+/**
+ * The release cooldown the entry sets: npm's `min-release-age` (days) and
+ * pnpm's `minimum-release-age` in .npmrc, pnpm's `minimumReleaseAge`
+ * (minutes), Yarn's top-level `npmMinimalAgeGate`. 'disabled' when set to 0.
+ */
+export function cooldownSetting(entry: ConfigEntry): 'set' | 'disabled' | null {
+  const key = last(entry);
+  const relevant =
+    entry.file === '.npmrc'
+      ? key === 'min-release-age' || key === 'minimum-release-age'
+      : entry.file === 'pnpm-workspace.yaml'
+        ? entry.path.length === 1 && key === 'minimumReleaseAge'
+        : entry.path.length === 1 && key === 'npmMinimalAgeGate';
+  if (!relevant) return null;
+  const text = String(entry.value ?? '').trim();
+  if (text === '' || text === 'null') return null;
+  return /^0+(?:\.0*)?[a-z]*$/i.test(text) ? 'disabled' : 'set';
+}
+
+/** The entry lets every dependency run install scripts, bypassing the allowlist. */
+export function allowsAllScripts(entry: ConfigEntry): boolean {
+  const key = last(entry);
+  if (entry.file === '.npmrc') return (key === 'dangerously-allow-all-scripts' || key === 'dangerously-allow-all-builds') && isTrue(entry.value);
+  if (entry.file === 'pnpm-workspace.yaml') return entry.path.length === 1 && key === 'dangerouslyAllowAllBuilds' && isTrue(entry.value);
+  return false;
+}

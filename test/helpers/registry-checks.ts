@@ -1,0 +1,42 @@
+// Runs registry-backed checks (release-age, deprecated, provenance) through
+// audit() against the loopback TestRegistry: a fresh npm cache per call
+// unless one is given, no retries, short timeouts.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { audit, type AuditOptions } from '../../src/audit.js';
+import type { RegistryAccessOptions } from '../../src/enrich/access.js';
+import type { Finding } from '../../src/model.js';
+import type { TestRegistry } from '../enrich/registry-server.js';
+
+export const AUDIT_DATE = '2026-11-27';
+
+export function emptyCache(): string {
+  return mkdtempSync(join(tmpdir(), 'depguard-cache-'));
+}
+
+export async function auditWith(
+  server: TestRegistry,
+  path: string,
+  only: string[],
+  options: { access?: RegistryAccessOptions; config?: Partial<AuditOptions> } = {},
+): ReturnType<typeof audit> {
+  return audit({
+    path,
+    registries: { registry: server.url, scopes: {} },
+    only,
+    today: AUDIT_DATE,
+    registryAccess: { cache: emptyCache(), fetchOptions: { retry: { retries: 0 }, timeout: 3000 }, ...options.access },
+    ...options.config,
+  });
+}
+
+/** `rule name@version` strings, for compact assertions. */
+export function summary(findings: Finding[]): string[] {
+  return findings.map((f) => `${f.rule} ${f.package ? `${f.package.name}@${f.package.version}` : '-'}`);
+}
+
+/** Accept header of each packument request for a name: 'corgi' (abbreviated) or 'full'. */
+export function packumentForms(server: TestRegistry, name: string): string[] {
+  return server.packumentRequests(name).map((request) => (String(request.headers.accept ?? '').startsWith('application/vnd.npm.install-v1+json') ? 'corgi' : 'full'));
+}
