@@ -1,0 +1,84 @@
+// depguard report [path]: a full audit report for a periodic review — the
+// audit, an inventory, the freshness of direct dependencies, the Node.js
+// runway and the trend against a previous snapshot — as HTML, markdown, the
+// JSON snapshot or SARIF. The exit code gates like `check`.
+
+import { relative, resolve } from 'node:path';
+import type { Argv } from 'yargs';
+import { severityRank } from '../../model.js';
+import type { ReportDocument } from '../../report/model.js';
+import { report } from '../../report/run.js';
+import { readSnapshot } from '../../report/snapshot.js';
+import { sarifSources } from '../../report/sources.js';
+import { reportHtml } from '../../reporters/report-html.js';
+import { reportMarkdown } from '../../reporters/report-markdown.js';
+import { sarif } from '../../reporters/sarif.js';
+import { failingCount, summaryLine } from '../../reporters/summary.js';
+import { toPosix } from '../../util/posix-path.js';
+import { auditFlags, auditOptions, EXIT, outputFlags, type AuditArgs, type OutputArgs } from '../options.js';
+import { emit } from '../output.js';
+import { registryOutput } from '../registry-output.js';
+import type { Command } from './types.js';
+
+export const REPORT_FORMATS = ['html', 'markdown', 'json', 'sarif'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+type ReportArgs = AuditArgs & OutputArgs & { format: ReportFormat; previous?: string };
+
+/** The project folder relative to the working directory, so that no rendered report names an absolute path. */
+function projectPath(path: string): string {
+  const relativePath = relative(process.cwd(), resolve(path));
+  return relativePath === '' ? '.' : toPosix(relativePath);
+}
+
+function render(document: ReportDocument, args: ReportArgs, sources: () => ReturnType<typeof sarifSources>): string {
+  const failOn = args['fail-on'];
+  // The snapshot keeps every finding, so a later trend compares like with like; --min-severity narrows the rest.
+  if (args.format === 'json') return `${JSON.stringify(document, null, 2)}\n`;
+  const minimum = severityRank(args['min-severity']);
+  const shown = { ...document, findings: document.findings.filter((finding) => severityRank(finding.severity) >= minimum) };
+  if (args.format === 'sarif') {
+    const { report: _report, ...result } = shown;
+    return sarif(result, { color: false, failOn, sources: sources() });
+  }
+  return args.format === 'markdown' ? reportMarkdown(shown, { failOn }) : reportHtml(shown, { failOn });
+}
+
+async function handler(args: ReportArgs): Promise<number> {
+  const options = auditOptions(args, projectPath(args.path));
+  // A bad --previous fails before the audit, not after it.
+  const previous = args.previous === undefined ? null : await readSnapshot(args.previous);
+  const output = registryOutput({ verbose: args.verbose, progress: args.progress });
+  if (output.onRequest) options.registryAccess!.onRequest = output.onRequest;
+  if (output.onProgress) options.registryAccess!.onProgress = output.onProgress;
+  let outcome: Awaited<ReturnType<typeof report>>;
+  try {
+    outcome = await report(options, previous);
+  } finally {
+    output.finish();
+  }
+  const { document, graph } = outcome;
+  emit(render(document, args, () => sarifSources(graph)), args.output, summaryLine(document, args['fail-on']));
+  return failingCount(document, args['fail-on']) > 0 ? EXIT.findings : EXIT.clean;
+}
+
+export const reportCommand: Command<ReportArgs> = {
+  command: 'report [path]',
+  describe: 'a full audit report for periodic reviews: findings, riskiest packages, waivers, inventory, freshness, Node.js runway, trend',
+  builder: (yargs: Argv) =>
+    outputFlags(auditFlags(yargs))
+      .option('format', {
+        alias: 'f',
+        choices: REPORT_FORMATS,
+        default: 'html' as ReportFormat,
+        describe: 'html (one self-contained page with charts), markdown, json (the snapshot --previous reads) or sarif (GitHub code scanning)',
+      })
+      .option('previous', { type: 'string', describe: 'the previous report\'s JSON snapshot: adds the trend (findings opened and closed, packages added and removed)' }),
+  handler,
+  examples: [
+    ['$0 report --output audit.html', 'this quarter\'s report as one HTML page'],
+    ['$0 report --format json --output 2026-Q4.json --fail-on none', 'the snapshot the next report compares with'],
+    ['$0 report --previous 2026-Q3.json --date 2026-12-31 -o audit.html', 'with the trend since the last quarter, as of a fixed day'],
+    ['$0 report --format sarif --output depguard.sarif', 'for GitHub code scanning (also: depguard check --format sarif)'],
+  ],
+};
