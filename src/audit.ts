@@ -2,10 +2,13 @@
 // exit codes here; the CLI decides what to do with the result.
 
 import { createRequire } from 'node:module';
+import { applyAdvisoryFlags, type AdvisoryFlags } from './checks/advisories.js';
 import { loadPolicy, type Policy } from './config/load.js';
 import { checkCompleteness, createRegistryClient, type RegistryAccessOptions } from './enrich/access.js';
 import { InstalledManifests } from './enrich/installed.js';
+import type { RegistryClient } from './enrich/registry-client.js';
 import { RegistryManifests } from './enrich/registry-manifests.js';
+import { RegistryPackuments } from './enrich/registry-packuments.js';
 import { runChecks, selectedChecks, type OmitType } from './engine/run.js';
 import { loadProject } from './graph/load.js';
 import { SEVERITIES, type AuditResult, type DepGraph, type Diagnostic, type Finding, type Severity } from './model.js';
@@ -19,6 +22,8 @@ export interface AuditOptions {
   path: string;
   configPath?: string;
   policyName?: string;
+  /** A policy already loaded, used instead of reading one (diff: base and head judged by head's config). */
+  policy?: Policy;
   only?: string[];
   skip?: string[];
   omit?: OmitType[];
@@ -30,12 +35,18 @@ export interface AuditOptions {
   today?: string;
   /** How to reach the registry when a selected check needs registry data (--offline, --cache, --max-age…). */
   registryAccess?: RegistryAccessOptions;
+  /** --advisory-source, --audit-registry, --advisories: override the advisories check's options (and turn it on). */
+  advisories?: AdvisoryFlags;
 }
 
 export interface AuditOutcome {
   result: AuditResult;
   graph: DepGraph;
   policy: Policy;
+  /** The day audited as of (YYYY-MM-DD). */
+  today: string;
+  /** The registry client the checks used, else a new one with the same settings (reports fetch more: freshness). */
+  registryClient(): RegistryClient;
 }
 
 export function summarise(findings: Finding[]): AuditResult['summary'] {
@@ -53,7 +64,8 @@ export async function audit(options: AuditOptions): Promise<AuditOutcome> {
   const policyOptions: Parameters<typeof loadPolicy>[0] = { projectPath: graph.projectPath, manifest: graph.manifest };
   if (options.configPath !== undefined) policyOptions.configPath = options.configPath;
   if (options.policyName !== undefined) policyOptions.policyName = options.policyName;
-  const policy = await loadPolicy(policyOptions);
+  const policy = options.policy ?? (await loadPolicy(policyOptions));
+  applyAdvisoryFlags(policy, options.advisories);
   const access = options.registryAccess ?? {};
   let npm: NpmConfig | null = null;
   if (!options.registries) {
@@ -69,15 +81,24 @@ export async function audit(options: AuditOptions): Promise<AuditOutcome> {
     registries,
     omit: options.omit ?? [],
     today: options.today ?? policy.date ?? new Date().toISOString().slice(0, 10),
+    npmSettings: npm?.settings ?? null,
   };
+  // Sub-day precision (release ages) only when auditing as of now; a given date means 00:00 UTC of that day.
+  if (options.today === undefined && policy.date === undefined) runOptions.now = Date.now();
   if (options.only) runOptions.only = options.only;
   if (options.skip) runOptions.skip = options.skip;
   // Registry data only when a selected check needs it: other runs never touch the network.
   let manifests: RegistryManifests | null = null;
+  let packuments: RegistryPackuments | null = null;
   const needs = new Set(selectedChecks(policy, options.only, options.skip).flatMap((check) => check.meta.needs));
+  let client: RegistryClient | null = null;
   if (needs.size > 0) {
-    const client = createRegistryClient(registries, npm, access);
-    if (needs.has('registry')) runOptions.registry = client;
+    client = createRegistryClient(registries, npm, access);
+    if (needs.has('registry')) {
+      runOptions.registry = client;
+      packuments = new RegistryPackuments(client);
+      runOptions.packuments = packuments;
+    }
     if (needs.has('manifests')) {
       manifests = new RegistryManifests(client, new InstalledManifests(graph));
       runOptions.manifests = manifests;
@@ -85,7 +106,7 @@ export async function audit(options: AuditOptions): Promise<AuditOutcome> {
   }
   const { findings, diagnostics: checkDiagnostics, data } = await runChecks(runOptions);
   // Fail closed: throws (exit 2) when required registry data is missing and incomplete data was not accepted.
-  const registryDiagnostics = manifests ? checkCompleteness(manifests, access.allowIncomplete === true) : [];
+  const registryDiagnostics = checkCompleteness([manifests, packuments].filter((source) => source !== null), access.allowIncomplete === true);
   const allDiagnostics: Diagnostic[] = [...diagnostics, ...checkDiagnostics, ...registryDiagnostics];
   if (graph.loadedFrom !== 'lockfile') {
     allDiagnostics.push({
@@ -102,6 +123,8 @@ export async function audit(options: AuditOptions): Promise<AuditOutcome> {
   return {
     graph,
     policy,
+    today: runOptions.today,
+    registryClient: () => (client ??= createRegistryClient(registries, npm, access)),
     result: {
       schemaVersion: 1,
       tool: TOOL,

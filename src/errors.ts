@@ -15,7 +15,10 @@ export type ErrorCode =
   | 'EUNKNOWN_POLICY'
   | 'EBAD_ARGS'
   | 'EREGISTRY'
-  | 'EWRITE';
+  | 'EWRITE'
+  | 'EDIFF_BASE'
+  | 'EGITHUB'
+  | 'EADVISORIES';
 
 export class DepguardError extends Error {
   readonly code: ErrorCode;

@@ -31,6 +31,14 @@ describe('policy presets', () => {
     }
   });
 
+  it('recommended runs the checks that need no registry metadata; strict adds the registry-backed ones', async () => {
+    const recommended = await presetPolicy('recommended');
+    const strict = await presetPolicy('strict');
+    const enabled = (policy: typeof strict) => [...policy.checks].filter(([, settings]) => settings.enabled).map(([id]) => id).sort();
+    expect(enabled(recommended)).toEqual(['engines', 'install-scripts', 'lockfile', 'npm-config', 'pinning']);
+    expect(enabled(strict)).toEqual(CHECKS.map((check) => check.meta.id).sort());
+  });
+
   it('strict tightens recommended', async () => {
     const strict = await presetPolicy('strict');
     expect(strict.rules.get('pinning/range')).toBe('high');

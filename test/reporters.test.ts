@@ -71,6 +71,12 @@ describe('reporters', () => {
     expect(text).toMatchSnapshot();
   });
 
+  it('says so when an optional advisory source could not be reached', () => {
+    const unchecked = { ...result, checks: { advisories: { checked: false } } };
+    expect(summaryLine(unchecked, 'high')).toMatch(/; advisories NOT checked \(source unreachable, --advisories optional\)$/);
+    expect(summaryLine({ ...result, checks: { advisories: { checked: true } } }, 'high')).not.toContain('NOT checked');
+  });
+
   it('labels a declared dependency that resolved to nothing by its name alone', () => {
     expect(packageLabel({ ...findings[0]!, package: { name: 'node', version: '', location: '' } })).toBe('node');
     expect(packageLabel(findings[0]!)).toBe('is-number@7.0.0');

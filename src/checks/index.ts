@@ -1,12 +1,18 @@
 // The check registry. A test holds it equal to the files in this folder, the
 // docs and the tests, so a check cannot be added without all four.
-import type { Check } from './types.js';
+import advisories from './advisories.js';
+import capabilities from './capabilities.js';
+import deprecated from './deprecated.js';
 import engines from './engines.js';
 import installScripts from './install-scripts.js';
 import lockfile from './lockfile.js';
+import npmConfig from './npm-config.js';
 import pinning from './pinning.js';
+import provenance from './provenance.js';
+import releaseAge from './release-age.js';
+import type { Check } from './types.js';
 
-export const CHECKS: ReadonlyArray<Check<any>> = [engines, installScripts, lockfile, pinning];
+export const CHECKS: ReadonlyArray<Check<any>> = [advisories, capabilities, deprecated, engines, installScripts, lockfile, npmConfig, pinning, provenance, releaseAge];
 
 export function findCheck(id: string): Check<any> | undefined {
   return CHECKS.find((check) => check.meta.id === id);

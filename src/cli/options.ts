@@ -30,6 +30,9 @@ export interface AuditArgs {
   'max-age': string;
   concurrency: number;
   'allow-incomplete': boolean;
+  'advisory-source'?: string;
+  'audit-registry'?: string;
+  advisories?: 'required' | 'optional';
   verbose: boolean;
   progress: boolean;
   color: boolean;
@@ -91,7 +94,25 @@ export function auditOptions(args: AuditArgs, path: string = args.path): AuditOp
     options.today = args.date;
   }
   options.registryAccess = registryAccess(args);
+  const advisories = advisoryFlags(args);
+  if (advisories) options.advisories = advisories;
   return options;
+}
+
+/** --advisory-source (a path is taken from the working directory), --audit-registry, --advisories. */
+function advisoryFlags(args: AuditArgs): AuditOptions['advisories'] {
+  const source = args['advisory-source'];
+  const auditRegistry = args['audit-registry'];
+  if (source === undefined && auditRegistry === undefined && args.advisories === undefined) return undefined;
+  if (source !== undefined && source.trim() === '') throw new DepguardError('EBAD_ARGS', '--advisory-source: expected npm, osv, db or a path to an OSV folder or zip', { field: '--advisory-source' });
+  if (auditRegistry !== undefined && !/^https?:\/\/[^/]/.test(auditRegistry)) {
+    throw new DepguardError('EBAD_ARGS', `--audit-registry: "${auditRegistry}" is not an http(s) URL`, { field: '--audit-registry' });
+  }
+  return {
+    ...(source !== undefined ? { source: ['npm', 'osv', 'db'].includes(source) ? source : resolve(source) } : {}),
+    ...(auditRegistry !== undefined ? { auditRegistry } : {}),
+    ...(args.advisories !== undefined ? { mode: args.advisories } : {}),
+  };
 }
 
 /** Colour only on a TTY, never with NO_COLOR or --no-color, never into a file. */
@@ -120,6 +141,9 @@ export function auditFlags<T>(command: Argv<T>) {
       default: false,
       describe: 'when registry data a check needs cannot be had, audit without it (diagnostics name the packages) instead of exiting 2',
     })
+    .option('advisory-source', { type: 'string', describe: "advisories from: npm (the registry's audit endpoint), osv (the OSV API), db (`depguard db update`'s copy), or a folder/zip of OSV records; turns the advisories check on" })
+    .option('audit-registry', { type: 'string', describe: "registry whose audit endpoint is asked, instead of the default registry (as npm's auditRegistry)" })
+    .option('advisories', { choices: ['required', 'optional'] as const, describe: 'optional: audit without advisories (with a diagnostic) when the source cannot be reached, instead of exiting 2' })
     .option('verbose', { type: 'boolean', default: false, describe: 'print each registry request on stderr: method, URL (no credentials), status, time, cache' })
     .option('progress', { type: 'boolean', default: true, describe: 'a registry request counter on stderr when it is a terminal (--no-progress turns it off)' })
     .option('color', { type: 'boolean', default: true, describe: 'colour on a TTY (--no-color, or NO_COLOR, turns it off)' })

@@ -23,5 +23,8 @@ export function summaryLine(result: AuditResult, failOn: Severity | 'none'): str
   const waived = result.summary.waived > 0 ? `, ${result.summary.waived} waived` : '';
   const failing = failingCount(result, failOn);
   const verdict = failOn === 'none' ? 'not gating (--fail-on none)' : failing > 0 ? `FAIL: ${failing} at or above ${failOn}` : `pass: none at or above ${failOn}`;
-  return `${counts}${waived} in ${result.project.packageCount} packages; ${verdict}`;
+  // An optional advisory source that could not be reached must not read as "no vulnerabilities".
+  const advisories = result.checks?.advisories as { checked?: boolean } | undefined;
+  const unchecked = advisories?.checked === false ? '; advisories NOT checked (source unreachable, --advisories optional)' : '';
+  return `${counts}${waived} in ${result.project.packageCount} packages; ${verdict}${unchecked}`;
 }

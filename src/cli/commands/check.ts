@@ -2,7 +2,9 @@
 
 import type { Argv } from 'yargs';
 import { audit } from '../../audit.js';
+import { renderInventory } from '../../capabilities/inventory-table.js';
 import { severityRank } from '../../model.js';
+import { sarifSources } from '../../report/sources.js';
 import { FORMATS, REPORTERS, type Format } from '../../reporters/index.js';
 import { failingCount, summaryLine } from '../../reporters/summary.js';
 import { auditFlags, auditOptions, EXIT, outputFlags, useColor, type AuditArgs, type OutputArgs } from '../options.js';
@@ -10,10 +12,12 @@ import { emit } from '../output.js';
 import { registryOutput } from '../registry-output.js';
 import type { Command } from './types.js';
 
-type CheckArgs = AuditArgs & OutputArgs & { format: Format };
+type CheckArgs = AuditArgs & OutputArgs & { format: Format; capabilities: boolean };
 
 async function handler(args: CheckArgs): Promise<number> {
   const options = auditOptions(args);
+  // The inventory view: the capabilities check runs (alone, unless --only names others too).
+  if (args.capabilities) options.only = [...new Set([...(options.only ?? []), 'capabilities'])];
   const output = registryOutput({ verbose: args.verbose, progress: args.progress });
   if (output.onRequest) options.registryAccess!.onRequest = output.onRequest;
   if (output.onProgress) options.registryAccess!.onProgress = output.onProgress;
@@ -30,19 +34,27 @@ async function handler(args: CheckArgs): Promise<number> {
   const shown = { ...result, findings: result.findings.filter((finding) => severityRank(finding.severity) >= minimum) };
   const reportOptions: Parameters<(typeof REPORTERS)['table']>[1] = { color: useColor(args), failOn: args['fail-on'] };
   if (process.stdout.isTTY && process.stdout.columns) reportOptions.width = process.stdout.columns;
-  emit(REPORTERS[args.format](shown, reportOptions), args.output, summaryLine(result, args['fail-on']));
+  const text =
+    args.capabilities && args.format !== 'json' && args.format !== 'sarif'
+      ? `${renderInventory(shown, { markdown: args.format === 'markdown', color: reportOptions.color })}${summaryLine(result, args['fail-on'])}\n`
+      : REPORTERS[args.format](shown, args.format === 'sarif' ? { ...reportOptions, sources: sarifSources(outcome.graph) } : reportOptions);
+  emit(text, args.output, summaryLine(result, args['fail-on']));
   return failing > 0 ? EXIT.findings : EXIT.clean;
 }
 
 export const check: Command<CheckArgs> = {
   command: 'check [path]',
   describe: 'audit the project at path (default .)',
-  builder: (yargs: Argv) => outputFlags(auditFlags(yargs)).option('format', { alias: 'f', choices: FORMATS, default: 'table' as Format, describe: 'output format' }),
+  builder: (yargs: Argv) =>
+    outputFlags(auditFlags(yargs))
+      .option('format', { alias: 'f', choices: FORMATS, default: 'table' as Format, describe: 'output format' })
+      .option('capabilities', { type: 'boolean', default: false, describe: 'print the capability inventory: one row per package with what it can do (runs the capabilities check; JSON: checks.capabilities)' }),
   handler,
   examples: [
     ['$0 check', 'audit the project in this folder; exit 1 on high or critical findings'],
     ['$0 check ../service --format json --output depguard.json', 'machine-readable result for CI'],
     ['$0 check --only lockfile --fail-on moderate', 'gate on lockfile problems only'],
     ['$0 check --omit dev --min-severity moderate', 'production dependencies, hide info and low'],
+    ['$0 check --capabilities', 'which dependencies reach the network, start processes, write files, load native code…'],
   ],
 };
