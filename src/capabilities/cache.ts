@@ -6,9 +6,10 @@
 // leaves older records unused. Written atomically (temporary file + rename);
 // a record that does not parse or belongs to another key is ignored.
 
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeCacheFile } from '../util/atomic-write.js';
 import { isJsonObject } from '../util/json.js';
 import type { PackageAnalysis } from './types.js';
 
@@ -56,16 +57,7 @@ export class CapabilityCache {
 
   /** Writes a record atomically. A cache that cannot be written (read-only CI cache) is not an error. */
   async write(record: CacheRecord): Promise<boolean> {
-    const target = this.file(record.key);
-    const temporary = `${target}.${randomBytes(6).toString('hex')}.tmp`;
-    try {
-      await mkdir(join(target, '..'), { recursive: true });
-      await writeFile(temporary, JSON.stringify(record));
-      await rename(temporary, target);
-      return true;
-    } catch {
-      await rm(temporary, { force: true }).catch(() => undefined);
-      return false;
-    }
+    return writeCacheFile(this.file(record.key), JSON.stringify(record));
   }
+
 }

@@ -6,9 +6,10 @@
 // concurrent runs never read half a record; a record that does not parse or
 // does not match its key is ignored and rewritten.
 
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeCacheFile } from '../util/atomic-write.js';
 import { isJsonObject } from '../util/json.js';
 import type { CompactPackument } from './packument.js';
 
@@ -59,16 +60,7 @@ export class CompactCache {
 
   /** Writes a record atomically. A cache that cannot be written (read-only CI cache) is not an error. */
   async write(record: CompactRecord): Promise<boolean> {
-    const target = this.file(record.packument.registry, record.packument.name);
-    const temporary = `${target}.${randomBytes(6).toString('hex')}.tmp`;
-    try {
-      await mkdir(join(target, '..'), { recursive: true });
-      await writeFile(temporary, JSON.stringify(record));
-      await rename(temporary, target);
-      return true;
-    } catch {
-      await rm(temporary, { force: true }).catch(() => undefined);
-      return false;
-    }
+    return writeCacheFile(this.file(record.packument.registry, record.packument.name), JSON.stringify(record));
   }
+
 }
