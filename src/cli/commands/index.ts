@@ -3,7 +3,8 @@
 import { check } from './check.js';
 import { db } from './db.js';
 import { diffCommand } from './diff.js';
+import { fix } from './fix.js';
 import { reportCommand } from './report.js';
 import type { Command } from './types.js';
 
-export const COMMANDS: ReadonlyArray<Command<any>> = [check, diffCommand, reportCommand, db];
+export const COMMANDS: ReadonlyArray<Command<any>> = [check, diffCommand, reportCommand, fix, db];

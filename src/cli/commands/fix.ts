@@ -1,0 +1,104 @@
+// depguard fix [path]: plans a remediation for every package an advisory hits
+// (refresh, parent upgrade, scoped or global override), verifies each plan by
+// re-resolving a copy of the project with Arborist, and prints it as npm
+// overrides, pnpm.overrides or yarn resolutions. Nothing on disk changes
+// without --write.
+
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Argv } from 'yargs';
+import { DEFAULT_OSV_API } from '../../advisories/osv-api.js';
+import { createAdvisorySource } from '../../advisories/source.js';
+import { AdvisorySourceError } from '../../advisories/types.js';
+import { createRegistryClient } from '../../enrich/access.js';
+import { DepguardError } from '../../errors.js';
+import { loadNpmConfig } from '../../npm-config.js';
+import { PACKAGE_MANAGERS, type PackageManager } from '../../remediate/merge.js';
+import { remediate } from '../../remediate/remediate.js';
+import { FIX_FORMATS, renderJson, renderText, type FixFormat } from '../../remediate/render.js';
+import type { VerifyContext } from '../../remediate/verify.js';
+import { writePlan } from '../../remediate/write.js';
+import { EXIT } from '../options.js';
+import type { Command } from './types.js';
+
+interface FixArgs {
+  path: string;
+  format: FixFormat;
+  'package-manager': PackageManager;
+  write: boolean;
+  lockfile: boolean;
+  'audit-overrides': boolean;
+  registry?: string;
+  cache?: string;
+  'advisory-source': string;
+  'audit-registry'?: string;
+  debug: boolean;
+}
+
+async function handler(args: FixArgs): Promise<number> {
+  const projectPath = resolve(args.path ?? '.');
+  if (args.lockfile && !args.write) throw new DepguardError('EBAD_ARGS', '--lockfile refreshes the lockfile of a written plan: it needs --write', { field: '--lockfile', hint: 'add --write' });
+  if (args.lockfile && args['package-manager'] !== 'npm') throw new DepguardError('EBAD_ARGS', `--lockfile refreshes package-lock.json: it works with --package-manager npm, not ${args['package-manager']}`, { field: '--lockfile' });
+  if (!existsSync(join(projectPath, 'package.json'))) {
+    throw new DepguardError('ENO_PACKAGE_JSON', `no package.json in ${projectPath}: depguard fixes npm projects`, { file: 'package.json', hint: 'run depguard fix in the folder that holds package.json' });
+  }
+  const npm = await loadNpmConfig(projectPath, { ...(args.registry !== undefined ? { registry: args.registry } : {}), ...(args.cache !== undefined ? { cache: args.cache } : {}) });
+  const client = createRegistryClient(npm.registries, npm, {});
+  const source = createAdvisorySource({
+    source: args['advisory-source'],
+    base: projectPath,
+    registry: npm.registries.registry,
+    auditRegistry: args['audit-registry'] ?? null,
+    osvApi: DEFAULT_OSV_API,
+    cache: npm.cache,
+    offline: npm.offline,
+  });
+  const ctx: VerifyContext = { source, client, registry: npm.registries.registry, cache: npm.cache, fetchOptions: npm.fetchOptions };
+  let plan: Awaited<ReturnType<typeof remediate>>;
+  try {
+    plan = await remediate(projectPath, ctx, { auditOverrides: args['audit-overrides'] });
+  } catch (error) {
+    if (!(error instanceof AdvisorySourceError)) throw error;
+    throw new DepguardError('EADVISORIES', `advisory source ${error.source}: ${error.message}`, { hint: error.hint ?? 'check the source and the network, or pick another one with --advisory-source', cause: error });
+  }
+  let written: Awaited<ReturnType<typeof writePlan>> | undefined;
+  if (args.write) {
+    written = await writePlan(projectPath, plan, args['package-manager'], args.lockfile ? ctx : null);
+    for (const replaced of written.replaced) {
+      process.stderr.write(`depguard: replaced the existing override ${replaced.path}: ${JSON.stringify(replaced.old)} → ${JSON.stringify(replaced.new)}\n`);
+    }
+    if (written.fields.length > 0) process.stderr.write(`depguard: wrote ${written.fields.join(', ')} in package.json${written.lockfile ? ` and refreshed ${written.lockfile}` : ''}\n`);
+    else process.stderr.write(`depguard: package.json already holds the plan${written.lockfile ? `; refreshed ${written.lockfile}` : ''}\n`);
+    // Refreshes live in the lockfile only: without --lockfile they are still the user's to run.
+    if (!written.lockfile && plan.combined.update.length > 0) process.stderr.write(`depguard: the lockfile is unchanged: run \`npm update ${plan.combined.update.join(' ')}\` or pass --lockfile\n`);
+  }
+  process.stdout.write(args.format === 'json' ? renderJson(plan, args['package-manager'], written) : renderText(plan, args['package-manager'], args.format === 'markdown'));
+  // Exit 1 while an advisory has no verified fix, or an existing override forces a vulnerable version.
+  const unfixed = plan.packages.some((entry) => !entry.suggestions.some((suggestion) => suggestion.offered));
+  const badOverride = plan.overrideFindings.some((finding) => finding.severity === 'high');
+  return unfixed || badOverride || plan.blocked ? EXIT.findings : EXIT.clean;
+}
+
+export const fix: Command<FixArgs> = {
+  command: 'fix [path]',
+  describe: 'plan and verify the smallest change (refresh, parent upgrade, override) that removes each advisory; --write applies it to package.json',
+  builder: (yargs: Argv) =>
+    yargs
+      .positional('path', { type: 'string', default: '.', describe: 'project folder' })
+      .option('format', { alias: 'f', choices: FIX_FORMATS, default: 'table' as FixFormat, describe: 'output format' })
+      .option('package-manager', { choices: PACKAGE_MANAGERS, default: 'npm' as PackageManager, describe: 'spell overrides as npm `overrides`, pnpm `pnpm.overrides` or yarn `resolutions`' })
+      .option('write', { type: 'boolean', default: false, describe: 'merge the plan into package.json (key order, indentation and existing overrides kept)' })
+      .option('lockfile', { type: 'boolean', default: false, describe: 'with --write: refresh package-lock.json as `npm install --package-lock-only` would' })
+      .option('audit-overrides', { type: 'boolean', default: true, describe: 'audit the existing overrides too (--no-audit-overrides skips it)' })
+      .option('registry', { type: 'string', describe: "registry URL, instead of the one in npm's config" })
+      .option('cache', { type: 'string', describe: "npm's cache folder (default: npm's `cache` setting, ~/.npm)" })
+      .option('advisory-source', { type: 'string', default: 'npm', describe: "advisories from: npm (the registry's audit endpoint), osv, db, or a folder/zip of OSV records" })
+      .option('audit-registry', { type: 'string', describe: "registry whose audit endpoint is asked, instead of the default registry" })
+      .option('debug', { type: 'boolean', default: false, describe: 'print stack traces of internal errors' }),
+  handler,
+  examples: [
+    ['$0 fix', 'suggest verified fixes for every advisory in this project'],
+    ['$0 fix --package-manager pnpm --format markdown', 'pnpm.overrides, for a pull request'],
+    ['$0 fix --write --lockfile', 'apply the plan to package.json and refresh package-lock.json'],
+  ],
+};

@@ -1,0 +1,89 @@
+// Audits the overrides a package.json already has: one that forces a
+// vulnerable version (high), one that conflicts with a direct dependency's
+// spec (moderate: npm refuses to install with EOVERRIDE) and one that no
+// longer changes the resolved tree (info: removing it resolves the same).
+
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Severity } from '../model.js';
+import type { Assessment } from './assess.js';
+import { flatten } from './merge.js';
+import { resolveCopy, versionsByName, type VerifyContext } from './verify.js';
+import { assess } from './assess.js';
+import type { OverrideValue } from './types.js';
+
+export interface OverrideFinding {
+  rule: 'overrides/vulnerable' | 'overrides/conflict' | 'overrides/unused';
+  severity: Severity;
+  /** The override's path in npm's nesting, e.g. ['mkdirp', 'minimist']. */
+  path: string[];
+  value: string;
+  evidence: Record<string, unknown>;
+}
+
+type Overrides = { [name: string]: OverrideValue };
+
+function without(overrides: Overrides, path: string[]): Overrides {
+  const [head, ...rest] = path;
+  const copy: Overrides = { ...overrides };
+  if (head === undefined) return copy;
+  const value = copy[head];
+  if (rest.length === 0 || typeof value === 'string' || value === undefined) {
+    if (rest.length === 0 && value !== undefined && typeof value !== 'string') copy[head] = without(value, ['.']);
+    else delete copy[head];
+  } else {
+    copy[head] = without(value, rest);
+  }
+  return copy;
+}
+
+/** Overrides of a direct dependency that differ from its spec: npm refuses to install (EOVERRIDE), so nothing can be resolved until they go. */
+export function conflictingOverrides(manifest: Record<string, unknown>): OverrideFinding[] {
+  const overrides = manifest.overrides as Overrides | undefined;
+  if (!overrides || typeof overrides !== 'object') return [];
+  const direct = new Map<string, string>();
+  for (const field of ['dependencies', 'optionalDependencies', 'devDependencies', 'peerDependencies']) {
+    for (const [name, spec] of Object.entries((manifest[field] ?? {}) as Record<string, string>)) if (!direct.has(name)) direct.set(name, spec);
+  }
+  return flatten(overrides)
+    .filter(([path, value]) => path.length === 1 && direct.has(path[0]!) && !value.startsWith('$') && direct.get(path[0]!) !== value)
+    .map(([path, value]) => ({ rule: 'overrides/conflict', severity: 'moderate', path, value, evidence: { directSpec: direct.get(path[0]!), hint: `use "$${path[0]}" to follow the direct dependency` } }));
+}
+
+function readManifest(projectPath: string): Record<string, unknown> {
+  return JSON.parse(readFileSync(join(projectPath, 'package.json'), 'utf8')) as Record<string, unknown>;
+}
+
+async function resolvedVersions(projectPath: string, manifest: Record<string, unknown>, ctx: VerifyContext): Promise<Map<string, string>> {
+  const dir = await resolveCopy(projectPath, manifest, undefined, ctx);
+  try {
+    return versionsByName(await assess(dir, ctx.source, ctx.client));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function auditOverrides(projectPath: string, before: Assessment, ctx: VerifyContext): Promise<OverrideFinding[]> {
+  const manifest = readManifest(projectPath);
+  const overrides = manifest.overrides as Overrides | undefined;
+  if (!overrides || typeof overrides !== 'object') return [];
+  const findings: OverrideFinding[] = [];
+  // The tree the overrides give today (the lockfile may predate them).
+  let current: Map<string, string> | null = null;
+  for (const [path, value] of flatten(overrides)) {
+    const name = path[path.length - 1]!;
+    const hits = [...before.hits].filter((hit) => hit.startsWith(`${name}@${value} `));
+    if (hits.length > 0) {
+      findings.push({ rule: 'overrides/vulnerable', severity: 'high', path, value, evidence: { advisories: hits.map((hit) => hit.slice(hit.indexOf(' ') + 1)).sort() } });
+    }
+    try {
+      current ??= await resolvedVersions(projectPath, manifest, ctx);
+      const after = await resolvedVersions(projectPath, { ...manifest, overrides: without(overrides, path) }, ctx);
+      const same = [...new Set([...current.keys(), ...after.keys()])].every((key) => current!.get(key) === after.get(key));
+      if (same) findings.push({ rule: 'overrides/unused', severity: 'info', path, value, evidence: { installed: current.get(name) ?? null } });
+    } catch {
+      // Resolving failed: whether it changes anything is unknown, so nothing is said.
+    }
+  }
+  return findings;
+}

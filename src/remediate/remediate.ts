@@ -1,0 +1,106 @@
+// depguard fix's engine: assess the project, build candidates for every
+// package an advisory hits, verify each by re-resolving a copy, rank them
+// (osv-scanner's order: advisories fixed minus introduced per package changed,
+// then the smaller version jump, then the kind's place in the preference
+// order) and pick the best offered one per package for the combined plan.
+
+import semver from 'semver';
+import { assess, type Assessment } from './assess.js';
+import { mergeOverrides } from './merge.js';
+import { auditOverrides, conflictingOverrides, type OverrideFinding } from './overrides-audit.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { candidatesFor } from './plan.js';
+import { FIX_KINDS, type Candidate, type DependencyEdit, type OverrideValue, type Suggestion, type Verification } from './types.js';
+import { verify, type VerifyContext } from './verify.js';
+
+export interface PackageRemediation {
+  package: string;
+  versions: string[];
+  advisories: string[];
+  /** Ranked, best first; the offered ones first. */
+  suggestions: Suggestion[];
+}
+
+export interface RemediationPlan {
+  packages: PackageRemediation[];
+  /** The best offered suggestion's edits of every package, merged. */
+  combined: { overrides: Record<string, OverrideValue>; dependencies: DependencyEdit[]; update: string[]; verification?: Verification };
+  overrideFindings: OverrideFinding[];
+  /** An override conflicts with a direct dependency: npm refuses the project as it is, so nothing was planned. */
+  blocked: boolean;
+}
+
+/** [major, minor, patch] distance of the move the candidate makes. */
+function jump(candidate: Candidate): number[] {
+  const from = candidate.parent?.from ?? candidate.from[0];
+  const to = candidate.parent?.to ?? candidate.to;
+  const a = semver.parse(from);
+  const b = semver.parse(to);
+  if (!a || !b) return [0, 0, 0];
+  return [Math.abs(b.major - a.major), Math.abs(b.minor - a.minor), Math.abs(b.patch - a.patch)];
+}
+
+export function compareSuggestions(a: Suggestion, b: Suggestion): number {
+  if (a.offered !== b.offered) return a.offered ? -1 : 1;
+  if (a.score !== b.score) return b.score - a.score;
+  const [ja, jb] = [jump(a), jump(b)];
+  for (let i = 0; i < 3; i++) if (ja[i] !== jb[i]) return ja[i]! - jb[i]!;
+  return FIX_KINDS.indexOf(a.kind) - FIX_KINDS.indexOf(b.kind);
+}
+
+/**
+ * Why a project cannot be re-resolved in a temporary copy, or null. Git and
+ * remote tarballs would be fetched from outside the registries (a git
+ * dependency's manifest may even need its prepare script run); file, link and
+ * workspace folders are not in the copy.
+ */
+export function unresolvable(graph: Assessment['graph']): string | null {
+  const outside = [...graph.nodes.values()].filter((node) => ['git', 'remote', 'file', 'directory', 'link', 'workspace'].includes(node.source));
+  if (outside.length === 0) return null;
+  const names = [...new Set(outside.map((node) => `${node.packageName} (${node.source})`))].sort();
+  return `not re-resolved: the project has dependencies from outside the registries (${names.slice(0, 3).join(', ')}${names.length > 3 ? ', …' : ''})`;
+}
+
+export async function remediate(projectPath: string, ctx: VerifyContext, options: { auditOverrides?: boolean } = {}): Promise<RemediationPlan> {
+  const conflicts = conflictingOverrides(JSON.parse(readFileSync(join(projectPath, 'package.json'), 'utf8')) as Record<string, unknown>);
+  if (conflicts.length > 0) return { packages: [], combined: { overrides: {}, dependencies: [], update: [] }, overrideFindings: conflicts, blocked: true };
+  const before: Assessment = await assess(projectPath, ctx.source, ctx.client);
+  const refusal = unresolvable(before.graph);
+  const packages: PackageRemediation[] = [];
+  for (const vuln of [...before.vulns.values()].sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    const candidates = await candidatesFor(before, vuln, ctx.client);
+    const hits = [...before.hits].filter((hit) => hit.startsWith(`${vuln.name}@`));
+    if (hits.length === 0) continue;
+    const suggestions: Suggestion[] = [];
+    for (const candidate of candidates) {
+      const verification = refusal ? { fixed: [], stillVulnerable: [], introduced: [], changed: [], error: refusal } : await verify(projectPath, before, candidate, ctx);
+      const fixed = verification.fixed.length;
+      const introduced = verification.introduced.length;
+      const score = (fixed - introduced) / Math.max(1, verification.changed.length);
+      const offered = !verification.error && introduced === 0 && verification.fixed.some((key) => key.startsWith(`${vuln.name} `));
+      suggestions.push({ ...candidate, verification, score, offered });
+    }
+    suggestions.sort(compareSuggestions);
+    packages.push({
+      package: vuln.name,
+      versions: [...new Set(hits.map((hit) => hit.slice(vuln.name.length + 1, hit.indexOf(' '))))].sort(),
+      advisories: [...new Set(hits.map((hit) => hit.slice(hit.indexOf(' ') + 1)))].sort(),
+      suggestions,
+    });
+  }
+  const combined: RemediationPlan['combined'] = { overrides: {}, dependencies: [], update: [] };
+  for (const entry of packages) {
+    const best = entry.suggestions.find((suggestion) => suggestion.offered);
+    if (!best) continue;
+    if (best.edits.overrides) combined.overrides = mergeOverrides(combined.overrides, best.edits.overrides).merged;
+    if (best.edits.dependency && !combined.dependencies.some((dep) => dep.name === best.edits.dependency!.name)) combined.dependencies.push(best.edits.dependency);
+    for (const name of best.edits.update ?? []) if (!combined.update.includes(name)) combined.update.push(name);
+  }
+  // The suggestions were verified one by one: the combination is verified too (two edits can interact).
+  if (Object.keys(combined.overrides).length > 0 || combined.dependencies.length > 0 || combined.update.length > 0) {
+    combined.verification = await verify(projectPath, before, { package: '', edits: { overrides: combined.overrides, dependencies: combined.dependencies, update: combined.update } }, ctx);
+  }
+  const overrideFindings = options.auditOverrides === false || refusal ? [] : await auditOverrides(projectPath, before, ctx);
+  return { packages, combined, overrideFindings, blocked: false };
+}

@@ -1,0 +1,153 @@
+// depguard fix through the real CLI (bin/depguard.js) against a registry on
+// 127.0.0.1 serving Arborist's mock packuments and its recorded advisories:
+// the plan is printed without touching the project, --write merges it into
+// package.json keeping its indentation, --lockfile refreshes the lockfile,
+// and npm's own audit (the same advisory answer) then reports nothing.
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixture, REPO, SHARED_DATA } from '../helpers/project.js';
+import { AdvisoryServer, bulkFrom, bulkFromQuick, osvFolderAdvisories } from '../advisories/advisory-server.js';
+import { universePackuments } from '../advisories/universe.js';
+
+const ARBORIST = join(SHARED_DATA, 'peers/npm-cli/workspaces/arborist/test/fixtures');
+const present = existsSync(ARBORIST);
+if (!present) console.warn(`skipping depguard fix CLI tests: ${ARBORIST} is absent (shared data not laid beside the clone)`);
+const json = (path: string): any => JSON.parse(readFileSync(path, 'utf8'));
+
+const UNIVERSE = join(SHARED_DATA, 'peers/osv-scanner/internal/remediation/testdata/santatracker/universe.yaml');
+const OSV = join(SHARED_DATA, 'advisories/osv');
+const universePresent = existsSync(UNIVERSE) && existsSync(OSV);
+
+let server: AdvisoryServer;
+/** osv-scanner's frozen universe with the real OSV records as the bulk answer. */
+let universe: AdvisoryServer;
+beforeAll(async () => {
+  server = await new AdvisoryServer().start();
+  universe = await new AdvisoryServer().start();
+  if (universePresent) {
+    for (const [name, doc] of universePackuments(UNIVERSE, 'https://registry.example.org/')) universe.packuments.set(name, doc);
+    universe.bulk = bulkFrom(osvFolderAdvisories(OSV));
+  }
+  if (!present) return;
+  for (const file of readdirSync(join(ARBORIST, 'registry-mocks/content'))) {
+    const packument = json(join(ARBORIST, 'registry-mocks/content', file));
+    server.packuments.set(packument.name, packument);
+  }
+  const bulk = bulkFromQuick(json(join(ARBORIST, 'audit-nyc-mkdirp/audit.json')));
+  server.bulk = (payload) => Object.fromEntries(Object.entries(bulk).filter(([name]) => Object.hasOwn(payload, name)));
+});
+afterAll(async () => {
+  await server.stop();
+  await universe.stop();
+});
+
+function environment(registry = server.url): Record<string, string> {
+  return { ...(process.env as Record<string, string>), npm_config_registry: registry, npm_config_cache: mkdtempSync(join(tmpdir(), 'depguard-fix-cache-')), npm_config_offline: 'false', npm_config_audit: 'false', NO_COLOR: '1' };
+}
+
+/** The CLI, asynchronously: the registry answers from this process. */
+function run(command: string, args: string[], cwd: string, registry?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd, env: environment(registry) });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+const depguard = (args: string[], cwd: string, registry?: string) => run(process.execPath, [join(REPO, 'bin/depguard.js'), ...args], cwd, registry);
+
+function project(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'depguard-fix-cli-'));
+  cpSync(join(ARBORIST, 'mkdirp-pinned'), dir, { recursive: true });
+  // Four-space indentation and an unrelated field: --write must keep both.
+  writeFileSync(join(dir, 'package.json'), `${JSON.stringify({ name: 'pinned-app', version: '1.0.0', dependencies: { mkdirp: '0.5.1' }, private: true }, null, 4)}\n`);
+  return dir;
+}
+
+describe.skipIf(!present)('depguard fix (CLI)', () => {
+  it('prints a verified plan and changes nothing on disk without --write', async () => {
+    const dir = project();
+    const before = readFileSync(join(dir, 'package.json'), 'utf8');
+    const lock = readFileSync(join(dir, 'package-lock.json'), 'utf8');
+    const result = await depguard(['fix', dir, '--format', 'json'], dir);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const doc = JSON.parse(result.stdout);
+    expect(doc.plan.overrides).toEqual({ field: 'overrides', value: { mkdirp: { minimist: '0.2.1' } } });
+    expect(doc.packages[0]).toMatchObject({ package: 'minimist', advisories: ['1179'] });
+    expect(readFileSync(join(dir, 'package.json'), 'utf8')).toBe(before);
+    expect(readFileSync(join(dir, 'package-lock.json'), 'utf8')).toBe(lock);
+    const pnpm = JSON.parse((await depguard(['fix', dir, '--format', 'json', '--package-manager', 'pnpm', '--no-audit-overrides'], dir)).stdout);
+    expect(pnpm.plan.overrides).toEqual({ field: 'pnpm.overrides', value: { 'mkdirp>minimist': '0.2.1' } });
+    const markdown = await depguard(['fix', dir, '--format', 'markdown', '--package-manager', 'yarn', '--no-audit-overrides'], dir);
+    expect(markdown.stdout).toContain('"mkdirp/minimist": "0.2.1"');
+    expect(markdown.stdout).toContain('| best | scoped-override |');
+  }, 60_000);
+
+  it('--write --lockfile applies the plan; npm audit on the result no longer reports the advisory', async () => {
+    const dir = project();
+    const result = await depguard(['fix', dir, '--write', '--lockfile'], dir);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('wrote overrides in package.json and refreshed package-lock.json');
+    const text = readFileSync(join(dir, 'package.json'), 'utf8');
+    expect(text).toBe(`${JSON.stringify({ name: 'pinned-app', version: '1.0.0', dependencies: { mkdirp: '0.5.1' }, private: true, overrides: { mkdirp: { minimist: '0.2.1' } } }, null, 4)}\n`);
+    expect(json(join(dir, 'package-lock.json')).packages['node_modules/minimist'].version).toBe('0.2.1');
+    // Applying again is a no-op.
+    expect((await depguard(['fix', dir, '--write'], dir)).stderr).toContain('package.json already holds the plan');
+    if (spawnSync('npm', ['--version']).status !== 0) return;
+    // The control: npm's audit of the untouched project reports minimist.
+    const control = await run('npm', ['audit', '--json', '--package-lock-only'], project());
+    expect(Object.keys(JSON.parse(control.stdout).vulnerabilities)).toEqual(['minimist', 'mkdirp']);
+    const audit = await run('npm', ['audit', '--json', '--package-lock-only'], dir);
+    expect(JSON.parse(audit.stdout).vulnerabilities).toEqual({});
+  }, 120_000);
+
+  it('rejects --lockfile without --write', async () => {
+    const result = await depguard(['fix', project(), '--lockfile'], tmpdir());
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--lockfile refreshes the lockfile of a written plan: it needs --write');
+  });
+});
+
+describe.skipIf(!universePresent)('depguard fix --write --lockfile, then npm audit (osv-scanner universe, real OSV records)', () => {
+  const npmPresent = spawnSync('npm', ['--version']).status === 0;
+  for (const [name, before, fields] of [
+    ['fix-direct-major', ['terser'], 'dependencies.terser'],
+    ['fix-global-override', ['json5', 'minimist', 'mkdirp'], 'dependencies.json5, overrides'],
+  ] as const) {
+    it(`${name}: npm audit reports ${before.join(', ')} before and nothing after`, async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'depguard-fix-cli-'));
+      cpSync(fixture(name), dir, { recursive: true });
+      if (npmPresent) {
+        const control = await run('npm', ['audit', '--json', '--package-lock-only'], dir, universe.url);
+        expect(Object.keys(JSON.parse(control.stdout).vulnerabilities).sort()).toEqual([...before]);
+      }
+      const result = await depguard(['fix', dir, '--write', '--lockfile', '--no-audit-overrides'], dir, universe.url);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain('0 left, 0 introduced');
+      expect(result.stderr).toContain(`wrote ${fields} in package.json and refreshed package-lock.json`);
+      if (!npmPresent) return;
+      const audit = await run('npm', ['audit', '--json', '--package-lock-only'], dir, universe.url);
+      expect(JSON.parse(audit.stdout).vulnerabilities).toEqual({});
+    }, 120_000);
+  }
+
+  it('fix-refresh: --write leaves package.json alone and names the update; --lockfile moves only the lockfile', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'depguard-fix-cli-'));
+    cpSync(fixture('fix-refresh'), dir, { recursive: true });
+    const manifest = readFileSync(join(dir, 'package.json'), 'utf8');
+    const written = await depguard(['fix', dir, '--write', '--no-audit-overrides'], dir, universe.url);
+    expect(written.code).toBe(0);
+    expect(written.stderr).toContain('run `npm update minimist` or pass --lockfile');
+    expect(json(join(dir, 'package-lock.json')).packages['node_modules/minimist'].version).toBe('1.2.0');
+    const locked = await depguard(['fix', dir, '--write', '--lockfile', '--no-audit-overrides'], dir, universe.url);
+    expect(locked.stderr).toContain('package.json already holds the plan; refreshed package-lock.json');
+    expect(readFileSync(join(dir, 'package.json'), 'utf8')).toBe(manifest);
+    expect(json(join(dir, 'package-lock.json')).packages['node_modules/minimist'].version).toBe('1.2.8');
+  }, 120_000);
+});

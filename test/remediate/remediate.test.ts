@@ -1,0 +1,96 @@
+// depguard fix's planner on Arborist's own audit fixtures: mkdirp@0.5.1 pins
+// minimist@0.0.8 (advisory 1179, `<0.2.1 || >=1.0.0 <1.2.3`). The packuments
+// are Arborist's mock registry served from 127.0.0.1, the advisories its
+// recorded audit answer; every candidate is re-resolved by Arborist.
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NpmBulkSource } from '../../src/advisories/npm-bulk.js';
+import { createRegistryClient } from '../../src/enrich/access.js';
+import { remediate } from '../../src/remediate/remediate.js';
+import type { VerifyContext } from '../../src/remediate/verify.js';
+import { SHARED_DATA } from '../helpers/project.js';
+import { AdvisoryServer, bulkFromQuick } from '../advisories/advisory-server.js';
+
+const ARBORIST = join(SHARED_DATA, 'peers/npm-cli/workspaces/arborist/test/fixtures');
+const present = existsSync(ARBORIST);
+if (!present) console.warn(`skipping depguard fix on Arborist's fixtures: ${ARBORIST} is absent (shared data not laid beside the clone)`);
+const json = (path: string): any => JSON.parse(readFileSync(path, 'utf8'));
+
+let server: AdvisoryServer;
+
+beforeAll(async () => {
+  server = await new AdvisoryServer().start();
+  if (!present) return;
+  const content = join(ARBORIST, 'registry-mocks/content');
+  for (const file of readdirSync(content)) {
+    const packument = json(join(content, file));
+    server.packuments.set(packument.name, packument);
+  }
+  const bulk = bulkFromQuick(json(join(ARBORIST, 'audit-nyc-mkdirp/audit.json')));
+  server.bulk = (payload) => Object.fromEntries(Object.entries(bulk).filter(([name]) => Object.hasOwn(payload, name)));
+});
+afterAll(() => server.stop());
+
+/** A copy of a fixture: the planner must leave its folder untouched, and the test checks that. */
+function project(fixture: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'depguard-fix-test-'));
+  cpSync(join(ARBORIST, fixture), dir, { recursive: true });
+  return dir;
+}
+
+function context(): VerifyContext {
+  const cache = mkdtempSync(join(tmpdir(), 'depguard-fix-cache-'));
+  const fetchOptions = { retry: { retries: 0 } };
+  return {
+    source: new NpmBulkSource({ registry: server.url, fetchOptions }),
+    client: createRegistryClient({ registry: server.url, scopes: {} }, null, { cache, fetchOptions }),
+    registry: server.url,
+    cache,
+    fetchOptions,
+  };
+}
+
+describe.skipIf(!present)('depguard fix: mkdirp@0.5.1 pinning a vulnerable minimist', () => {
+  it('plans a parent upgrade and a scoped override on the 0.x line, verified by re-resolving', async () => {
+    const dir = project('mkdirp-pinned');
+    const before = readFileSync(join(dir, 'package.json'), 'utf8');
+    const plan = await remediate(dir, context());
+    expect(readFileSync(join(dir, 'package.json'), 'utf8')).toBe(before);
+    const minimist = plan.packages.find((entry) => entry.package === 'minimist')!;
+    expect(minimist).toMatchObject({ versions: ['0.0.8'], advisories: ['1179'] });
+    const kinds = minimist.suggestions.map((s) => s.kind);
+    // 0.0.8 is pinned exactly: no refresh can fix it.
+    expect(kinds).not.toContain('refresh');
+    const override = minimist.suggestions.find((s) => s.kind === 'scoped-override')!;
+    // The lowest safe version on the installed major (0.x), not 1.2.5.
+    expect(override).toMatchObject({ to: '0.2.1', edits: { overrides: { mkdirp: { minimist: '0.2.1' } } }, leavesRange: true, major: true, offered: true });
+    expect(override.verification).toMatchObject({ fixed: ['minimist 1179'], stillVulnerable: [], introduced: [], changed: ['minimist'] });
+    const upgrade = minimist.suggestions.find((s) => s.kind === 'parent-upgrade')!;
+    expect(upgrade).toMatchObject({ parent: { name: 'mkdirp', from: '0.5.1', to: '0.5.2' }, edits: { dependency: { field: 'dependencies', name: 'mkdirp', spec: '0.5.2' } }, leavesRange: true, major: false, offered: true });
+    expect(upgrade.verification.fixed).toEqual(['minimist 1179']);
+    expect(upgrade.verification.changed).toEqual(['minimist', 'mkdirp']);
+    // One package changed beats two for the same advisory fixed.
+    expect(minimist.suggestions[0]!.kind).toBe('scoped-override');
+    expect(plan.combined.overrides).toEqual({ mkdirp: { minimist: '0.2.1' } });
+  }, 60_000);
+});
+
+describe.skipIf(!present)('depguard fix: a project with a git dependency', () => {
+  it('plans but does not re-resolve (it would fetch from outside the registries), so offers nothing', async () => {
+    server.packuments.set('@isaacs/minimist-git-dep', {
+      name: '@isaacs/minimist-git-dep',
+      'dist-tags': { latest: '1.0.0' },
+      versions: { '1.0.0': { name: '@isaacs/minimist-git-dep', version: '1.0.0', dependencies: { minimist: 'github:substack/minimist#3754568bfd43a841d2d72d7fb54598635aea8fa4' } } },
+    });
+    const plan = await remediate(project('minimist-git-metadep'), context());
+    const suggestions = plan.packages.flatMap((entry) => entry.suggestions);
+    expect(suggestions.length).toBeGreaterThan(0);
+    for (const suggestion of suggestions) {
+      expect(suggestion.offered).toBe(false);
+      expect(suggestion.verification.error).toMatch(/^not re-resolved: the project has dependencies from outside the registries \(minimist \(git\)\)/);
+    }
+    expect(plan.combined.verification).toBeUndefined();
+  }, 60_000);
+});
