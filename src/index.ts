@@ -14,3 +14,6 @@ export type { TarballContents, TarballEntry, TarballLimits } from './enrich/tarb
 export type { CompactPackument, CompactVersion } from './enrich/packument.js';
 export type { ManifestRequest, ManifestSource, PackageManifest } from './enrich/types.js';
 export { REPORTERS, FORMATS, type Format } from './reporters/index.js';
+export { diff, type DiffOptions, type DiffOutcome } from './diff/run.js';
+export { report, type ReportOutcome } from './report/run.js';
+export { remediate, type RemediationPlan } from './remediate/remediate.js';
