@@ -41,10 +41,18 @@ function snippet(plan: RemediationPlan, manager: PackageManager): string | null 
   return JSON.stringify(inner ? { [top]: { [inner]: value } } : { [top]: value }, null, 2);
 }
 
-export function renderJson(plan: RemediationPlan, manager: PackageManager, written?: unknown): string {
+/** The keys every depguard JSON document starts with (DESIGN.md's contract); fix adds its own after them. */
+export interface DocumentHeader {
+  schemaVersion: 1;
+  tool: { name: string; version: string };
+  project: { name: string | null; version: string | null; path: string };
+}
+
+export function renderJson(plan: RemediationPlan, manager: PackageManager, header: DocumentHeader, written?: unknown): string {
   const overrides = Object.keys(plan.combined.overrides).length > 0 ? forManager(plan.combined.overrides as Record<string, OverrideValue>, manager) : null;
   return `${JSON.stringify(
     {
+      ...header,
       packageManager: manager,
       packages: plan.packages,
       plan: { overrides, dependencies: plan.combined.dependencies, update: plan.combined.update, verification: plan.combined.verification ?? null },

@@ -78,6 +78,9 @@ describe.skipIf(!present)('depguard fix (CLI)', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const doc = JSON.parse(result.stdout);
+    // The common header first (schemaVersion, tool, project), then fix's own keys.
+    expect(Object.keys(doc).slice(0, 4)).toEqual(['schemaVersion', 'tool', 'project', 'packageManager']);
+    expect(doc.tool.name).toBe('depguard');
     expect(doc.plan.overrides).toEqual({ field: 'overrides', value: { mkdirp: { minimist: '0.2.1' } } });
     expect(doc.packages[0]).toMatchObject({ package: 'minimist', advisories: ['1179'] });
     expect(readFileSync(join(dir, 'package.json'), 'utf8')).toBe(before);

@@ -4,10 +4,11 @@
 // overrides, pnpm.overrides or yarn resolutions. Nothing on disk changes
 // without --write.
 
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { DEFAULT_OSV_API } from '../../advisories/osv-api.js';
+import { TOOL } from '../../audit.js';
 import { createAdvisorySource } from '../../advisories/source.js';
 import { AdvisorySourceError } from '../../advisories/types.js';
 import { createRegistryClient } from '../../enrich/access.js';
@@ -72,7 +73,13 @@ async function handler(args: FixArgs): Promise<number> {
     // Refreshes live in the lockfile only: without --lockfile they are still the user's to run.
     if (!written.lockfile && plan.combined.update.length > 0) process.stderr.write(`depguard: the lockfile is unchanged: run \`npm update ${plan.combined.update.join(' ')}\` or pass --lockfile\n`);
   }
-  process.stdout.write(args.format === 'json' ? renderJson(plan, args['package-manager'], written) : renderText(plan, args['package-manager'], args.format === 'markdown'));
+  const manifest = JSON.parse(readFileSync(join(projectPath, 'package.json'), 'utf8')) as Record<string, unknown>;
+  const header = {
+    schemaVersion: 1 as const,
+    tool: TOOL,
+    project: { name: typeof manifest.name === 'string' ? manifest.name : null, version: typeof manifest.version === 'string' ? manifest.version : null, path: args.path },
+  };
+  process.stdout.write(args.format === 'json' ? renderJson(plan, args['package-manager'], header, written) : renderText(plan, args['package-manager'], args.format === 'markdown'));
   // Exit 1 while an advisory has no verified fix, or an existing override forces a vulnerable version.
   const unfixed = plan.packages.some((entry) => !entry.suggestions.some((suggestion) => suggestion.offered));
   const badOverride = plan.overrideFindings.some((finding) => finding.severity === 'high');
