@@ -18,8 +18,7 @@ import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { gunzipSync } from 'node:zlib';
-import semver from 'semver';
-import { parse } from 'yaml';
+import { bulkFrom, universePackuments } from './lib/universe.mjs';
 
 const bench = dirname(fileURLToPath(import.meta.url));
 const repo = dirname(bench);
@@ -43,58 +42,12 @@ const { normaliseOsvRecord } = await import(join(repo, 'dist', 'advisories', 'os
 // The advisory data: every OSV record, normalised, in the bulk endpoint's shape.
 const advisories = readdirSync(OSV)
   .filter((file) => file.endsWith('.json'))
-  .flatMap((file) => normaliseOsvRecord(JSON.parse(readFileSync(join(OSV, file), 'utf8')), 'osv-db', file).advisories)
-  .sort((a, b) => (a.package < b.package ? -1 : a.package > b.package ? 1 : a.id < b.id ? -1 : 1));
-function bulkAnswer(payload) {
-  const answer = {};
-  for (const advisory of advisories) {
-    const versions = payload[advisory.package];
-    if (!versions?.some((version) => semver.satisfies(version, advisory.range, { includePrerelease: true, loose: true }))) continue;
-    (answer[advisory.package] ??= []).push({ id: advisory.id, url: advisory.url, title: advisory.title, severity: advisory.severity, vulnerable_versions: advisory.range, cwe: advisory.cwe });
-  }
-  return answer;
-}
+  .flatMap((file) => normaliseOsvRecord(JSON.parse(readFileSync(join(OSV, file), 'utf8')), 'osv-db', file).advisories);
+const bulkAnswer = bulkFrom(advisories);
 
-// The registry: osv-scanner's universe as abbreviated packuments.
+// The registry: osv-scanner's universe as abbreviated packuments, served as text.
 function universe(registry) {
-  const packuments = new Map();
-  let versions;
-  let deps;
-  for (const line of String(parse(readFileSync(UNIVERSE, 'utf8')).schema).split('\n')) {
-    if (line.trim() === '') continue;
-    const depth = /^\t*/.exec(line)[0].length;
-    const text = line.trim();
-    if (depth === 0) packuments.set(text, (versions = {}));
-    else if (depth === 1) versions[text] = deps = { dependencies: {}, optionalDependencies: {}, peerDependencies: {} };
-    else {
-      // `Scope peer|name@spec`, `Opt|name@spec`, `KnownAs alias|name@spec` (an npm: alias), or `name@spec`.
-      const marked = /^(Scope peer|Opt|KnownAs [^|]+)\|(.*)$/.exec(text);
-      const dep = marked ? marked[2] : text;
-      const [name, spec] = [dep.slice(0, dep.indexOf('@', 1)), dep.slice(dep.indexOf('@', 1) + 1)];
-      if (marked?.[1] === 'Scope peer') deps.peerDependencies[name] = spec;
-      else if (marked?.[1] === 'Opt') deps.optionalDependencies[name] = spec;
-      else if (marked) deps.dependencies[marked[1].slice('KnownAs '.length)] = `npm:${name}@${spec}`;
-      else deps.dependencies[name] = spec;
-    }
-  }
-  const docs = new Map();
-  for (const [name, byVersion] of packuments) {
-    const list = Object.keys(byVersion).filter((v) => semver.valid(v)).sort(semver.compare);
-    const file = name.startsWith('@') ? name.slice(name.indexOf('/') + 1) : name;
-    const body = {
-      name,
-      modified: '2025-11-06T00:00:00.000Z',
-      'dist-tags': { latest: list.filter((v) => !semver.prerelease(v)).at(-1) ?? list.at(-1) },
-      versions: Object.fromEntries(
-        Object.entries(byVersion).map(([version, fields]) => [
-          version,
-          { name, version, ...Object.fromEntries(Object.entries(fields).filter(([, specs]) => Object.keys(specs).length > 0)), dist: { tarball: `${registry}${name}/-/${file}-${version}.tgz` } },
-        ]),
-      ),
-    };
-    docs.set(name, JSON.stringify(body));
-  }
-  return docs;
+  return new Map([...universePackuments(UNIVERSE, registry)].map(([name, doc]) => [name, JSON.stringify(doc)]));
 }
 
 const counts = { bulk: 0, packuments: 0 };

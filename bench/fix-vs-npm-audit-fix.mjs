@@ -22,7 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import semver from 'semver';
-import { parse } from 'yaml';
+import { bulkFrom, universePackuments } from './lib/universe.mjs';
 
 const bench = dirname(fileURLToPath(import.meta.url));
 const repo = dirname(bench);
@@ -44,20 +44,6 @@ const json = (path) => JSON.parse(readFileSync(path, 'utf8'));
 
 // ---- the two universes, as test/advisories/advisory-server.ts and universe.ts serve them ----
 
-/** The bulk endpoint's answer from normalised advisories (bulkFrom in the test helper). */
-function bulkFrom(advisories) {
-  const ordered = [...advisories].sort((a, b) => (a.package < b.package ? -1 : a.package > b.package ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  return (payload) => {
-    const answer = {};
-    for (const advisory of ordered) {
-      const versions = payload[advisory.package];
-      if (!versions?.some((version) => semver.satisfies(version, advisory.range, { includePrerelease: true, loose: true }))) continue;
-      (answer[advisory.package] ??= []).push({ id: advisory.id, url: advisory.url, title: advisory.title, severity: advisory.severity, vulnerable_versions: advisory.range, cwe: advisory.cwe, cvss: { score: advisory.cvss?.score ?? 0, vectorString: advisory.cvss?.vector ?? null } });
-    }
-    return answer;
-  };
-}
-
 /** The old quick-audit answer in the bulk shape (bulkFromQuick in the test helper), filtered to the asked names. */
 function bulkFromQuick(quick) {
   const bulk = {};
@@ -65,46 +51,6 @@ function bulkFromQuick(quick) {
     (bulk[String(advisory.module_name)] ??= []).push({ id: advisory.id, url: advisory.url, title: advisory.title, severity: advisory.severity, vulnerable_versions: advisory.vulnerable_versions });
   }
   return (payload) => Object.fromEntries(Object.entries(bulk).filter(([name]) => Object.hasOwn(payload, name)));
-}
-
-/** osv-scanner's universe as abbreviated packuments (universePackuments in the test helper). */
-function universePackuments(registry) {
-  const packages = new Map();
-  let versions;
-  let deps;
-  for (const line of String(parse(readFileSync(UNIVERSE, 'utf8')).schema).split('\n')) {
-    if (line.trim() === '') continue;
-    const depth = /^\t*/.exec(line)[0].length;
-    const text = line.trim();
-    if (depth === 0) packages.set(text, (versions = {}));
-    else if (depth === 1) versions[text] = deps = { dependencies: {}, optionalDependencies: {}, peerDependencies: {} };
-    else {
-      const marked = /^(Scope peer|Opt|KnownAs [^|]+)\|(.*)$/.exec(text);
-      const dep = marked ? marked[2] : text;
-      const [name, spec] = [dep.slice(0, dep.indexOf('@', 1)), dep.slice(dep.indexOf('@', 1) + 1)];
-      if (marked?.[1] === 'Scope peer') deps.peerDependencies[name] = spec;
-      else if (marked?.[1] === 'Opt') deps.optionalDependencies[name] = spec;
-      else if (marked) deps.dependencies[marked[1].slice('KnownAs '.length)] = `npm:${name}@${spec}`;
-      else deps.dependencies[name] = spec;
-    }
-  }
-  const docs = new Map();
-  for (const [name, byVersion] of packages) {
-    const list = Object.keys(byVersion).filter((v) => semver.valid(v)).sort(semver.compare);
-    const file = name.startsWith('@') ? name.slice(name.indexOf('/') + 1) : name;
-    docs.set(name, {
-      name,
-      modified: '2025-11-06T00:00:00.000Z',
-      'dist-tags': { latest: list.filter((v) => !semver.prerelease(v)).at(-1) ?? list.at(-1) },
-      versions: Object.fromEntries(
-        Object.entries(byVersion).map(([version, fields]) => [
-          version,
-          { name, version, ...Object.fromEntries(Object.entries(fields).filter(([, specs]) => Object.keys(specs).length > 0)), dist: { tarball: `${registry}${name}/-/${file}-${version}.tgz` } },
-        ]),
-      ),
-    });
-  }
-  return docs;
 }
 
 /** A registry on 127.0.0.1: packuments by name and the bulk advisory endpoint. */
@@ -144,7 +90,7 @@ for (const file of readdirSync(join(ARBORIST, 'registry-mocks', 'content'))) {
 }
 arborist.bulk = bulkFromQuick(json(join(ARBORIST, 'audit-nyc-mkdirp', 'audit.json')));
 const osv = await startRegistry();
-for (const [name, doc] of universePackuments('https://registry.example.org/')) osv.packuments.set(name, doc);
+for (const [name, doc] of universePackuments(UNIVERSE, 'https://registry.example.org/')) osv.packuments.set(name, doc);
 osv.bulk = bulkFrom(readdirSync(OSV).filter((file) => file.endsWith('.json')).sort().flatMap((file) => normaliseOsvRecord(json(join(OSV, file)), 'osv-db', file).advisories));
 
 // ---- the runs ----
