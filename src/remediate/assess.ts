@@ -10,14 +10,39 @@ import type { AdvisorySource } from '../advisories/types.js';
 import { auditQuery } from '../checks/advisories.js';
 import type { RegistryClient } from '../enrich/registry-client.js';
 import { loadProject } from '../graph/load.js';
-import type { DepGraph } from '../model.js';
+import type { DepGraph, DepNode } from '../model.js';
 
 export interface Assessment {
   graph: DepGraph;
   view: GraphView;
   vulns: Map<string, Vuln>;
-  /** `name@version advisoryId` for every installed version an advisory (not a metavulnerability) matches. */
+  /** `name@version advisoryId` for every installed copy an advisory (not a metavulnerability) matches, bundled copies aside. */
   hits: Set<string>;
+  /**
+   * Hit copies that ship inside another package's tarball (bundleDependencies):
+   * no override or refresh reaches them, only a new release of the bundler.
+   */
+  bundled: BundledHit[];
+}
+
+export interface BundledHit {
+  package: string;
+  version: string;
+  advisory: string;
+  /** `name@version` of the package whose tarball holds the copy. */
+  bundler: string;
+}
+
+/** The package whose tarball carries a bundled node: the nearest enclosing folder that is not itself bundled. */
+export function bundlerOf(graph: DepGraph, node: DepNode): DepNode | null {
+  let location = node.location;
+  for (;;) {
+    const cut = location.lastIndexOf('/node_modules/');
+    if (cut < 0) return null;
+    location = location.slice(0, cut);
+    const parent = graph.nodes.get(location);
+    if (parent && !parent.inBundle) return parent;
+  }
 }
 
 export async function assess(projectPath: string, source: AdvisorySource, client: RegistryClient): Promise<Assessment> {
@@ -29,12 +54,16 @@ export async function assess(projectPath: string, source: AdvisorySource, client
   const advisories = lookup.advisories.filter((advisory) => [...(query.get(advisory.package) ?? [])].some((version) => semver.satisfies(version, advisory.range, { includePrerelease: true, loose: true })));
   const { vulns } = await auditAdvisories(view, advisories, client);
   const hits = new Set<string>();
+  const bundled: BundledHit[] = [];
   for (const vuln of vulns.values()) {
     for (const node of vuln.nodes) {
       for (const held of vuln.advisories) {
-        if (held.type !== 'metavuln' && held.testVersion(node.version)) hits.add(`${node.packageName}@${node.version} ${held.source}`);
+        if (held.type === 'metavuln' || !held.testVersion(node.version)) continue;
+        const bundler = node.inBundle ? bundlerOf(graph, node) : null;
+        if (bundler) bundled.push({ package: node.packageName, version: node.version, advisory: String(held.source), bundler: `${bundler.packageName}@${bundler.version}` });
+        else hits.add(`${node.packageName}@${node.version} ${held.source}`);
       }
     }
   }
-  return { graph, view, vulns, hits };
+  return { graph, view, vulns, hits, bundled };
 }

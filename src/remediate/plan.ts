@@ -11,7 +11,7 @@ import { fixFor } from '../advisories/fix.js';
 import type { Vuln } from '../advisories/match.js';
 import type { RegistryClient } from '../enrich/registry-client.js';
 import type { DepNode } from '../model.js';
-import type { Assessment } from './assess.js';
+import { bundlerOf, type Assessment } from './assess.js';
 import type { Candidate } from './types.js';
 
 const LOOSE = { loose: true, includePrerelease: true } as const;
@@ -29,6 +29,14 @@ export function safeVersions(vuln: Vuln): string[] {
 export function lineTarget(safe: string[], installed: string): string | null {
   const above = safe.filter((version) => semver.gt(version, installed));
   return above.find((version) => semver.major(version) === semver.major(installed)) ?? above[0] ?? null;
+}
+
+/** The version `npm update <name>` moves to within `spec`: the latest dist-tag when it satisfies the spec, else the highest stable version that does. */
+function updatePick(packument: { distTags: Record<string, string>; versions: Record<string, unknown> }, spec: string): string | null {
+  const latest = packument.distTags.latest;
+  if (latest !== undefined && Object.hasOwn(packument.versions, latest) && semver.satisfies(latest, spec, LOOSE)) return latest;
+  const stable = Object.keys(packument.versions).filter((version) => semver.valid(version) && !semver.prerelease(version));
+  return semver.maxSatisfying(stable, spec, LOOSE);
 }
 
 /** A spec for a new direct version in the style of the old one: `^`, `~` or exact. */
@@ -50,9 +58,11 @@ function rootField(assessment: Assessment, name: string): string | null {
   return null;
 }
 
-/** Nodes of the package that a published advisory (not only a metavulnerability) hits. */
-function hitNodes(vuln: Vuln): DepNode[] {
-  return [...vuln.nodes].filter((node) => [...vuln.advisories].some((advisory) => advisory.type !== 'metavuln' && advisory.testVersion(node.version)));
+/** Nodes of the package that a published advisory (not only a metavulnerability) hits, except copies bundled in another package's tarball. */
+function hitNodes(assessment: Assessment, vuln: Vuln): DepNode[] {
+  return [...vuln.nodes].filter(
+    (node) => !(node.inBundle && bundlerOf(assessment.graph, node)) && [...vuln.advisories].some((advisory) => advisory.type !== 'metavuln' && advisory.testVersion(node.version)),
+  );
 }
 
 async function parentUpgrades(assessment: Assessment, vuln: Vuln, nodes: DepNode[], safe: string[], client: RegistryClient): Promise<Candidate[]> {
@@ -68,12 +78,11 @@ async function parentUpgrades(assessment: Assessment, vuln: Vuln, nodes: DepNode
       const field = rootField(assessment, direct.name);
       const rootSpec = assessment.graph.root.edgesOut.find((edge) => edge.name === direct.name)?.spec;
       if (!field || rootSpec === undefined) continue;
+      const packument = await client.packument(direct.packageName).catch(() => null);
       let target: string | null = null;
-      let pulled = '';
       if (direct === node) {
         target = lineTarget(safe, node.version);
       } else {
-        const packument = await client.packument(direct.packageName).catch(() => null);
         if (!packument) continue;
         const newer = Object.keys(packument.versions).filter((version) => semver.valid(version) && !semver.prerelease(version) && semver.gt(version, direct.version)).sort(semver.compare);
         // The lowest newer parent whose range for the package admits a safe version, same major first.
@@ -82,16 +91,18 @@ async function parentUpgrades(assessment: Assessment, vuln: Vuln, nodes: DepNode
           return spec === undefined || !vuln.testSpec(spec);
         });
         target = fixes.find((version) => semver.major(version) === semver.major(direct.version)) ?? fixes[0] ?? null;
-        const spec = target ? packument.versions[target]!.dependencies?.[vuln.name] : undefined;
-        pulled = spec === undefined ? '' : (semver.maxSatisfying(safe, spec) ?? '');
       }
       if (!target) continue;
       const within = semver.satisfies(target, rootSpec, LOOSE);
+      // Within the declared range the edit is `npm update <parent>`, which moves to what npm picks for the spec (latest when it fits), not to the lowest fixing version.
+      if (within && packument) target = updatePick(packument, rootSpec) ?? target;
+      const spec = direct === node || !packument ? undefined : packument.versions[target]?.dependencies?.[vuln.name];
+      const pulled = direct === node ? target : spec === undefined ? '' : (semver.maxSatisfying(safe, spec) ?? '');
       candidates.push({
         kind: 'parent-upgrade',
         package: vuln.name,
         from: [...new Set(nodes.map((n) => n.version))].sort(semver.compare),
-        to: direct === node ? target : pulled,
+        to: pulled,
         parent: { name: direct.packageName, from: direct.version, to: target },
         edits: within ? { update: [direct.name] } : { dependency: { field, name: direct.name, spec: specLike(rootSpec, target) } },
         leavesRange: !within,
@@ -104,7 +115,7 @@ async function parentUpgrades(assessment: Assessment, vuln: Vuln, nodes: DepNode
 
 /** Every candidate for one vulnerable package, in the order of preference. */
 export async function candidatesFor(assessment: Assessment, vuln: Vuln, client: RegistryClient): Promise<Candidate[]> {
-  const nodes = hitNodes(vuln);
+  const nodes = hitNodes(assessment, vuln);
   if (nodes.length === 0) return [];
   const { view } = assessment;
   const safe = safeVersions(vuln);
@@ -114,7 +125,9 @@ export async function candidatesFor(assessment: Assessment, vuln: Vuln, client: 
   if (fixes.every((fix) => fix.inRange && fix.version)) {
     candidates.push({ kind: 'refresh', package: vuln.name, from, to: fixes[0]!.version!, edits: { update: [vuln.name] }, leavesRange: false, major: false });
   }
-  candidates.push(...(await parentUpgrades(assessment, vuln, nodes, safe, client)));
+  // A vulnerable direct dependency upgraded within its range is the refresh already: the same edit, kept once.
+  const same = (a: Candidate, b: Candidate) => JSON.stringify(a.edits) === JSON.stringify(b.edits);
+  candidates.push(...(await parentUpgrades(assessment, vuln, nodes, safe, client)).filter((upgrade) => !candidates.some((earlier) => same(earlier, upgrade))));
   const lowest = from[0]!;
   const target = lineTarget(safe, lowest);
   if (target) {

@@ -2,16 +2,16 @@
 // package an advisory hits, verify each by re-resolving a copy, rank them
 // (osv-scanner's order: advisories fixed minus introduced per package changed,
 // then the smaller version jump, then the kind's place in the preference
-// order) and pick the best offered one per package for the combined plan.
+// order), then join the best offered ones into one plan (combine.ts).
 
 import semver from 'semver';
-import { assess, type Assessment } from './assess.js';
-import { mergeOverrides } from './merge.js';
+import { assess, type Assessment, type BundledHit } from './assess.js';
+import { combine, type CombinedPlan } from './combine.js';
 import { auditOverrides, conflictingOverrides, type OverrideFinding } from './overrides-audit.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { candidatesFor } from './plan.js';
-import { FIX_KINDS, type Candidate, type DependencyEdit, type OverrideValue, type Suggestion, type Verification } from './types.js';
+import { FIX_KINDS, type Candidate, type Suggestion } from './types.js';
 import { verify, type VerifyContext } from './verify.js';
 
 export interface PackageRemediation {
@@ -24,8 +24,10 @@ export interface PackageRemediation {
 
 export interface RemediationPlan {
   packages: PackageRemediation[];
-  /** The best offered suggestion's edits of every package, merged. */
-  combined: { overrides: Record<string, OverrideValue>; dependencies: DependencyEdit[]; update: string[]; verification?: Verification };
+  /** Hit copies bundled inside another package's tarball: no plan reaches them (a new release of the bundler must). */
+  bundled: BundledHit[];
+  /** The packages' best offered suggestions joined without dead or harmful edits (combine.ts), verified together. */
+  combined: CombinedPlan;
   overrideFindings: OverrideFinding[];
   /** An override conflicts with a direct dependency: npm refuses the project as it is, so nothing was planned. */
   blocked: boolean;
@@ -64,7 +66,7 @@ export function unresolvable(graph: Assessment['graph']): string | null {
 
 export async function remediate(projectPath: string, ctx: VerifyContext, options: { auditOverrides?: boolean } = {}): Promise<RemediationPlan> {
   const conflicts = conflictingOverrides(JSON.parse(readFileSync(join(projectPath, 'package.json'), 'utf8')) as Record<string, unknown>);
-  if (conflicts.length > 0) return { packages: [], combined: { overrides: {}, dependencies: [], update: [] }, overrideFindings: conflicts, blocked: true };
+  if (conflicts.length > 0) return { packages: [], bundled: [], combined: { overrides: {}, dependencies: [], update: [] }, overrideFindings: conflicts, blocked: true };
   const before: Assessment = await assess(projectPath, ctx.source, ctx.client);
   const refusal = unresolvable(before.graph);
   const packages: PackageRemediation[] = [];
@@ -89,18 +91,7 @@ export async function remediate(projectPath: string, ctx: VerifyContext, options
       suggestions,
     });
   }
-  const combined: RemediationPlan['combined'] = { overrides: {}, dependencies: [], update: [] };
-  for (const entry of packages) {
-    const best = entry.suggestions.find((suggestion) => suggestion.offered);
-    if (!best) continue;
-    if (best.edits.overrides) combined.overrides = mergeOverrides(combined.overrides, best.edits.overrides).merged;
-    if (best.edits.dependency && !combined.dependencies.some((dep) => dep.name === best.edits.dependency!.name)) combined.dependencies.push(best.edits.dependency);
-    for (const name of best.edits.update ?? []) if (!combined.update.includes(name)) combined.update.push(name);
-  }
-  // The suggestions were verified one by one: the combination is verified too (two edits can interact).
-  if (Object.keys(combined.overrides).length > 0 || combined.dependencies.length > 0 || combined.update.length > 0) {
-    combined.verification = await verify(projectPath, before, { package: '', edits: { overrides: combined.overrides, dependencies: combined.dependencies, update: combined.update } }, ctx);
-  }
+  const combined = refusal ? { overrides: {}, dependencies: [], update: [] } : await combine(projectPath, before, packages, ctx);
   const overrideFindings = options.auditOverrides === false || refusal ? [] : await auditOverrides(projectPath, before, ctx);
-  return { packages, combined, overrideFindings, blocked: false };
+  return { packages, bundled: before.bundled, combined, overrideFindings, blocked: false };
 }

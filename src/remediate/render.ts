@@ -55,6 +55,7 @@ export function renderJson(plan: RemediationPlan, manager: PackageManager, heade
       ...header,
       packageManager: manager,
       packages: plan.packages,
+      bundled: plan.bundled,
       plan: { overrides, dependencies: plan.combined.dependencies, update: plan.combined.update, verification: plan.combined.verification ?? null },
       overrideFindings: plan.overrideFindings,
       blocked: plan.blocked,
@@ -69,7 +70,7 @@ export function renderText(plan: RemediationPlan, manager: PackageManager, markd
   const lines: string[] = [];
   const heading = (text: string) => lines.push(markdown ? `### ${text}` : text);
   if (plan.blocked) lines.push('An override conflicts with a direct dependency (npm refuses to install with EOVERRIDE): fix it first, then plan again.', '');
-  else if (plan.packages.length === 0) lines.push('No package is hit by an advisory: nothing to fix.');
+  else if (plan.packages.length === 0 && plan.bundled.length === 0) lines.push('No package is hit by an advisory: nothing to fix.');
   for (const entry of plan.packages) {
     heading(`${entry.package}@${entry.versions.join(', ')}: ${entry.advisories.join(', ')}`);
     if (entry.suggestions.length === 0) lines.push(markdown ? '_no fix found_' : '  no fix found');
@@ -79,6 +80,13 @@ export function renderText(plan: RemediationPlan, manager: PackageManager, markd
       const cells = [mark, s.kind, change(s), advisoryIds(s.verification.fixed), String(s.verification.changed.length), notes(s)];
       lines.push(markdown ? `| ${cells.join(' | ')} |` : `  [${cells[0]}] ${cells[1]}: ${cells[2]}\n        fixes ${cells[3]}; ${cells[4]} package(s) changed${cells[5] ? `; ${cells[5]}` : ''}`);
     });
+    lines.push('');
+  }
+  if (plan.bundled.length > 0) {
+    heading('Bundled copies (no override reaches them: a new release of the bundling package must)');
+    const byBundler = new Map<string, string[]>();
+    for (const hit of plan.bundled) byBundler.set(hit.bundler, [...(byBundler.get(hit.bundler) ?? []), `${hit.package}@${hit.version} ${hit.advisory}`]);
+    for (const [bundler, hits] of [...byBundler].sort(([a], [b]) => (a < b ? -1 : 1))) lines.push(`${markdown ? '- ' : '  '}inside ${bundler}: ${[...new Set(hits)].sort().join(', ')}`);
     lines.push('');
   }
   if (plan.overrideFindings.length > 0) {

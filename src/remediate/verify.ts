@@ -72,6 +72,11 @@ function advisoryKeys(assessment: Assessment): Set<string> {
 }
 
 export async function verify(projectPath: string, before: Assessment, candidate: Pick<Candidate, 'edits' | 'package'>, ctx: VerifyContext): Promise<Verification> {
+  return (await verifyWithTree(projectPath, before, candidate, ctx)).verification;
+}
+
+/** verify, and the re-resolved tree's assessment (null when the re-resolution failed). */
+export async function verifyWithTree(projectPath: string, before: Assessment, candidate: Pick<Candidate, 'edits' | 'package'>, ctx: VerifyContext): Promise<{ verification: Verification; after: Assessment | null }> {
   const manifest = JSON.parse(readFileSync(join(projectPath, 'package.json'), 'utf8')) as Record<string, unknown>;
   let dir: string | null = null;
   try {
@@ -82,15 +87,16 @@ export async function verify(projectPath: string, before: Assessment, candidate:
     const oldVersions = versionsByName(before);
     const newVersions = versionsByName(after);
     const names = new Set([...oldVersions.keys(), ...newVersions.keys()]);
-    return {
+    const verification = {
       fixed: [...was].filter((key) => !now.has(key)).sort(),
       stillVulnerable: [...now].filter((key) => (candidate.package === '' ? was.has(key) : key.startsWith(`${candidate.package} `))).sort(),
       introduced: [...now].filter((key) => !was.has(key)).sort(),
       changed: [...names].filter((name) => oldVersions.get(name) !== newVersions.get(name)).sort(),
     };
+    return { verification, after };
   } catch (error) {
     const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
-    return { fixed: [], stillVulnerable: [], introduced: [], changed: [], error: message };
+    return { verification: { fixed: [], stillVulnerable: [], introduced: [], changed: [], error: message }, after: null };
   } finally {
     if (dir) rmSync(dir, { recursive: true, force: true });
   }

@@ -47,3 +47,9 @@ export function universePackuments(file: string, registry: string): Map<string, 
   }
   return packuments;
 }
+
+/** A universe recorded by fixtures/universes/record.mjs: packuments by name, tarball URLs on registry.example.org. */
+export function recordedPackuments(file: string): Map<string, Record<string, unknown>> {
+  const { packuments } = JSON.parse(readFileSync(file, 'utf8')) as { packuments: Record<string, Record<string, unknown>> };
+  return new Map(Object.entries(packuments));
+}

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixture, REPO, SHARED_DATA } from '../helpers/project.js';
 import { AdvisoryServer, bulkFrom, bulkFromQuick, osvFolderAdvisories } from '../advisories/advisory-server.js';
-import { universePackuments } from '../advisories/universe.js';
+import { recordedPackuments, universePackuments } from '../advisories/universe.js';
 
 const ARBORIST = join(SHARED_DATA, 'peers/npm-cli/workspaces/arborist/test/fixtures');
 const present = existsSync(ARBORIST);
@@ -24,12 +24,19 @@ const universePresent = existsSync(UNIVERSE) && existsSync(OSV);
 let server: AdvisoryServer;
 /** osv-scanner's frozen universe with the real OSV records as the bulk answer. */
 let universe: AdvisoryServer;
+/** The express 4 universe recorded from the registry (fixtures/universes/express-4.json), with the same records. */
+let express: AdvisoryServer;
 beforeAll(async () => {
   server = await new AdvisoryServer().start();
   universe = await new AdvisoryServer().start();
+  express = await new AdvisoryServer().start();
   if (universePresent) {
     for (const [name, doc] of universePackuments(UNIVERSE, 'https://registry.example.org/')) universe.packuments.set(name, doc);
     universe.bulk = bulkFrom(osvFolderAdvisories(OSV));
+  }
+  if (existsSync(OSV)) {
+    for (const [name, doc] of recordedPackuments(join(REPO, 'fixtures/universes/express-4.json'))) express.packuments.set(name, doc);
+    express.bulk = bulkFrom(osvFolderAdvisories(OSV));
   }
   if (!present) return;
   for (const file of readdirSync(join(ARBORIST, 'registry-mocks/content'))) {
@@ -42,6 +49,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await server.stop();
   await universe.stop();
+  await express.stop();
 });
 
 function environment(registry = server.url): Record<string, string> {
@@ -152,5 +160,28 @@ describe.skipIf(!universePresent)('depguard fix --write --lockfile, then npm aud
     expect(locked.stderr).toContain('package.json already holds the plan; refreshed package-lock.json');
     expect(readFileSync(join(dir, 'package.json'), 'utf8')).toBe(manifest);
     expect(json(join(dir, 'package-lock.json')).packages['node_modules/minimist'].version).toBe('1.2.8');
+  }, 120_000);
+});
+
+describe.skipIf(!existsSync(OSV))('depguard fix --write --lockfile on an old express, then npm audit (recorded express 4 universe, real GitHub advisories)', () => {
+  it('fix-express: npm audit reports express and six of its dependencies before, and nothing after one upgrade of express', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'depguard-fix-cli-'));
+    cpSync(fixture('fix-express'), dir, { recursive: true });
+    const npmPresent = spawnSync('npm', ['--version']).status === 0;
+    if (npmPresent) {
+      const control = await run('npm', ['audit', '--json', '--package-lock-only'], dir, express.url);
+      expect(Object.keys(JSON.parse(control.stdout).vulnerabilities).sort()).toEqual(['body-parser', 'cookie', 'express', 'path-to-regexp', 'qs', 'send', 'serve-static']);
+    }
+    const result = await depguard(['fix', dir, '--write', '--lockfile', '--no-audit-overrides'], dir, express.url);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('fixes 9 advisory hit(s), 0 left, 0 introduced');
+    expect(result.stderr).toContain('wrote dependencies.express in package.json and refreshed package-lock.json');
+    const manifest = json(join(dir, 'package.json'));
+    expect(manifest.dependencies).toEqual({ express: '4.21.2' });
+    expect(manifest.overrides).toBeUndefined();
+    expect(json(join(dir, 'package-lock.json')).packages['node_modules/qs'].version).toBe('6.13.0');
+    if (!npmPresent) return;
+    const audit = await run('npm', ['audit', '--json', '--package-lock-only'], dir, express.url);
+    expect(JSON.parse(audit.stdout).vulnerabilities).toEqual({});
   }, 120_000);
 });

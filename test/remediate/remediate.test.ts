@@ -94,3 +94,20 @@ describe.skipIf(!present)('depguard fix: a project with a git dependency', () =>
     expect(plan.combined.verification).toBeUndefined();
   }, 60_000);
 });
+
+describe.skipIf(!present)('depguard fix: hits bundled inside another package (audit-nyc-mkdirp)', () => {
+  it('plans for the copy installed from the registry; copies inside nyc\'s tarball are named with their bundler, not planned', async () => {
+    const plan = await remediate(project('audit-nyc-mkdirp'), context(), { auditOverrides: false });
+    // minimist@0.0.8 twice: under mkdirp at the top (fixable) and in nyc@11.9.0's bundleDependencies (only a new nyc can move it).
+    expect(plan.packages.map((entry) => entry.package)).toEqual(['minimist']);
+    const [minimist] = plan.packages;
+    expect(minimist!.suggestions[0]).toMatchObject({ kind: 'scoped-override', to: '0.2.1', parents: ['mkdirp'], offered: true });
+    // The bundled copy stays, yet the advisory counts as fixed where it could be: keys of bundled copies are kept apart.
+    expect(minimist!.suggestions[0]!.verification).toMatchObject({ fixed: ['minimist 1179'], introduced: [] });
+    expect(new Set(plan.bundled.map((hit) => hit.bundler))).toEqual(new Set(['nyc@11.9.0']));
+    expect(plan.bundled).toContainEqual({ package: 'minimist', version: '0.0.8', advisory: '1179', bundler: 'nyc@11.9.0' });
+    expect(new Set(plan.bundled.map((hit) => hit.package))).toEqual(new Set(['handlebars', 'kind-of', 'lodash', 'mem', 'minimist', 'mixin-deep', 'set-value']));
+    // No suggestion targets a bundled package alone (each would re-resolve for nothing).
+    expect(plan.packages.some((entry) => entry.package === 'handlebars')).toBe(false);
+  }, 120_000);
+});

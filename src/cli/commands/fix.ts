@@ -80,8 +80,8 @@ async function handler(args: FixArgs): Promise<number> {
     project: { name: typeof manifest.name === 'string' ? manifest.name : null, version: typeof manifest.version === 'string' ? manifest.version : null, path: args.path },
   };
   process.stdout.write(args.format === 'json' ? renderJson(plan, args['package-manager'], header, written) : renderText(plan, args['package-manager'], args.format === 'markdown'));
-  // Exit 1 while an advisory has no verified fix, or an existing override forces a vulnerable version.
-  const unfixed = plan.packages.some((entry) => !entry.suggestions.some((suggestion) => suggestion.offered));
+  // Exit 1 while an advisory has no verified fix (a bundled copy has none), or an existing override forces a vulnerable version.
+  const unfixed = plan.bundled.length > 0 || plan.packages.some((entry) => !entry.suggestions.some((suggestion) => suggestion.offered));
   const badOverride = plan.overrideFindings.some((finding) => finding.severity === 'high');
   return unfixed || badOverride || plan.blocked ? EXIT.findings : EXIT.clean;
 }

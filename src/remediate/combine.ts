@@ -1,0 +1,137 @@
+// The combined plan: the best verified suggestion of each package, joined so
+// that no edit is dead or harmful. Suggestions are verified one by one on the
+// project as it is, but together they interact: a parent upgrade chosen for
+// one package often fixes others, and an override planned beside it would then
+// pin what the upgrade already moved (express 4.17.1 → 4.21.x brings qs
+// 6.13.0; the override `express > qs 6.7.3` planned on the old tree would
+// force qs back down). So edits join in phases, each verified against the
+// project as it is, and a phase only adds suggestions for packages still hit
+// after the phases before it:
+//   1. direct dependency edits (upgrades leaving the declared range), the
+//      highest target per dependency;
+//   2. raising them: a package still hit whose offered parent upgrade moves a
+//      dependency the plan already edits raises that target (a bigger jump of
+//      an edited dependency rather than a new override);
+//   3. lockfile moves (refresh, upgrades within the declared range);
+//   4. overrides, scoped only to the parents that still hold a hit copy.
+// A phase whose verification fails or introduces an advisory is dropped.
+
+import semver from 'semver';
+import type { Assessment } from './assess.js';
+import { mergeOverrides } from './merge.js';
+import type { PackageRemediation } from './remediate.js';
+import type { DependencyEdit, OverrideValue, Suggestion, Verification } from './types.js';
+import { verifyWithTree, type VerifyContext } from './verify.js';
+
+export interface CombinedPlan {
+  overrides: Record<string, OverrideValue>;
+  dependencies: DependencyEdit[];
+  update: string[];
+  /** The whole plan verified at once (absent when it changes nothing). */
+  verification?: Verification;
+}
+
+interface State {
+  overrides: Record<string, OverrideValue>;
+  /** Direct dependency name -> the suggestion whose edit (and target) the plan takes. */
+  dependencies: Map<string, Suggestion>;
+  update: string[];
+}
+
+const isDependencyEdit = (s: Suggestion): boolean => s.kind === 'parent-upgrade' && s.edits.dependency !== undefined;
+
+function stillHit(after: Assessment, name: string): boolean {
+  for (const hit of after.hits) if (hit.startsWith(`${name}@`)) return true;
+  return false;
+}
+
+/** The higher-target of two parent upgrades of the same dependency. */
+function higher(a: Suggestion | undefined, b: Suggestion): Suggestion {
+  if (!a) return b;
+  return semver.gt(b.parent!.to!, a.parent!.to!) ? b : a;
+}
+
+/** Keeps a scoped override's parents that still hold a hit copy of the package in `after` (all of them when none does: verification decides). */
+function scopedToHits(overrides: Record<string, OverrideValue>, name: string, after: Assessment): Record<string, OverrideValue> {
+  const holders = new Set<string>();
+  for (const node of after.graph.nodes.values()) {
+    if (node.packageName !== name || ![...after.hits].some((hit) => hit.startsWith(`${name}@${node.version} `))) continue;
+    for (const { from } of after.view.edgesIn(node)) holders.add(from.packageName);
+  }
+  const kept = Object.fromEntries(Object.entries(overrides).filter(([parent, value]) => typeof value === 'string' || holders.has(parent)));
+  return Object.keys(kept).length > 0 ? kept : overrides;
+}
+
+function edits(state: State) {
+  return {
+    overrides: state.overrides,
+    dependencies: [...state.dependencies.values()].map((s) => s.edits.dependency!),
+    update: state.update,
+  };
+}
+
+function empty(state: State): boolean {
+  return Object.keys(state.overrides).length === 0 && state.dependencies.size === 0 && state.update.length === 0;
+}
+
+export async function combine(projectPath: string, before: Assessment, packages: PackageRemediation[], ctx: VerifyContext): Promise<CombinedPlan> {
+  const offered = (entry: PackageRemediation) => entry.suggestions.filter((s) => s.offered);
+  let state: State = { overrides: {}, dependencies: new Map(), update: [] };
+  let after = before;
+  let verification: Verification | undefined;
+
+  /** Verifies `next`; keeps it when it resolves and introduces nothing the accepted state did not. */
+  const attempt = async (next: State): Promise<void> => {
+    const result = await verifyWithTree(projectPath, before, { package: '', edits: edits(next) }, ctx);
+    const accepted = new Set(verification?.introduced ?? []);
+    if (result.verification.error || !result.after || result.verification.introduced.some((key) => !accepted.has(key))) return;
+    state = next;
+    after = result.after;
+    verification = result.verification;
+  };
+  const copy = (): State => ({ overrides: { ...state.overrides }, dependencies: new Map(state.dependencies), update: [...state.update] });
+
+  // 1. Direct dependency edits of every package's best suggestion.
+  const phase1 = copy();
+  for (const entry of packages) {
+    const best = offered(entry)[0];
+    if (best && isDependencyEdit(best)) phase1.dependencies.set(best.parent!.name, higher(phase1.dependencies.get(best.parent!.name), best));
+  }
+  if (phase1.dependencies.size > 0) await attempt(phase1);
+
+  // 2. Raise an edited dependency for packages it still leaves hit.
+  const phase2 = copy();
+  let raised = false;
+  for (const entry of packages.filter((e) => stillHit(after, e.package))) {
+    for (const s of offered(entry).filter((x) => isDependencyEdit(x) && phase2.dependencies.has(x.parent!.name))) {
+      const current = phase2.dependencies.get(s.parent!.name)!;
+      if (higher(current, s) !== current) {
+        phase2.dependencies.set(s.parent!.name, s);
+        raised = true;
+      }
+    }
+  }
+  if (raised) await attempt(phase2);
+
+  // 3 and 4. For the packages still hit, their best suggestion that is not a dependency edit: lockfile moves first, then overrides.
+  const rest = (): Array<[PackageRemediation, Suggestion]> =>
+    packages.filter((entry) => stillHit(after, entry.package)).flatMap((entry) => {
+      const choice = offered(entry).find((s) => !isDependencyEdit(s));
+      return choice ? [[entry, choice] as [PackageRemediation, Suggestion]] : [];
+    });
+  const phase3 = copy();
+  for (const [, s] of rest()) if (!s.edits.overrides) for (const name of s.edits.update ?? []) if (!phase3.update.includes(name)) phase3.update.push(name);
+  if (phase3.update.length > state.update.length) await attempt(phase3);
+
+  const phase4 = copy();
+  let overridden = false;
+  for (const [entry, s] of rest()) {
+    if (!s.edits.overrides) continue;
+    const scoped = s.kind === 'scoped-override' ? scopedToHits(s.edits.overrides, entry.package, after) : s.edits.overrides;
+    phase4.overrides = mergeOverrides(phase4.overrides, scoped).merged;
+    overridden = true;
+  }
+  if (overridden) await attempt(phase4);
+
+  return { ...edits(state), ...(empty(state) || !verification ? {} : { verification }) };
+}

@@ -1,0 +1,100 @@
+// depguard fix on an old express 4, resolved from a universe recorded from the
+// registry (fixtures/universes/express-4.json: express 4.17.1 and newer 4.x,
+// with every version their ranges reach) and the real GitHub advisories of
+// shared/data/advisories/osv as the bulk endpoint's answer. express 4.17.1
+// pulls vulnerable qs, path-to-regexp, send, body-parser, cookie and
+// serve-static, and is vulnerable itself.
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NpmBulkSource } from '../../src/advisories/npm-bulk.js';
+import { createRegistryClient } from '../../src/enrich/access.js';
+import { remediate } from '../../src/remediate/remediate.js';
+import type { VerifyContext } from '../../src/remediate/verify.js';
+import { FIXTURES, fixture, SHARED_DATA } from '../helpers/project.js';
+import { AdvisoryServer, bulkFrom, osvFolderAdvisories } from '../advisories/advisory-server.js';
+import { recordedPackuments } from '../advisories/universe.js';
+
+const OSV = join(SHARED_DATA, 'advisories/osv');
+const present = existsSync(OSV);
+if (!present) console.warn(`skipping depguard fix on express: ${OSV} is absent (shared data not laid beside the clone)`);
+
+const HIT = ['body-parser', 'cookie', 'express', 'path-to-regexp', 'qs', 'send', 'serve-static'];
+const ADVISORIES = [
+  'body-parser GHSA-qwcr-r2fm-qrc7',
+  'cookie GHSA-pxg6-pf52-xh8x',
+  'express GHSA-qw6h-vgh9-j6wx',
+  'express GHSA-rv95-896h-c2vc',
+  'path-to-regexp GHSA-9wv6-86v2-598j',
+  'path-to-regexp GHSA-rhx6-c78j-4q9w',
+  'qs GHSA-hrpp-h998-j3pp',
+  'send GHSA-m6fv-jmcg-4jfg',
+  'serve-static GHSA-cm22-4g7w-348p',
+];
+
+let server: AdvisoryServer;
+beforeAll(async () => {
+  server = await new AdvisoryServer().start();
+  for (const [name, doc] of recordedPackuments(join(FIXTURES, '../universes/express-4.json'))) server.packuments.set(name, doc);
+  if (present) server.bulk = bulkFrom(osvFolderAdvisories(OSV));
+});
+afterAll(() => server.stop());
+
+function context(): VerifyContext {
+  const cache = mkdtempSync(join(tmpdir(), 'depguard-fix-cache-'));
+  const fetchOptions = { retry: { retries: 0 } };
+  return { source: new NpmBulkSource({ registry: server.url, fetchOptions }), client: createRegistryClient({ registry: server.url, scopes: {} }, null, { cache, fetchOptions }), registry: server.url, cache, fetchOptions };
+}
+
+function copy(spec?: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'depguard-fix-express-'));
+  cpSync(fixture('fix-express'), dir, { recursive: true });
+  if (spec) {
+    const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+    manifest.dependencies.express = spec;
+    writeFileSync(join(dir, 'package.json'), JSON.stringify(manifest, null, 2));
+  }
+  return dir;
+}
+
+describe.skipIf(!present)('depguard fix on an old express', () => {
+  it('express pinned at 4.17.1: a verified suggestion per package, joined into one upgrade of express and no override', async () => {
+    const dir = copy();
+    const manifest = readFileSync(join(dir, 'package.json'), 'utf8');
+    const plan = await remediate(dir, context(), { auditOverrides: false });
+    expect(readFileSync(join(dir, 'package.json'), 'utf8')).toBe(manifest);
+    expect(plan.packages.map((entry) => entry.package)).toEqual(HIT);
+    for (const entry of plan.packages) expect(entry.suggestions.some((s) => s.offered), entry.package).toBe(true);
+    const byName = new Map(plan.packages.map((entry) => [entry.package, entry]));
+
+    // qs 6.7.0: the override stays on the project's line (6.7.3, the backported fix), not qs 6.13.
+    const qs = byName.get('qs')!;
+    expect(qs).toMatchObject({ versions: ['6.7.0'], advisories: ['GHSA-hrpp-h998-j3pp'] });
+    expect(qs.suggestions[0]).toMatchObject({ kind: 'scoped-override', to: '6.7.3', parents: ['body-parser', 'express'], major: false, offered: true });
+    expect(qs.suggestions[0]!.verification).toMatchObject({ fixed: ['qs GHSA-hrpp-h998-j3pp'], introduced: [], changed: ['qs'] });
+
+    // express itself: the lowest 4.x that no advisory or vulnerable dependency of its own hits, outside the exact pin.
+    const express = byName.get('express')!;
+    expect(express.suggestions[0]).toMatchObject({ kind: 'parent-upgrade', parent: { name: 'express', from: '4.17.1', to: '4.21.1' }, edits: { dependency: { field: 'dependencies', name: 'express', spec: '4.21.1' } }, leavesRange: true, major: false });
+
+    // Joined: path-to-regexp's GHSA-rhx6 is still hit under express 4.21.1 (0.1.10), so the express upgrade is raised to
+    // 4.21.2 rather than adding an override; every override the packages preferred alone is then dead and left out.
+    expect(['qs', 'cookie', 'path-to-regexp'].map((name) => byName.get(name)!.suggestions[0]!.kind)).toEqual(['scoped-override', 'scoped-override', 'scoped-override']);
+    expect(plan.combined).toMatchObject({ overrides: {}, dependencies: [{ field: 'dependencies', name: 'express', spec: '4.21.2' }], update: [] });
+    expect(plan.combined.verification).toMatchObject({ fixed: ADVISORIES, stillVulnerable: [], introduced: [] });
+  }, 120_000);
+
+  it('express ^4.17.1 locked at 4.17.1: the plan only moves the lockfile (npm update express), to what npm would pick', async () => {
+    const plan = await remediate(copy('^4.17.1'), context(), { auditOverrides: false });
+    const express = plan.packages.find((entry) => entry.package === 'express')!;
+    expect(express.suggestions[0]).toMatchObject({ kind: 'refresh', to: '4.22.3', edits: { update: ['express'] }, leavesRange: false, offered: true });
+    // The same edit is not offered twice under another kind.
+    expect(express.suggestions.filter((s) => JSON.stringify(s.edits) === '{"update":["express"]}')).toHaveLength(1);
+    // A within-range parent upgrade names the version `npm update` moves to, not the lowest that fixes.
+    const send = plan.packages.find((entry) => entry.package === 'send')!;
+    expect(send.suggestions.find((s) => s.kind === 'parent-upgrade')).toMatchObject({ parent: { name: 'express', from: '4.17.1', to: '4.22.3' }, edits: { update: ['express'] }, leavesRange: false });
+    expect(plan.combined).toMatchObject({ overrides: {}, dependencies: [], update: ['express'] });
+    expect(plan.combined.verification).toMatchObject({ fixed: ADVISORIES, stillVulnerable: [], introduced: [] });
+  }, 120_000);
+});
