@@ -11,6 +11,7 @@ import { auditQuery } from '../checks/advisories.js';
 import type { RegistryClient } from '../enrich/registry-client.js';
 import { loadProject } from '../graph/load.js';
 import type { DepGraph, DepNode } from '../model.js';
+import { deprecationAdvisories, type AbandonedPackage, type DeprecationOptions } from './deprecations.js';
 
 export interface Assessment {
   graph: DepGraph;
@@ -23,6 +24,8 @@ export interface Assessment {
    * no override or refresh reaches them, only a new release of the bundler.
    */
   bundled: BundledHit[];
+  /** With deprecations planned: installed versions of packages whose latest version is deprecated too. */
+  abandoned: AbandonedPackage[];
 }
 
 export interface BundledHit {
@@ -45,14 +48,16 @@ export function bundlerOf(graph: DepGraph, node: DepNode): DepNode | null {
   }
 }
 
-export async function assess(projectPath: string, source: AdvisorySource, client: RegistryClient): Promise<Assessment> {
+/** With `deprecated`, deprecated versions count as hits too (advisory id `deprecated`, deprecations.ts). */
+export async function assess(projectPath: string, source: AdvisorySource, client: RegistryClient, deprecated: DeprecationOptions | null = null): Promise<Assessment> {
   const { graph } = await loadProject(projectPath);
   const view = new GraphView(graph);
   const query = auditQuery(view);
   const lookup = query.size === 0 ? { advisories: [] } : await source.advisories(query);
   // Per-package sources answer every advisory of a package: keep those that hold an installed version.
   const advisories = lookup.advisories.filter((advisory) => [...(query.get(advisory.package) ?? [])].some((version) => semver.satisfies(version, advisory.range, { includePrerelease: true, loose: true })));
-  const { vulns } = await auditAdvisories(view, advisories, client);
+  const deprecations = deprecated ? await deprecationAdvisories(graph, client, deprecated) : { advisories: [], abandoned: [] };
+  const { vulns } = await auditAdvisories(view, [...advisories, ...deprecations.advisories], client);
   const hits = new Set<string>();
   const bundled: BundledHit[] = [];
   for (const vuln of vulns.values()) {
@@ -65,5 +70,5 @@ export async function assess(projectPath: string, source: AdvisorySource, client
       }
     }
   }
-  return { graph, view, vulns, hits, bundled };
+  return { graph, view, vulns, hits, bundled, abandoned: deprecations.abandoned };
 }

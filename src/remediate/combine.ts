@@ -129,6 +129,8 @@ export async function combine(projectPath: string, before: Assessment, packages:
     if (!s.edits.overrides) continue;
     const scoped = s.kind === 'scoped-override' ? scopedToHits(s.edits.overrides, entry.package, after) : s.edits.overrides;
     phase4.overrides = mergeOverrides(phase4.overrides, scoped).merged;
+    // A scoped override beside a direct dependency on the package moves the root's copy within its range too.
+    for (const name of s.edits.update ?? []) if (!phase4.update.includes(name)) phase4.update.push(name);
     overridden = true;
   }
   if (overridden) await attempt(phase4);

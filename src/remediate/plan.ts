@@ -136,11 +136,14 @@ export async function candidatesFor(assessment: Assessment, vuln: Vuln, client: 
     const parents = [...new Set(dependents.filter(({ from: dependent }) => dependent.location !== '').map(({ from: dependent }) => dependent.packageName))].sort();
     const viaRoot = dependents.some(({ from: dependent }) => dependent.location === '');
     const major = from.some((version) => crossesMajor(version, target));
-    // npm refuses an override of a direct dependency whose spec differs: the parent upgrade covers that case.
-    if (!viaRoot && parents.length > 0) {
+    // npm refuses a top-level override of a direct dependency whose spec differs (the parent upgrade covers that), but a
+    // scoped one is fine: the root's own copy then moves within its declared range (`npm update <name>`) when that range admits the target.
+    const rootSpec = assessment.graph.root.edgesOut.find((edge) => edge.name === vuln.name)?.spec;
+    const rootFollows = viaRoot && rootSpec !== undefined && semver.validRange(rootSpec) !== null && semver.satisfies(target, rootSpec, LOOSE);
+    if (parents.length > 0 && (!viaRoot || rootFollows)) {
       const scoped = Object.fromEntries(parents.map((parent) => [parent, { [vuln.name]: target }]));
-      candidates.push({ kind: 'scoped-override', package: vuln.name, from, to: target, parents, edits: { overrides: scoped }, leavesRange, major });
-      if (parents.length > 1) candidates.push({ kind: 'global-override', package: vuln.name, from, to: target, parents, edits: { overrides: { [vuln.name]: target } }, leavesRange, major });
+      candidates.push({ kind: 'scoped-override', package: vuln.name, from, to: target, parents, edits: viaRoot ? { overrides: scoped, update: [vuln.name] } : { overrides: scoped }, leavesRange, major });
+      if (parents.length > 1 && !viaRoot) candidates.push({ kind: 'global-override', package: vuln.name, from, to: target, parents, edits: { overrides: { [vuln.name]: target } }, leavesRange, major });
     }
   }
   return candidates;

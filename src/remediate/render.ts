@@ -16,7 +16,7 @@ function change(s: Suggestion): string {
     const { dependency, update } = s.edits;
     return dependency ? `${s.parent!.name} ${s.parent!.from} → ${s.parent!.to} ("${dependency.name}": "${dependency.spec}" in ${dependency.field})` : `${s.parent!.name} ${s.parent!.from} → ${s.parent!.to} (npm update ${update!.join(' ')})`;
   }
-  if (s.kind === 'scoped-override') return `override ${s.package} → ${s.to} under ${s.parents!.join(', ')}`;
+  if (s.kind === 'scoped-override') return `override ${s.package} → ${s.to} under ${s.parents!.join(', ')}${s.edits.update ? ` (and npm update ${s.edits.update.join(' ')} for the direct dependency)` : ''}`;
   return `override ${s.package} → ${s.to} everywhere`;
 }
 
@@ -56,6 +56,7 @@ export function renderJson(plan: RemediationPlan, manager: PackageManager, heade
       packageManager: manager,
       packages: plan.packages,
       bundled: plan.bundled,
+      abandoned: plan.abandoned,
       plan: { overrides, dependencies: plan.combined.dependencies, update: plan.combined.update, verification: plan.combined.verification ?? null },
       overrideFindings: plan.overrideFindings,
       blocked: plan.blocked,
@@ -70,7 +71,7 @@ export function renderText(plan: RemediationPlan, manager: PackageManager, markd
   const lines: string[] = [];
   const heading = (text: string) => lines.push(markdown ? `### ${text}` : text);
   if (plan.blocked) lines.push('An override conflicts with a direct dependency (npm refuses to install with EOVERRIDE): fix it first, then plan again.', '');
-  else if (plan.packages.length === 0 && plan.bundled.length === 0) lines.push('No package is hit by an advisory: nothing to fix.');
+  else if (plan.packages.length === 0 && plan.bundled.length === 0 && plan.abandoned.length === 0) lines.push('No package is hit by an advisory: nothing to fix.');
   for (const entry of plan.packages) {
     heading(`${entry.package}@${entry.versions.join(', ')}: ${entry.advisories.join(', ')}`);
     if (entry.suggestions.length === 0) lines.push(markdown ? '_no fix found_' : '  no fix found');
@@ -87,6 +88,11 @@ export function renderText(plan: RemediationPlan, manager: PackageManager, markd
     const byBundler = new Map<string, string[]>();
     for (const hit of plan.bundled) byBundler.set(hit.bundler, [...(byBundler.get(hit.bundler) ?? []), `${hit.package}@${hit.version} ${hit.advisory}`]);
     for (const [bundler, hits] of [...byBundler].sort(([a], [b]) => (a < b ? -1 : 1))) lines.push(`${markdown ? '- ' : '  '}inside ${bundler}: ${[...new Set(hits)].sort().join(', ')}`);
+    lines.push('');
+  }
+  if (plan.abandoned.length > 0) {
+    heading('Deprecated, and so is the latest version (replace the package: no version fixes it)');
+    for (const entry of plan.abandoned) lines.push(`${markdown ? '- ' : '  '}${entry.package}@${entry.version} (latest ${entry.latest}): "${entry.reason}"`);
     lines.push('');
   }
   if (plan.overrideFindings.length > 0) {

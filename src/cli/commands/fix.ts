@@ -12,13 +12,16 @@ import { TOOL } from '../../audit.js';
 import { createAdvisorySource } from '../../advisories/source.js';
 import { AdvisorySourceError } from '../../advisories/types.js';
 import { createRegistryClient } from '../../enrich/access.js';
+import { listPolicies, loadPolicy } from '../../config/load.js';
 import { DepguardError } from '../../errors.js';
 import { loadNpmConfig } from '../../npm-config.js';
 import { PACKAGE_MANAGERS, type PackageManager } from '../../remediate/merge.js';
+import type { DeprecationOptions } from '../../remediate/deprecations.js';
 import { remediate } from '../../remediate/remediate.js';
 import { FIX_FORMATS, renderJson, renderText, type FixFormat } from '../../remediate/render.js';
 import type { VerifyContext } from '../../remediate/verify.js';
 import { writePlan } from '../../remediate/write.js';
+import type { JsonObject } from '../../util/json.js';
 import { EXIT } from '../options.js';
 import type { Command } from './types.js';
 
@@ -33,7 +36,25 @@ interface FixArgs {
   cache?: string;
   'advisory-source': string;
   'audit-registry'?: string;
+  deprecated?: boolean;
+  config?: string;
+  policy?: string;
   debug: boolean;
+}
+
+/**
+ * Deprecated versions are planned for when the project's policy enables the
+ * deprecated check (its `ignore` option applies), or with --deprecated;
+ * --no-deprecated turns that off.
+ */
+async function deprecationPlanning(projectPath: string, args: FixArgs): Promise<DeprecationOptions | null> {
+  if (args.deprecated === false) return null;
+  const manifest = JSON.parse(readFileSync(join(projectPath, 'package.json'), 'utf8')) as JsonObject;
+  const policy = await loadPolicy({ projectPath, manifest, ...(args.config !== undefined ? { configPath: args.config } : {}), ...(args.policy !== undefined ? { policyName: args.policy } : {}) });
+  const settings = policy.checks.get('deprecated');
+  if (args.deprecated !== true && !settings?.enabled) return null;
+  const ignore = settings?.options.ignore;
+  return { ignore: Array.isArray(ignore) ? ignore.map(String) : [] };
 }
 
 async function handler(args: FixArgs): Promise<number> {
@@ -54,7 +75,7 @@ async function handler(args: FixArgs): Promise<number> {
     cache: npm.cache,
     offline: npm.offline,
   });
-  const ctx: VerifyContext = { source, client, registry: npm.registries.registry, cache: npm.cache, fetchOptions: npm.fetchOptions };
+  const ctx: VerifyContext = { source, client, registry: npm.registries.registry, cache: npm.cache, fetchOptions: npm.fetchOptions, deprecated: await deprecationPlanning(projectPath, args) };
   let plan: Awaited<ReturnType<typeof remediate>>;
   try {
     plan = await remediate(projectPath, ctx, { auditOverrides: args['audit-overrides'] });
@@ -101,6 +122,9 @@ export const fix: Command<FixArgs> = {
       .option('cache', { type: 'string', describe: "npm's cache folder (default: npm's `cache` setting, ~/.npm)" })
       .option('advisory-source', { type: 'string', default: 'npm', describe: "advisories from: npm (the registry's audit endpoint), osv, db, or a folder/zip of OSV records" })
       .option('audit-registry', { type: 'string', describe: "registry whose audit endpoint is asked, instead of the default registry" })
+      .option('deprecated', { type: 'boolean', describe: 'plan for deprecated versions too (default: when the policy enables the deprecated check; --no-deprecated: never)' })
+      .option('config', { alias: 'c', type: 'string', describe: 'config file whose policy decides --deprecated (default: depguard.config.json, .depguardrc.json or package.json#depguard)' })
+      .option('policy', { type: 'string', describe: `policy preset, instead of the config's "extends" (${listPolicies().join(', ')})` })
       .option('debug', { type: 'boolean', default: false, describe: 'print stack traces of internal errors' }),
   handler,
   examples: [
