@@ -3,7 +3,9 @@
 // registry universe its tests serve: Arborist's mock registry with its
 // recorded audit answer (mkdirp-pinned, audit-nyc-mkdirp), and osv-scanner's
 // frozen santatracker universe with the real OSV records of shared/data as
-// the bulk endpoint's answer (fixtures/projects/fix-*, santa-tracker-web).
+// the bulk endpoint's answer (fixtures/projects/fix-*, santa-tracker-web),
+// and the express 4 universe recorded from the registry
+// (fixtures/universes/express-4.json) with the same records (fix-express).
 // For each tool: the advisory hits `npm audit` still reports afterwards (same
 // registry, same advisory answer) and the major bumps the lockfile took.
 // Never touches the network: a server on 127.0.0.1 answers everything, npm
@@ -91,7 +93,10 @@ for (const file of readdirSync(join(ARBORIST, 'registry-mocks', 'content'))) {
 arborist.bulk = bulkFromQuick(json(join(ARBORIST, 'audit-nyc-mkdirp', 'audit.json')));
 const osv = await startRegistry();
 for (const [name, doc] of universePackuments(UNIVERSE, 'https://registry.example.org/')) osv.packuments.set(name, doc);
+const express = await startRegistry();
+for (const [name, doc] of Object.entries(json(join(repo, 'fixtures', 'universes', 'express-4.json')).packuments)) express.packuments.set(name, doc);
 osv.bulk = bulkFrom(readdirSync(OSV).filter((file) => file.endsWith('.json')).sort().flatMap((file) => normaliseOsvRecord(json(join(OSV, file)), 'osv-db', file).advisories));
+express.bulk = osv.bulk;
 
 // ---- the runs ----
 
@@ -175,6 +180,7 @@ const projects = [
   { name: 'mkdirp-pinned', from: join(ARBORIST, 'mkdirp-pinned'), registry: arborist, universe: "Arborist's mock registry" },
   { name: 'audit-nyc-mkdirp', from: join(ARBORIST, 'audit-nyc-mkdirp'), registry: arborist, universe: "Arborist's mock registry" },
   ...['fix-refresh', 'fix-direct-major', 'fix-global-override', 'fix-override-vulnerable'].map((name) => ({ name, from: join(repo, 'fixtures', 'projects', name), registry: osv, universe: 'osv-scanner santatracker' })),
+  { name: 'fix-express', from: join(repo, 'fixtures', 'projects', 'fix-express'), registry: express, universe: 'express 4, recorded (fixtures/universes)' },
   ...(values['skip-large'] || !existsSync(SANTA) ? [] : [{ name: 'santa-tracker-web', from: SANTA, registry: osv, universe: 'osv-scanner santatracker' }]),
 ];
 
@@ -223,6 +229,7 @@ for (const project of projects) {
 
 await arborist.close();
 await osv.close();
+await express.close();
 
 if (values.json) writeFileSync(values.json, `${JSON.stringify(rows, null, 2)}\n`);
 const list = (items) => (items.length === 0 ? '—' : items.join(', '));
