@@ -185,3 +185,26 @@ describe.skipIf(!existsSync(OSV))('depguard fix --write --lockfile on an old exp
     expect(JSON.parse(audit.stdout).vulnerabilities).toEqual({});
   }, 120_000);
 });
+
+describe('depguard fix --write, then npm install --package-lock-only and npm audit (npm resolves the written package.json itself)', () => {
+  const npmPresent = spawnSync('npm', ['--version']).status === 0;
+  const cases = [
+    { name: 'mkdirp-pinned', from: () => join(ARBORIST, 'mkdirp-pinned'), registry: () => server.url, ready: present },
+    { name: 'fix-express', from: () => fixture('fix-express'), registry: () => express.url, ready: existsSync(OSV) },
+    { name: 'fix-direct-major', from: () => fixture('fix-direct-major'), registry: () => universe.url, ready: universePresent },
+  ];
+  for (const { name, from, registry, ready } of cases) {
+    it.skipIf(!ready || !npmPresent)(`${name}: npm's own lockfile from the written package.json audits clean`, async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'depguard-fix-npm-'));
+      cpSync(from(), dir, { recursive: true });
+      const before = await run('npm', ['audit', '--json', '--package-lock-only'], dir, registry());
+      expect(Object.keys(JSON.parse(before.stdout).vulnerabilities).length).toBeGreaterThan(0);
+      const written = await depguard(['fix', dir, '--write', '--no-audit-overrides'], dir, registry());
+      expect(written.code).toBe(0);
+      const install = await run('npm', ['install', '--package-lock-only', '--ignore-scripts', '--no-audit', '--no-fund'], dir, registry());
+      expect(install.code, install.stderr).toBe(0);
+      const audit = await run('npm', ['audit', '--json', '--package-lock-only'], dir, registry());
+      expect(JSON.parse(audit.stdout).vulnerabilities).toEqual({});
+    }, 120_000);
+  }
+});
