@@ -6,10 +6,9 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NpmBulkSource } from '../../src/advisories/npm-bulk.js';
-import { createRegistryClient } from '../../src/enrich/access.js';
 import { remediate } from '../../src/remediate/remediate.js';
 import type { VerifyContext } from '../../src/remediate/verify.js';
+import { planContext } from './context.js';
 import { SHARED_DATA } from '../helpers/project.js';
 import { AdvisoryServer, bulkFromQuick } from '../advisories/advisory-server.js';
 
@@ -41,15 +40,7 @@ function project(fixture: string): string {
 }
 
 function context(): VerifyContext {
-  const cache = mkdtempSync(join(tmpdir(), 'depguard-fix-cache-'));
-  const fetchOptions = { retry: { retries: 0 } };
-  return {
-    source: new NpmBulkSource({ registry: server.url, fetchOptions }),
-    client: createRegistryClient({ registry: server.url, scopes: {} }, null, { cache, fetchOptions }),
-    registry: server.url,
-    cache,
-    fetchOptions,
-  };
+  return planContext(server.url);
 }
 
 describe.skipIf(!present)('depguard fix: mkdirp@0.5.1 pinning a vulnerable minimist', () => {

@@ -8,10 +8,9 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NpmBulkSource } from '../../src/advisories/npm-bulk.js';
-import { createRegistryClient } from '../../src/enrich/access.js';
 import { remediate } from '../../src/remediate/remediate.js';
 import type { VerifyContext } from '../../src/remediate/verify.js';
+import { planContext } from './context.js';
 import { fixture, SHARED_DATA } from '../helpers/project.js';
 import { AdvisoryServer, bulkFrom, osvFolderAdvisories } from '../advisories/advisory-server.js';
 import { universePackuments } from '../advisories/universe.js';
@@ -31,9 +30,7 @@ beforeAll(async () => {
 afterAll(() => server.stop());
 
 function context(): VerifyContext {
-  const cache = mkdtempSync(join(tmpdir(), 'depguard-fix-cache-'));
-  const fetchOptions = { retry: { retries: 0 } };
-  return { source: new NpmBulkSource({ registry: server.url, fetchOptions }), client: createRegistryClient({ registry: server.url, scopes: {} }, null, { cache, fetchOptions }), registry: server.url, cache, fetchOptions };
+  return planContext(server.url);
 }
 
 function copy(name: string, edit?: (manifest: Record<string, any>) => void): string {
