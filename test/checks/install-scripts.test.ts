@@ -540,7 +540,7 @@ describe('install-scripts: JSON output', () => {
       today: '2026-11-27',
       registryAccess: { mode: 'offline', cache: mkdtempSync(join(tmpdir(), 'depguard-cache-')) },
     });
-    const doc = JSON.parse(json(result));
+    const doc = JSON.parse(json(result, { color: false, failOn: 'high' }));
     expect(Object.keys(doc)).toEqual(['schemaVersion', 'tool', 'project', 'summary', 'findings', 'diagnostics', 'checks']);
     expect(doc.checks).toEqual({ 'install-scripts': { packages: [] } });
   });

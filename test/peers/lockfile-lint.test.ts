@@ -48,7 +48,7 @@ function synthesiseManifest(text: string): Json {
     }
     return manifest;
   }
-  const manifest: Record<string, Json> & Json = { name: data.name ?? 'peer-fixture', version: data.version ?? '1.0.0' };
+  const manifest: Record<string, unknown> = { name: data.name ?? 'peer-fixture', version: data.version ?? '1.0.0' };
   for (const [name, entry] of Object.entries(isObject(data.dependencies) ? data.dependencies : {})) {
     if (!isObject(entry)) continue;
     const field = entry.dev ? 'devDependencies' : entry.optional ? 'optionalDependencies' : 'dependencies';

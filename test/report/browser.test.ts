@@ -98,9 +98,9 @@ describe.skipIf(!available && !inCi)('the HTML report in a browser', () => {
       // Four charts (severity by check, dependency age, trend, Node.js timeline), each an image with a name and a description.
       const charts = await tab.locator('svg[role="img"]').evaluateAll((svgs) =>
         svgs.map((svg) => {
-          const [title, desc] = (svg.getAttribute('aria-labelledby') ?? '').split(' ').map((id) => document.getElementById(id)?.textContent ?? '');
+          const [title, desc] = (svg.getAttribute('aria-labelledby') ?? '').split(' ').map((id: string) => svg.ownerDocument.getElementById(id)?.textContent ?? '');
           const box = svg.getBoundingClientRect();
-          return { title, desc, width: Math.round(box.width), height: Math.round(box.height) };
+          return { title: title ?? '', desc: desc ?? '', width: Math.round(box.width), height: Math.round(box.height) };
         }),
       );
       expect(charts.map((chart) => chart.title)).toEqual([
