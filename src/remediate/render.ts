@@ -103,7 +103,7 @@ export function renderText(plan: RemediationPlan, manager: PackageManager, markd
   const text = snippet(plan, manager);
   const dependencies = plan.combined.dependencies.map((dep) => `"${dep.name}": "${dep.spec}" in ${dep.field}`);
   if (text || dependencies.length > 0 || plan.combined.update.length > 0) {
-    heading('Plan (the best verified suggestion per package)');
+    heading('Plan (the best suggestions joined without dead or harmful edits)');
     if (text) lines.push(markdown ? `\n\`\`\`json\n${text}\n\`\`\`` : text);
     for (const dependency of dependencies) lines.push(`${markdown ? '- ' : ''}set ${dependency}`);
     if (plan.combined.update.length > 0) lines.push(`${markdown ? '- ' : ''}then: npm update ${plan.combined.update.join(' ')}`);
