@@ -2,6 +2,7 @@
 // docs and the tests, so a check cannot be added without all four.
 import advisories from './advisories.js';
 import capabilities from './capabilities.js';
+import denied from './denied.js';
 import deprecated from './deprecated.js';
 import engines from './engines.js';
 import installScripts from './install-scripts.js';
@@ -12,7 +13,7 @@ import provenance from './provenance.js';
 import releaseAge from './release-age.js';
 import type { Check } from './types.js';
 
-export const CHECKS: ReadonlyArray<Check<any>> = [advisories, capabilities, deprecated, engines, installScripts, lockfile, npmConfig, pinning, provenance, releaseAge];
+export const CHECKS: ReadonlyArray<Check<any>> = [advisories, capabilities, denied, deprecated, engines, installScripts, lockfile, npmConfig, pinning, provenance, releaseAge];
 
 export function findCheck(id: string): Check<any> | undefined {
   return CHECKS.find((check) => check.meta.id === id);

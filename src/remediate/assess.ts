@@ -11,7 +11,7 @@ import { auditQuery } from '../checks/advisories.js';
 import type { RegistryClient } from '../enrich/registry-client.js';
 import { loadProject } from '../graph/load.js';
 import type { DepGraph, DepNode } from '../model.js';
-import { deprecationAdvisories, type AbandonedPackage, type DeprecationOptions } from './deprecations.js';
+import { replacementAdvisories, type Replacement, type ReplacementOptions } from './replacements.js';
 
 export interface Assessment {
   graph: DepGraph;
@@ -24,9 +24,11 @@ export interface Assessment {
    * no override or refresh reaches them, only a new release of the bundler.
    */
   bundled: BundledHit[];
-  /** With deprecations planned: installed versions of packages whose latest version is deprecated too. */
-  abandoned: AbandonedPackage[];
+  /** Installed versions no version move fixes: deprecated with their latest (abandoned), or denied as a whole. */
+  replace: Replacement[];
 }
+
+export const NO_REPLACEMENTS: ReplacementOptions = { deprecated: null, denied: [] };
 
 export interface BundledHit {
   package: string;
@@ -48,16 +50,16 @@ export function bundlerOf(graph: DepGraph, node: DepNode): DepNode | null {
   }
 }
 
-/** With `deprecated`, deprecated versions count as hits too (advisory id `deprecated`, deprecations.ts). */
-export async function assess(projectPath: string, source: AdvisorySource, client: RegistryClient, deprecated: DeprecationOptions | null = null): Promise<Assessment> {
+/** With `replacements`, deprecated versions and denied ranges count as hits too (advisory ids `deprecated`, `denied`: replacements.ts). */
+export async function assess(projectPath: string, source: AdvisorySource, client: RegistryClient, replacements: ReplacementOptions = NO_REPLACEMENTS): Promise<Assessment> {
   const { graph } = await loadProject(projectPath);
   const view = new GraphView(graph);
   const query = auditQuery(view);
   const lookup = query.size === 0 ? { advisories: [] } : await source.advisories(query);
   // Per-package sources answer every advisory of a package: keep those that hold an installed version.
   const advisories = lookup.advisories.filter((advisory) => [...(query.get(advisory.package) ?? [])].some((version) => semver.satisfies(version, advisory.range, { includePrerelease: true, loose: true })));
-  const deprecations = deprecated ? await deprecationAdvisories(graph, client, deprecated) : { advisories: [], abandoned: [] };
-  const { vulns } = await auditAdvisories(view, [...advisories, ...deprecations.advisories], client);
+  const replacing = await replacementAdvisories(graph, client, replacements);
+  const { vulns } = await auditAdvisories(view, [...advisories, ...replacing.advisories], client);
   const hits = new Set<string>();
   const bundled: BundledHit[] = [];
   for (const vuln of vulns.values()) {
@@ -70,5 +72,5 @@ export async function assess(projectPath: string, source: AdvisorySource, client
       }
     }
   }
-  return { graph, view, vulns, hits, bundled, abandoned: deprecations.abandoned };
+  return { graph, view, vulns, hits, bundled, replace: replacing.replace };
 }

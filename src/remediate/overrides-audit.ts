@@ -7,7 +7,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Severity } from '../model.js';
 import type { Assessment } from './assess.js';
-import { DEPRECATED_ID } from './deprecations.js';
+import { DENIED_ID, DEPRECATED_ID } from './replacements.js';
 import { flatten } from './merge.js';
 import { resolveCopy, versionsByName, type VerifyContext } from './verify.js';
 import { assess } from './assess.js';
@@ -58,7 +58,7 @@ function readManifest(projectPath: string): Record<string, unknown> {
 async function resolvedVersions(projectPath: string, manifest: Record<string, unknown>, ctx: VerifyContext): Promise<Map<string, string>> {
   const dir = await resolveCopy(projectPath, manifest, undefined, ctx);
   try {
-    return versionsByName(await assess(dir, ctx.source, ctx.client, ctx.deprecated ?? null));
+    return versionsByName(await assess(dir, ctx.source, ctx.client, ctx.replacements));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -73,8 +73,8 @@ export async function auditOverrides(projectPath: string, before: Assessment, ct
   let current: Map<string, string> | null = null;
   for (const [path, value] of flatten(overrides)) {
     const name = path[path.length - 1]!;
-    // Advisories only: an override may pin a deprecated version on purpose (the deprecated check reports it).
-    const hits = [...before.hits].filter((hit) => hit.startsWith(`${name}@${value} `) && !hit.endsWith(` ${DEPRECATED_ID}`));
+    // Advisories only: a deprecated or denied version an override pins is the deprecated and denied checks' to report.
+    const hits = [...before.hits].filter((hit) => hit.startsWith(`${name}@${value} `) && !hit.endsWith(` ${DEPRECATED_ID}`) && !hit.endsWith(` ${DENIED_ID}`));
     if (hits.length > 0) {
       findings.push({ rule: 'overrides/vulnerable', severity: 'high', path, value, evidence: { advisories: hits.map((hit) => hit.slice(hit.indexOf(' ') + 1)).sort() } });
     }

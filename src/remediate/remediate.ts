@@ -6,7 +6,7 @@
 
 import semver from 'semver';
 import { assess, type Assessment, type BundledHit } from './assess.js';
-import type { AbandonedPackage } from './deprecations.js';
+import type { Replacement } from './replacements.js';
 import { combine, type CombinedPlan } from './combine.js';
 import { auditOverrides, conflictingOverrides, type OverrideFinding } from './overrides-audit.js';
 import { readFileSync } from 'node:fs';
@@ -29,8 +29,8 @@ export interface RemediationPlan {
   bundled: BundledHit[];
   /** The packages' best offered suggestions joined without dead or harmful edits (combine.ts), verified together. */
   combined: CombinedPlan;
-  /** With deprecations planned: deprecated versions of packages whose latest is deprecated too (to be replaced, not moved). */
-  abandoned: AbandonedPackage[];
+  /** Deprecated with their latest version, or denied as a whole: to be replaced, which no version move or override does. */
+  replace: Replacement[];
   overrideFindings: OverrideFinding[];
   /** An override conflicts with a direct dependency: npm refuses the project as it is, so nothing was planned. */
   blocked: boolean;
@@ -69,8 +69,8 @@ export function unresolvable(graph: Assessment['graph']): string | null {
 
 export async function remediate(projectPath: string, ctx: VerifyContext, options: { auditOverrides?: boolean } = {}): Promise<RemediationPlan> {
   const conflicts = conflictingOverrides(JSON.parse(readFileSync(join(projectPath, 'package.json'), 'utf8')) as Record<string, unknown>);
-  if (conflicts.length > 0) return { packages: [], bundled: [], abandoned: [], combined: { overrides: {}, dependencies: [], update: [] }, overrideFindings: conflicts, blocked: true };
-  const before: Assessment = await assess(projectPath, ctx.source, ctx.client, ctx.deprecated ?? null);
+  if (conflicts.length > 0) return { packages: [], bundled: [], replace: [], combined: { overrides: {}, dependencies: [], update: [] }, overrideFindings: conflicts, blocked: true };
+  const before: Assessment = await assess(projectPath, ctx.source, ctx.client, ctx.replacements);
   const refusal = unresolvable(before.graph);
   const packages: PackageRemediation[] = [];
   for (const vuln of [...before.vulns.values()].sort((a, b) => (a.name < b.name ? -1 : 1))) {
@@ -96,5 +96,5 @@ export async function remediate(projectPath: string, ctx: VerifyContext, options
   }
   const combined = refusal ? { overrides: {}, dependencies: [], update: [] } : await combine(projectPath, before, packages, ctx);
   const overrideFindings = options.auditOverrides === false || refusal ? [] : await auditOverrides(projectPath, before, ctx);
-  return { packages, bundled: before.bundled, abandoned: before.abandoned, combined, overrideFindings, blocked: false };
+  return { packages, bundled: before.bundled, replace: before.replace, combined, overrideFindings, blocked: false };
 }

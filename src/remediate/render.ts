@@ -56,7 +56,7 @@ export function renderJson(plan: RemediationPlan, manager: PackageManager, heade
       packageManager: manager,
       packages: plan.packages,
       bundled: plan.bundled,
-      abandoned: plan.abandoned,
+      replace: plan.replace,
       plan: { overrides, dependencies: plan.combined.dependencies, update: plan.combined.update, verification: plan.combined.verification ?? null },
       overrideFindings: plan.overrideFindings,
       blocked: plan.blocked,
@@ -71,7 +71,7 @@ export function renderText(plan: RemediationPlan, manager: PackageManager, markd
   const lines: string[] = [];
   const heading = (text: string) => lines.push(markdown ? `### ${text}` : text);
   if (plan.blocked) lines.push('An override conflicts with a direct dependency (npm refuses to install with EOVERRIDE): fix it first, then plan again.', '');
-  else if (plan.packages.length === 0 && plan.bundled.length === 0 && plan.abandoned.length === 0) lines.push('No package is hit by an advisory: nothing to fix.');
+  else if (plan.packages.length === 0 && plan.bundled.length === 0 && plan.replace.length === 0) lines.push('No package is hit by an advisory: nothing to fix.');
   for (const entry of plan.packages) {
     heading(`${entry.package}@${entry.versions.join(', ')}: ${entry.advisories.join(', ')}`);
     if (entry.suggestions.length === 0) lines.push(markdown ? '_no fix found_' : '  no fix found');
@@ -90,9 +90,12 @@ export function renderText(plan: RemediationPlan, manager: PackageManager, markd
     for (const [bundler, hits] of [...byBundler].sort(([a], [b]) => (a < b ? -1 : 1))) lines.push(`${markdown ? '- ' : '  '}inside ${bundler}: ${[...new Set(hits)].sort().join(', ')}`);
     lines.push('');
   }
-  if (plan.abandoned.length > 0) {
-    heading('Deprecated, and so is the latest version (replace the package: no version fixes it)');
-    for (const entry of plan.abandoned) lines.push(`${markdown ? '- ' : '  '}${entry.package}@${entry.version} (latest ${entry.latest}): "${entry.reason}"`);
+  if (plan.replace.length > 0) {
+    heading('To replace (no version fixes these)');
+    for (const entry of plan.replace) {
+      const why = entry.why === 'abandoned' ? `deprecated, and so is the latest ${entry.latest}: "${entry.reason}"` : `denied by the policy${entry.reason ? `: ${entry.reason}` : ''}${entry.use ? `; use ${entry.use}` : ''}`;
+      lines.push(`${markdown ? '- ' : '  '}${entry.package}@${entry.version}: ${why}`);
+    }
     lines.push('');
   }
   if (plan.overrideFindings.length > 0) {

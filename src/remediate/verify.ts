@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { AdvisorySource } from '../advisories/types.js';
 import type { RegistryClient } from '../enrich/registry-client.js';
 import { assess, type Assessment } from './assess.js';
-import type { DeprecationOptions } from './deprecations.js';
+import type { ReplacementOptions } from './replacements.js';
 import { mergeOverrides } from './merge.js';
 import type { Candidate, Verification } from './types.js';
 
@@ -33,8 +33,8 @@ export interface VerifyContext {
   cache: string;
   /** Extra npm-registry-fetch options (tests shorten retries). */
   fetchOptions?: Record<string, unknown>;
-  /** Plan for deprecated versions too (the deprecated check's options), or not (null, the default). */
-  deprecated?: DeprecationOptions | null;
+  /** Plan for deprecated versions and denied ranges too (default: neither). */
+  replacements?: ReplacementOptions;
 }
 
 /** The candidate's package.json: overrides merged, a direct dependency's spec replaced; key order kept. */
@@ -84,7 +84,7 @@ export async function verifyWithTree(projectPath: string, before: Assessment, ca
   let dir: string | null = null;
   try {
     dir = await resolveCopy(projectPath, applyEdits(manifest, candidate), candidate.edits.update, ctx);
-    const after = await assess(dir, ctx.source, ctx.client, ctx.deprecated ?? null);
+    const after = await assess(dir, ctx.source, ctx.client, ctx.replacements);
     const was = advisoryKeys(before);
     const now = advisoryKeys(after);
     const oldVersions = versionsByName(before);

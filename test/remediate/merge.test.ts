@@ -10,7 +10,7 @@ import type { RemediationPlan } from '../../src/remediate/remediate.js';
 import { detectIndent, planManifest, writePlan } from '../../src/remediate/write.js';
 
 function plan(overrides: RemediationPlan['combined']['overrides'], dependencies: RemediationPlan['combined']['dependencies'] = []): RemediationPlan {
-  return { packages: [], bundled: [], abandoned: [], combined: { overrides, dependencies, update: [] }, overrideFindings: [], blocked: false };
+  return { packages: [], bundled: [], replace: [], combined: { overrides, dependencies, update: [] }, overrideFindings: [], blocked: false };
 }
 
 describe('mergeOverrides', () => {

@@ -16,7 +16,8 @@ import { listPolicies, loadPolicy } from '../../config/load.js';
 import { DepguardError } from '../../errors.js';
 import { loadNpmConfig } from '../../npm-config.js';
 import { PACKAGE_MANAGERS, type PackageManager } from '../../remediate/merge.js';
-import type { DeprecationOptions } from '../../remediate/deprecations.js';
+import { deniedEntries } from '../../checks/denied.js';
+import type { ReplacementOptions } from '../../remediate/replacements.js';
 import { remediate } from '../../remediate/remediate.js';
 import { FIX_FORMATS, renderJson, renderText, type FixFormat } from '../../remediate/render.js';
 import type { VerifyContext } from '../../remediate/verify.js';
@@ -43,18 +44,22 @@ interface FixArgs {
 }
 
 /**
- * Deprecated versions are planned for when the project's policy enables the
- * deprecated check (its `ignore` option applies), or with --deprecated;
- * --no-deprecated turns that off.
+ * What besides advisories the project's policy asks to replace. Deprecated
+ * versions: when the policy enables the deprecated check (its `ignore`
+ * option applies), or with --deprecated; --no-deprecated turns that off.
+ * Denied packages: the denied check's list, when the check is on.
  */
-async function deprecationPlanning(projectPath: string, args: FixArgs): Promise<DeprecationOptions | null> {
-  if (args.deprecated === false) return null;
+async function replacementPlanning(projectPath: string, args: FixArgs): Promise<ReplacementOptions> {
   const manifest = JSON.parse(readFileSync(join(projectPath, 'package.json'), 'utf8')) as JsonObject;
   const policy = await loadPolicy({ projectPath, manifest, ...(args.config !== undefined ? { configPath: args.config } : {}), ...(args.policy !== undefined ? { policyName: args.policy } : {}) });
-  const settings = policy.checks.get('deprecated');
-  if (args.deprecated !== true && !settings?.enabled) return null;
-  const ignore = settings?.options.ignore;
-  return { ignore: Array.isArray(ignore) ? ignore.map(String) : [] };
+  const deprecated = policy.checks.get('deprecated');
+  const denied = policy.checks.get('denied');
+  const planDeprecated = args.deprecated ?? deprecated?.enabled ?? false;
+  const ignore = deprecated?.options.ignore;
+  return {
+    deprecated: planDeprecated ? { ignore: Array.isArray(ignore) ? ignore.map(String) : [] } : null,
+    denied: denied?.enabled ? deniedEntries((denied.options.packages as Parameters<typeof deniedEntries>[0] | undefined) ?? []) : [],
+  };
 }
 
 async function handler(args: FixArgs): Promise<number> {
@@ -75,7 +80,7 @@ async function handler(args: FixArgs): Promise<number> {
     cache: npm.cache,
     offline: npm.offline,
   });
-  const ctx: VerifyContext = { source, client, registry: npm.registries.registry, cache: npm.cache, fetchOptions: npm.fetchOptions, deprecated: await deprecationPlanning(projectPath, args) };
+  const ctx: VerifyContext = { source, client, registry: npm.registries.registry, cache: npm.cache, fetchOptions: npm.fetchOptions, replacements: await replacementPlanning(projectPath, args) };
   let plan: Awaited<ReturnType<typeof remediate>>;
   try {
     plan = await remediate(projectPath, ctx, { auditOverrides: args['audit-overrides'] });
@@ -123,7 +128,7 @@ export const fix: Command<FixArgs> = {
       .option('advisory-source', { type: 'string', default: 'npm', describe: "advisories from: npm (the registry's audit endpoint), osv, db, or a folder/zip of OSV records" })
       .option('audit-registry', { type: 'string', describe: "registry whose audit endpoint is asked, instead of the default registry" })
       .option('deprecated', { type: 'boolean', describe: 'plan for deprecated versions too (default: when the policy enables the deprecated check; --no-deprecated: never)' })
-      .option('config', { alias: 'c', type: 'string', describe: 'config file whose policy decides --deprecated (default: depguard.config.json, .depguardrc.json or package.json#depguard)' })
+      .option('config', { alias: 'c', type: 'string', describe: 'config file whose deprecated and denied settings the plan follows (default: depguard.config.json, .depguardrc.json or package.json#depguard)' })
       .option('policy', { type: 'string', describe: `policy preset, instead of the config's "extends" (${listPolicies().join(', ')})` })
       .option('debug', { type: 'boolean', default: false, describe: 'print stack traces of internal errors' }),
   handler,

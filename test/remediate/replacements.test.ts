@@ -1,7 +1,8 @@
 // depguard fix plans for packages to be replaced, not only vulnerable ones:
 // deprecated versions (the deprecated check's deprecated/version findings),
-// when the policy enables the check or with --deprecated, and malicious
-// releases (OSV MAL- records, which list exact versions). The registry is a
+// when the policy enables the check or with --deprecated; ranges the denied
+// check denies; and malicious releases (OSV MAL- records, which list exact
+// versions). The registry is a
 // loopback server serving packuments in the public registry's shape with
 // `deprecated` messages (the mirror these machines reach strips them).
 import { spawn } from 'node:child_process';
@@ -12,6 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { remediate } from '../../src/remediate/remediate.js';
 import type { VerifyContext } from '../../src/remediate/verify.js';
 import { planContext } from './context.js';
+import { deniedEntries, type DeniedEntry } from '../../src/checks/denied.js';
+import type { DeprecationOptions } from '../../src/remediate/replacements.js';
 import { fixture, REPO, SHARED_DATA } from '../helpers/project.js';
 import { AdvisoryServer, bulkFrom, osvFolderAdvisories } from '../advisories/advisory-server.js';
 
@@ -43,6 +46,11 @@ beforeAll(async () => {
     packument('debug', '4.4.3', { '4.4.1': { dependencies: { ms: '^2.1.3' } }, '4.4.2': { dependencies: { ms: '^2.1.3' } }, '4.4.3': { dependencies: { ms: '^2.1.3' } } }),
     packument('ms', '2.1.3', { '2.1.3': {} }),
     packument('logger', '1.0.0', { '1.0.0': { dependencies: { debug: '4.4.2' } } }),
+    // The 2018 compromise: event-stream 3.3.6 pulled flatmap-stream; 4.0.0 and 4.0.1 were republished clean.
+    packument('event-stream', '4.0.1', { '3.3.4': {}, '3.3.5': {}, '3.3.6': { dependencies: { 'flatmap-stream': '^0.1.0' } }, '4.0.0': {}, '4.0.1': {} }),
+    packument('flatmap-stream', '0.1.1', { '0.1.1': {} }),
+    packument('stream-logger', '1.0.0', { '1.0.0': { dependencies: { 'event-stream': '3.3.6' } } }),
+    packument('request', '2.88.2', { '2.88.2': {} }),
   ]) {
     server.packuments.set(String(doc.name), doc);
   }
@@ -50,8 +58,8 @@ beforeAll(async () => {
 });
 afterAll(() => server.stop());
 
-function context(deprecated: VerifyContext['deprecated']): VerifyContext {
-  return planContext(server.url, { deprecated });
+function context(deprecated: DeprecationOptions | null, denied: DeniedEntry[] = []): VerifyContext {
+  return planContext(server.url, { replacements: { deprecated, denied } });
 }
 
 function copy(): string {
@@ -76,7 +84,7 @@ describe('depguard fix for deprecated versions', () => {
       ['parent-upgrade', '2.0.0', true],
     ]);
     expect(pinned!.suggestions[1]).toMatchObject({ parent: { name: 'wrapper', from: '1.0.0', to: '2.0.0' }, major: true, leavesRange: true });
-    expect(plan.abandoned).toEqual([{ package: 'gone', version: '1.0.0', reason: GONE, latest: '1.1.0' }]);
+    expect(plan.replace).toEqual([{ package: 'gone', version: '1.0.0', why: 'abandoned', reason: GONE, latest: '1.1.0' }]);
     expect(plan.combined).toMatchObject({ overrides: { wrapper: { pinned: '1.2.1' } }, dependencies: [], update: ['left'] });
     expect(plan.combined.verification).toMatchObject({ fixed: ['left deprecated', 'pinned deprecated'], stillVulnerable: [], introduced: [] });
   }, 60_000);
@@ -85,7 +93,7 @@ describe('depguard fix for deprecated versions', () => {
     expect((await remediate(copy(), context(null), { auditOverrides: false })).packages).toEqual([]);
     const ignoring = await remediate(copy(), context({ ignore: ['left', 'go*'] }), { auditOverrides: false });
     expect(ignoring.packages.map((entry) => entry.package)).toEqual(['pinned']);
-    expect(ignoring.abandoned).toEqual([]);
+    expect(ignoring.replace).toEqual([]);
   }, 60_000);
 });
 
@@ -110,12 +118,12 @@ describe('depguard fix --deprecated (CLI)', () => {
     expect(strict.stderr).toBe('');
     expect(strict.code).toBe(0);
     expect(planned(strict)).toEqual(['left', 'pinned']);
-    expect(JSON.parse(strict.stdout).abandoned).toEqual([{ package: 'gone', version: '1.0.0', reason: GONE, latest: '1.1.0' }]);
+    expect(JSON.parse(strict.stdout).replace).toEqual([{ package: 'gone', version: '1.0.0', why: 'abandoned', reason: GONE, latest: '1.1.0' }]);
     expect(planned(await depguard(['fix', dir, '--format', 'json', '--no-audit-overrides'], dir))).toEqual([]);
     expect(planned(await depguard(['fix', dir, '--format', 'json', '--deprecated', '--no-audit-overrides'], dir))).toEqual(['left', 'pinned']);
     expect(planned(await depguard(['fix', dir, '--format', 'json', '--policy', 'strict', '--no-deprecated', '--no-audit-overrides'], dir))).toEqual([]);
     const text = await depguard(['fix', dir, '--deprecated', '--no-audit-overrides'], dir);
-    expect(text.stdout).toContain('gone@1.0.0 (latest 1.1.0)');
+    expect(text.stdout).toContain('gone@1.0.0: deprecated, and so is the latest 1.1.0');
     expect(readFileSync(join(dir, 'package.json'), 'utf8')).toBe(manifest);
   }, 120_000);
 });
@@ -146,5 +154,47 @@ describe.skipIf(!osvPresent)('depguard fix for a malicious release', () => {
     expect(plan.combined).toMatchObject({ overrides: { logger: { debug: '4.4.3' } }, dependencies: [], update: ['debug'] });
     expect(plan.combined.verification).toMatchObject({ stillVulnerable: [], introduced: [] });
     expect(plan.combined.verification!.fixed).toEqual(debug!.advisories.map((id) => `debug ${id}`));
+  }, 60_000);
+});
+
+describe('depguard fix for packages the policy denies', () => {
+  // No advisories here (request 2.88.2 has a real, unfixed one in the shared records): only the policy speaks.
+  let bulk: AdvisoryServer['bulk'];
+  beforeAll(() => {
+    bulk = server.bulk;
+    server.bulk = () => ({});
+  });
+  afterAll(() => {
+    server.bulk = bulk;
+  });
+  it('plans for a denied range like an advisory and lists a package denied as a whole to replace, with the policy\'s replacement', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'depguard-fix-denied-'));
+    cpSync(fixture('denied-packages'), dir, { recursive: true });
+    const denied = deniedEntries([
+      { package: 'request', reason: 'unmaintained since 2020', use: 'undici' },
+      { package: 'event-stream@3.3.6', reason: 'compromised release' },
+      'left-pad@<1.3.0',
+    ]);
+    const plan = await remediate(dir, context(null, denied), { auditOverrides: false });
+    expect(plan.packages.map((entry) => [entry.package, entry.versions, entry.advisories])).toEqual([['event-stream', ['3.3.6'], ['denied']]]);
+    // No 3.x after 3.3.6: the next line's first release, under the parent that pins it.
+    expect(plan.packages[0]!.suggestions[0]).toMatchObject({ kind: 'scoped-override', to: '4.0.0', parents: ['stream-logger'], major: true, offered: true });
+    expect(plan.packages[0]!.suggestions[0]!.verification).toMatchObject({ fixed: ['event-stream denied'], introduced: [] });
+    // request (installed under the alias http-client) is denied as a whole: nothing to move to.
+    expect(plan.replace).toEqual([{ package: 'request', version: '2.88.2', why: 'denied', reason: 'unmaintained since 2020', use: 'undici' }]);
+    expect(plan.combined).toMatchObject({ overrides: { 'stream-logger': { 'event-stream': '4.0.0' } }, dependencies: [], update: [] });
+    // Without the denied list there is nothing to plan.
+    expect((await remediate(dir, context(null), { auditOverrides: false })).packages).toEqual([]);
+  }, 60_000);
+
+  it('through the CLI, the project\'s depguard.config.json supplies the list', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'depguard-fix-denied-'));
+    cpSync(fixture('denied-packages'), dir, { recursive: true });
+    const result = await depguard(['fix', dir, '--format', 'json', '--no-audit-overrides'], dir);
+    expect(result.stderr).toBe('');
+    const doc = JSON.parse(result.stdout);
+    expect(doc.packages.map((entry: { package: string }) => entry.package)).toEqual(['event-stream']);
+    expect(doc.replace).toEqual([{ package: 'request', version: '2.88.2', why: 'denied', reason: 'unmaintained since 2020', use: 'undici' }]);
+    expect(doc.plan.overrides).toEqual({ field: 'overrides', value: { 'stream-logger': { 'event-stream': '4.0.0' } } });
   }, 60_000);
 });
