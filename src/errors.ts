@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'EJSON_PARSE'
   | 'EBAD_PACKAGE_JSON'
   | 'EBAD_LOCKFILE'
+  | 'ENO_LOCKFILE'
   | 'EUNSUPPORTED_LOCKFILE'
   | 'ELOAD_GRAPH'
   | 'EBAD_CONFIG'

@@ -208,3 +208,13 @@ describe('depguard fix --write, then npm install --package-lock-only and npm aud
     }, 120_000);
   }
 });
+
+describe('depguard fix on a project without a resolved tree', () => {
+  it('exits 2 naming the missing lockfile instead of reporting nothing to fix', async () => {
+    const result = await depguard(['fix', fixture('lockfile-missing')], tmpdir(), 'http://127.0.0.1:9/');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('no package-lock.json, npm-shrinkwrap.json or node_modules');
+    expect(result.stderr).toContain('npm install --package-lock-only --ignore-scripts');
+    expect(result.stdout).toBe('');
+  });
+});

@@ -69,6 +69,13 @@ async function handler(args: FixArgs): Promise<number> {
   if (!existsSync(join(projectPath, 'package.json'))) {
     throw new DepguardError('ENO_PACKAGE_JSON', `no package.json in ${projectPath}: depguard fixes npm projects`, { file: 'package.json', hint: 'run depguard fix in the folder that holds package.json' });
   }
+  // Without a lockfile or node_modules there is no resolved tree to plan on: saying "nothing to fix" would be a false all-clear.
+  if (!['package-lock.json', 'npm-shrinkwrap.json', 'node_modules'].some((name) => existsSync(join(projectPath, name)))) {
+    throw new DepguardError('ENO_LOCKFILE', `no package-lock.json, npm-shrinkwrap.json or node_modules in ${projectPath}: depguard fix plans on the resolved tree`, {
+      file: 'package-lock.json',
+      hint: 'create the lockfile with `npm install --package-lock-only --ignore-scripts`, then run depguard fix again',
+    });
+  }
   const npm = await loadNpmConfig(projectPath, { ...(args.registry !== undefined ? { registry: args.registry } : {}), ...(args.cache !== undefined ? { cache: args.cache } : {}) });
   const client = createRegistryClient(npm.registries, npm, {});
   const source = createAdvisorySource({
