@@ -4,17 +4,16 @@
 // option, fs reads and writes, process.env keys), globals (fetch, WebSocket,
 // eval, Function) and dynamic loading of computed module names.
 //
-// Two walks: the first records the names each function declares and which
-// of them stand for a module or a part of one (`const cp =
+// One walk (walk.ts) records the names each function declares and which of
+// them stand for a module or a part of one (`const cp =
 // require('child_process')`, `const { exec } = cp`, `import * as fs from
-// 'node:fs'`, `var x_1 = __importStar(require("x"))`); the second reports
-// uses, resolving each name in the scopes around it (scopes.ts), so that a
-// one-letter name reused across a minified bundle is not taken for another
-// function's alias. Mentions in comments and strings are not code and are
-// never seen. Nothing is evaluated.
+// 'node:fs'`, `var x_1 = __importStar(require("x"))`), and queues the uses;
+// the uses are then judged, resolving each name in the scopes around it
+// (scopes.ts), so that a one-letter name reused across a minified bundle is
+// not taken for another function's alias. Mentions in comments and strings
+// are not code and are never seen. Nothing is evaluated.
 
-import type * as acorn from 'acorn';
-import { ancestor } from 'acorn-walk';
+import type { ESTree } from 'meriyah';
 import {
   FS_NAMESPACES,
   FS_READS,
@@ -30,8 +29,9 @@ import {
   SHELL_MEMBERS,
   SPAWN_MEMBERS,
 } from './detectors.js';
-import { Scopes } from './scopes.js';
+import { Bindings, Scope } from './scopes.js';
 import type { Capability, Evidence } from './types.js';
+import { walkProgram } from './walk.js';
 
 export type FileEvidence = Evidence & { capability: Capability };
 
@@ -41,7 +41,10 @@ export interface FileAnalysis {
   requires: string[];
 }
 
-type Node = acorn.AnyNode;
+type Node = ESTree.Node;
+
+/** Uses the walk queues (walk order), judged once every name of the file is declared and bound. */
+type Queued = 'import' | 'export-from' | 'import-expression' | 'call' | 'member' | 'destructuring' | 'global';
 
 /** What a local name or an expression stands for: a module (or `process`, or the global object) and a member path. */
 interface Ref {
@@ -86,13 +89,13 @@ function constantString(node: Node): { value: string; folded: boolean } | null {
   return null;
 }
 
-function propertyName(node: acorn.MemberExpression): string | null {
+function propertyName(node: ESTree.MemberExpression): string | null {
   if (!node.computed) return node.property.type === 'Identifier' ? node.property.name : null;
   const constant = constantString(node.property as Node);
   return constant ? constant.value : null;
 }
 
-function keyName(property: acorn.Property | acorn.AssignmentProperty): string | null {
+function keyName(property: ESTree.Property | ESTree.AssignmentProperty): string | null {
   if (!property.computed && property.key.type === 'Identifier') return property.key.name;
   if (property.key.type === 'Literal' && typeof property.key.value === 'string') return property.key.value;
   return null;
@@ -107,7 +110,7 @@ function stripSync(name: string): string {
 }
 
 /** A spawn-style call whose options object sets `shell` to anything but false. */
-function hasShellOption(call: acorn.CallExpression | acorn.NewExpression | null): boolean {
+function hasShellOption(call: ESTree.CallExpression | ESTree.NewExpression | null): boolean {
   if (!call) return false;
   for (const argument of call.arguments) {
     if (argument.type !== 'ObjectExpression') continue;
@@ -174,8 +177,9 @@ function encodedText(value: string): string | null {
   return printable >= sample.length * 0.95 ? kind : null;
 }
 
-export function analyseJavaScript(text: string, file: string, program: acorn.Program): FileAnalysis {
-  const scopes = new Scopes<Ref>();
+export function analyseJavaScript(text: string, file: string, program: ESTree.Program): FileAnalysis {
+  const root = new Scope<Ref>(null);
+  const bindings = new Bindings<Ref>(root);
   /** Relative specifiers this file loads, for the package's reachability (analyse-package.ts). */
   const requires: string[] = [];
   const evidence: FileEvidence[] = [];
@@ -201,15 +205,15 @@ export function analyseJavaScript(text: string, file: string, program: acorn.Pro
   };
 
   const snippet = (node: Node): string => {
-    const raw = text.slice(node.start, Math.min(node.end, node.start + 240)).replace(/\s+/g, ' ').trim();
+    const raw = text.slice(node.start!, Math.min(node.end!, node.start! + 240)).replace(/\s+/g, ' ').trim();
     return raw.length > 100 ? `${raw.slice(0, 99)}…` : raw;
   };
 
   const add = (capability: Capability, node: Node, kind: Evidence['kind'], extra: Partial<Evidence> = {}): void => {
-    evidence.push({ capability, file, line: lineOf(node.start), kind, what: snippet(node), ...extra });
+    evidence.push({ capability, file, line: lineOf(node.start!), kind, what: snippet(node), ...extra });
   };
 
-  const isFree = (name: string, ancestors: Node[]): boolean => !scopes.lookup(name, ancestors).declared;
+  const isFree = (name: string, at: Scope<Ref>): boolean => !bindings.lookup(name, at).declared;
 
   const moduleRef = (specifier: string): Ref | null => {
     const name = moduleName(specifier);
@@ -223,31 +227,31 @@ export function analyseJavaScript(text: string, file: string, program: acorn.Pro
    * webpack) loads the bundle's modules by id: its literal names still count,
    * its computed ids are no dynamic code.
    */
-  const requireCall = (call: acorn.CallExpression, ancestors: Node[]): { argument: Node; nodeRequire: boolean } | undefined => {
+  const requireCall = (call: ESTree.CallExpression, at: Scope<Ref>): { argument: Node; nodeRequire: boolean } | undefined => {
     const first = call.arguments[0];
     if (!first || first.type === 'SpreadElement') return undefined;
     const callee = unwrapCallee(call.callee as Node);
     if (callee.type === 'Identifier' && REQUIRE_NAMES.has(callee.name)) {
-      const { declared, value } = scopes.lookup(callee.name, ancestors);
+      const { declared, value } = bindings.lookup(callee.name, at);
       return { argument: first as Node, nodeRequire: !declared || value?.module === REQUIRE };
     }
     if (callee.type === 'MemberExpression' && callee.object.type === 'Identifier' && callee.object.name === 'module' && propertyName(callee) === 'require') {
-      return { argument: first as Node, nodeRequire: isFree('module', ancestors) };
+      return { argument: first as Node, nodeRequire: isFree('module', at) };
     }
     if (callee.type === 'Identifier' || callee.type === 'CallExpression') {
-      const ref = resolve(callee, ancestors);
+      const ref = resolve(callee, at);
       if (ref?.module === REQUIRE && ref.path.length === 0) return { argument: first as Node, nodeRequire: true };
     }
     return undefined;
   };
 
-  /** What an expression stands for at a use site (`ancestors`: the site's, for scope lookups). */
-  const resolve = (node: Node, ancestors: Node[]): Ref | null => {
+  /** What an expression stands for at a use site (`at`: the scope of the site, for lookups). */
+  const resolve = (node: Node, at: Scope<Ref>): Ref | null => {
     switch (node.type) {
       case 'Identifier': {
         const name = node.name;
-        if (!scopes.bound.has(name) && name !== PROCESS && !GLOBAL_OBJECTS.has(name) && !CODE_GLOBALS.has(name)) return null;
-        const { declared, value } = scopes.lookup(name, ancestors);
+        if (!bindings.bound.has(name) && name !== PROCESS && !GLOBAL_OBJECTS.has(name) && !CODE_GLOBALS.has(name)) return null;
+        const { declared, value } = bindings.lookup(name, at);
         if (value) return value;
         if (declared) return null;
         if (name === PROCESS) return { module: PROCESS, path: [] };
@@ -262,8 +266,8 @@ export function analyseJavaScript(text: string, file: string, program: acorn.Pro
         // Fast way out for the common case: a chain whose root stands for nothing.
         let root: Node = node;
         while (root.type === 'MemberExpression') root = root.object as Node;
-        if (root.type === 'Identifier' && !scopes.bound.has(root.name) && root.name !== PROCESS && !GLOBAL_OBJECTS.has(root.name)) return null;
-        const object = resolve(node.object as Node, ancestors);
+        if (root.type === 'Identifier' && !bindings.bound.has(root.name) && root.name !== PROCESS && !GLOBAL_OBJECTS.has(root.name)) return null;
+        const object = resolve(node.object as Node, at);
         if (!object) return null;
         const path = [...object.path, propertyName(node) ?? '?'];
         // globalThis.process.env is process.env.
@@ -276,13 +280,13 @@ export function analyseJavaScript(text: string, file: string, program: acorn.Pro
         const calleeName = callee.type === 'Identifier' ? callee.name : callee.type === 'MemberExpression' ? propertyName(callee) : null;
         if (calleeName === 'createRequire') return { module: REQUIRE, path: [] };
         if (calleeName === 'eval' && node.arguments[0] && constantString(node.arguments[0] as Node)?.value === 'require') return { module: REQUIRE, path: [] };
-        const required = requireCall(node, ancestors);
+        const required = requireCall(node, at);
         if (required) {
           const constant = constantString(required.argument);
           return constant ? moduleRef(constant.value) : null;
         }
         const helper = callee.type === 'Identifier' ? callee.name : callee.type === 'MemberExpression' ? propertyName(callee) : null;
-        if (helper !== null && INTEROP_HELPERS.has(helper) && node.arguments[0] && node.arguments[0].type !== 'SpreadElement') return resolve(node.arguments[0] as Node, ancestors);
+        if (helper !== null && INTEROP_HELPERS.has(helper) && node.arguments[0] && node.arguments[0].type !== 'SpreadElement') return resolve(node.arguments[0] as Node, at);
         return null;
       }
       case 'ImportExpression': {
@@ -290,33 +294,33 @@ export function analyseJavaScript(text: string, file: string, program: acorn.Pro
         return constant ? moduleRef(constant.value) : null;
       }
       case 'AwaitExpression':
-        return resolve(node.argument as Node, ancestors);
+        return resolve(node.argument as Node, at);
       case 'ChainExpression':
       case 'ParenthesizedExpression':
-        return resolve(node.expression as Node, ancestors);
+        return resolve(node.expression as Node, at);
       case 'SequenceExpression':
-        return resolve(node.expressions[node.expressions.length - 1] as Node, ancestors);
+        return resolve(node.expressions[node.expressions.length - 1] as Node, at);
       case 'LogicalExpression':
-        return resolve(node.left as Node, ancestors) ?? resolve(node.right as Node, ancestors);
+        return resolve(node.left as Node, at) ?? resolve(node.right as Node, at);
       case 'ConditionalExpression':
-        return resolve(node.consequent as Node, ancestors) ?? resolve(node.alternate as Node, ancestors);
+        return resolve(node.consequent as Node, at) ?? resolve(node.alternate as Node, at);
       default:
         return null;
     }
   };
 
-  const bindPattern = (pattern: Node, ref: Ref, ancestors: Node[]): void => {
+  const bindPattern = (pattern: Node, ref: Ref, at: Scope<Ref>): void => {
     switch (pattern.type) {
       case 'Identifier':
-        scopes.bind(pattern.name, ref, ancestors);
+        bindings.bind(pattern.name, ref, at);
         return;
       case 'AssignmentPattern':
-        bindPattern(pattern.left as Node, ref, ancestors);
+        bindPattern(pattern.left as Node, ref, at);
         return;
       case 'ObjectPattern':
         for (const property of pattern.properties) {
-          if (property.type === 'RestElement') bindPattern(property.argument as Node, ref, ancestors);
-          else bindPattern(property.value as Node, { module: ref.module, path: [...ref.path, keyName(property) ?? '?'] }, ancestors);
+          if (property.type === 'RestElement') bindPattern(property.argument as Node, ref, at);
+          else bindPattern(property.value as Node, { module: ref.module, path: [...ref.path, keyName(property) ?? '?'] }, at);
         }
         return;
       default:
@@ -324,34 +328,8 @@ export function analyseJavaScript(text: string, file: string, program: acorn.Pro
     }
   };
 
-  // Walk 1: declared names per function, and names that stand for modules.
-  ancestor(program, {
-    VariablePattern(_node: Node, _state: unknown, ancestors: Node[]) {
-      scopes.declarePattern(ancestors);
-    },
-    VariableDeclarator(node, _state, ancestors) {
-      if (!node.init) return;
-      const ref = resolve(node.init as Node, ancestors);
-      if (ref) bindPattern(node.id as Node, ref, ancestors);
-    },
-    AssignmentExpression(node, _state, ancestors) {
-      if (node.operator !== '=') return;
-      const ref = resolve(node.right as Node, ancestors);
-      if (ref) bindPattern(node.left as Node, ref, ancestors);
-    },
-    ImportDeclaration(node, _state, ancestors) {
-      const ref = typeof node.source.value === 'string' ? moduleRef(node.source.value) : null;
-      for (const specifier of node.specifiers) {
-        scopes.declareTop(program, specifier.local.name);
-        if (!ref) continue;
-        const path = specifier.type === 'ImportNamespaceSpecifier' ? [] : specifier.type === 'ImportDefaultSpecifier' ? ['default'] : [specifier.imported.type === 'Identifier' ? specifier.imported.name : String(specifier.imported.value)];
-        scopes.bind(specifier.local.name, { module: ref.module, path }, ancestors);
-      }
-    },
-  } as Parameters<typeof ancestor>[1]);
-
   /** Evidence for a use of a module member (or of process, or of the global object). */
-  const use = (ref: Ref, node: Node, call: acorn.CallExpression | acorn.NewExpression | null): void => {
+  const use = (ref: Ref, node: Node, call: ESTree.CallExpression | ESTree.NewExpression | null): void => {
     const kind = call ? 'call' : 'member';
     // A name taken by destructuring or an import specifier says little alone: name the module too.
     const taken = node.type === 'Property' || node.type === 'ImportSpecifier' ? { what: `${snippet(node)} from ${ref.module}` } : {};
@@ -439,27 +417,22 @@ export function analyseJavaScript(text: string, file: string, program: acorn.Pro
     add('dynamic-code', node, 'call', isPackageLocal(argument) ? { lowSignal: true } : {});
   };
 
-  const parentOf = (ancestors: Node[]): Node | undefined => ancestors[ancestors.length - 2];
-
-  /** True when the node is the callee of a call or `new` (directly or inside `(0, x)`). */
-  const calleeOf = (ancestors: Node[]): acorn.CallExpression | acorn.NewExpression | null => {
-    for (let i = ancestors.length - 2; i >= 0; i--) {
+  /** The call or `new` whose callee the node is (directly, or as the last of `(0, x)`, or under `?.`); `ancestors` exclude the node. */
+  const calleeOf = (node: Node, ancestors: Node[]): ESTree.CallExpression | ESTree.NewExpression | null => {
+    let child = node;
+    for (let i = ancestors.length - 1; i >= 0; i--) {
       const parent = ancestors[i]!;
-      const child = ancestors[i + 1]!;
       if ((parent.type === 'CallExpression' || parent.type === 'NewExpression') && parent.callee === child) return parent;
-      if (parent.type === 'SequenceExpression' && parent.expressions[parent.expressions.length - 1] === child) continue;
-      if (parent.type === 'ChainExpression' || parent.type === 'ParenthesizedExpression') continue;
-      return null;
+      if (parent.type === 'SequenceExpression' && parent.expressions[parent.expressions.length - 1] === child) child = parent;
+      else if (parent.type === 'ChainExpression' || parent.type === 'ParenthesizedExpression') child = parent;
+      else return null;
     }
     return null;
   };
 
-  const underTypeof = (ancestors: Node[]): boolean => {
-    const parent = parentOf(ancestors);
-    return parent?.type === 'UnaryExpression' && parent.operator === 'typeof';
-  };
+  const isTypeof = (parent: Node | undefined): boolean => parent?.type === 'UnaryExpression' && parent.operator === 'typeof';
 
-  const dynamicCall = (call: acorn.CallExpression | acorn.NewExpression): void => {
+  const dynamicCall = (call: ESTree.CallExpression | ESTree.NewExpression): void => {
     // Constant code (`Function('return this')`, `Function('return async function () {}')`)
     // is in plain sight and cannot be steered: weak. Code assembled at run time is the signal.
     const constant = call.arguments.every((argument) => argument.type !== 'SpreadElement' && constantString(argument as Node) !== null);
@@ -467,120 +440,172 @@ export function analyseJavaScript(text: string, file: string, program: acorn.Pro
     add('dynamic-code', call, 'call', constant ? { lowSignal: true } : {});
   };
 
-  // Walk 2: uses.
-  ancestor(program, {
-    ImportDeclaration(node) {
-      if (typeof node.source.value !== 'string') return;
-      importEvidence(node.source.value, node);
-      const ref = moduleRef(node.source.value);
-      if (!ref) return;
+  // One walk. Names are declared and bound as it goes, as JavaScript runs
+  // top to bottom (`var cp = require('child_process')` makes cp stand for
+  // child_process from there on); uses are queued in walk order and judged
+  // after it, when every name is known, because a use can come before the
+  // declaration it needs (hoisted functions and vars, minified bundles).
+  const queue: Array<{ kind: Queued; node: Node; at: Scope<Ref>; context: Node | null }> = [];
+  walkProgram<Ref>(program, root, {
+    variableDeclarator(node, _ancestors, at) {
+      if (!node.init) return;
+      const ref = resolve(node.init as Node, at);
+      if (ref) bindPattern(node.id as Node, ref, at);
+      if (node.id.type === 'ObjectPattern') queue.push({ kind: 'destructuring', node, at, context: null });
+    },
+    assignment(node, _ancestors, at) {
+      if (node.operator !== '=') return;
+      const ref = resolve(node.right as Node, at);
+      if (ref) bindPattern(node.left as Node, ref, at);
+    },
+    importDeclaration(node, _ancestors, at) {
+      const ref = typeof node.source.value === 'string' ? moduleRef(node.source.value) : null;
       for (const specifier of node.specifiers) {
-        if (specifier.type !== 'ImportSpecifier') continue;
-        const imported = specifier.imported.type === 'Identifier' ? specifier.imported.name : String(specifier.imported.value);
-        use({ module: ref.module, path: [imported] }, specifier, null);
+        root.declare(specifier.local.name);
+        if (!ref) continue;
+        const path = specifier.type === 'ImportNamespaceSpecifier' ? [] : specifier.type === 'ImportDefaultSpecifier' ? ['default'] : [specifier.imported.type === 'Identifier' ? specifier.imported.name : String(specifier.imported.value)];
+        bindings.bind(specifier.local.name, { module: ref.module, path }, at);
       }
+      queue.push({ kind: 'import', node, at, context: null });
     },
-    ExportNamedDeclaration(node) {
-      if (node.source && typeof node.source.value === 'string') importEvidence(node.source.value, node);
+    exportFrom(node, _ancestors, at) {
+      queue.push({ kind: 'export-from', node, at, context: null });
     },
-    ExportAllDeclaration(node) {
-      if (typeof node.source.value === 'string') importEvidence(node.source.value, node);
+    importExpression(node, _ancestors, at) {
+      queue.push({ kind: 'import-expression', node, at, context: null });
     },
-    ImportExpression(node) {
-      const constant = constantString(node.source as Node);
-      if (constant && !constant.folded) importEvidence(constant.value, node);
-      else computedLoad(node, node.source as Node, constant);
+    call(node, _ancestors, at) {
+      queue.push({ kind: 'call', node, at, context: null });
     },
-    CallExpression(node, _state, ancestors) {
-      const required = requireCall(node, ancestors);
-      if (required) {
-        const constant = constantString(required.argument);
-        if (constant && !constant.folded) importEvidence(constant.value, node);
-        else if (required.nodeRequire) computedLoad(node, required.argument, constant);
-        return;
-      }
-      const callee = unwrapCallee(node.callee as Node);
-      if (callee.type === 'Identifier' && (callee.name === 'eval' || callee.name === 'Function') && isFree(callee.name, ancestors)) {
-        dynamicCall(node);
-        return;
-      }
-      const ref = resolve(callee, ancestors);
-      if (ref) {
-        if (ref.module === GLOBAL && (ref.path[0] === 'eval' || ref.path[0] === 'Function') && ref.path.length === 1) dynamicCall(node);
-        else use(ref, callee, node);
-      }
-    },
-    NewExpression(node, _state, ancestors) {
-      const callee = unwrapCallee(node.callee as Node);
-      if (callee.type === 'Identifier' && callee.name === 'Function' && isFree('Function', ancestors)) {
-        dynamicCall(node);
-        return;
-      }
-      const ref = resolve(callee, ancestors);
-      if (ref) {
-        if (ref.module === GLOBAL && ref.path[0] === 'Function' && ref.path.length === 1) dynamicCall(node);
-        else use(ref, callee, node);
-      }
-    },
-    MemberExpression(node, _state, ancestors) {
-      const parent = parentOf(ancestors);
+    member(node, ancestors, at) {
+      const parent = ancestors[ancestors.length - 1];
       if (parent?.type === 'MemberExpression' && parent.object === node) return; // the outer member is judged
-      if (calleeOf(ancestors)) return; // the call is judged
-      if (underTypeof(ancestors)) return;
-      const ref = resolve(node, ancestors);
-      if (!ref) return;
-      if (ref.module === PROCESS && ref.path.length === 1 && ref.path[0] === 'env') {
-        // `const env = process.env` is an alias (its uses are judged); destructuring names its keys.
-        if (parent?.type === 'VariableDeclarator' && parent.init === node) {
-          if (parent.id.type === 'ObjectPattern') {
-            for (const property of parent.id.properties) {
-              const key = property.type === 'RestElement' ? '*' : (keyName(property) ?? '?');
-              add('environment', property, 'member', { key, what: `process.env.${key}` });
-            }
-          }
-          return;
-        }
-        add('environment', node, 'member', { key: '*' });
-        return;
-      }
-      use(ref, node, null);
+      if (calleeOf(node, ancestors)) return; // the call is judged
+      if (isTypeof(parent)) return;
+      queue.push({ kind: 'member', node, at, context: parent ?? null });
     },
-    VariableDeclarator(node, _state, ancestors) {
-      // `const { exec, spawn } = require('child_process')`: each name taken is a use.
-      if (!node.init || node.id.type !== 'ObjectPattern') return;
-      const ref = resolve(node.init as Node, ancestors);
-      if (!ref || (ref.module === PROCESS && ref.path.length === 1 && ref.path[0] === 'env')) return;
-      for (const property of node.id.properties) {
-        if (property.type === 'RestElement') continue;
-        const key = keyName(property);
-        if (key !== null) use({ module: ref.module, path: [...ref.path, key] }, property, null);
-      }
-    },
-    Identifier(node, _state, ancestors) {
+    identifier(node, ancestors, at) {
       const name = node.name;
       // `_0x` first: most identifiers are neither, and a regular expression per identifier costs.
       if (name.charCodeAt(0) === 95 && name.charCodeAt(1) === 48 && OBFUSCATION.hexIdentifier.test(name)) {
-        if (firstHexIdentifier < 0) firstHexIdentifier = node.start;
+        if (firstHexIdentifier < 0) firstHexIdentifier = node.start!;
         hexIdentifiers++;
         return;
       }
       if (!NETWORK_GLOBALS.has(name) && name !== 'eval') return;
-      if (!isFree(name, ancestors) || underTypeof(ancestors)) return;
-      const call = calleeOf(ancestors);
-      if (name === 'eval') {
-        if (call) return; // judged as a call
-        evaluates = true;
-        add('dynamic-code', node, 'global');
-        return;
-      }
-      add('network', call ?? node, 'global');
+      if (isTypeof(ancestors[ancestors.length - 1])) return;
+      queue.push({ kind: 'global', node, at, context: calleeOf(node, ancestors) });
     },
-    Literal(node) {
+    literal(node) {
       if (typeof node.value !== 'string') return;
       const kind = encodedText(node.value);
-      if (kind) encoded.push({ start: node.start, kind, length: node.value.length });
+      if (kind) encoded.push({ start: node.start!, kind, length: node.value.length });
     },
-  } as Parameters<typeof ancestor>[1]);
+  });
+
+  // The uses, in walk order.
+  for (const { kind, node, at, context } of queue) {
+    switch (kind) {
+      case 'import': {
+        const declaration = node as ESTree.ImportDeclaration;
+        if (typeof declaration.source.value !== 'string') break;
+        importEvidence(declaration.source.value, declaration);
+        const ref = moduleRef(declaration.source.value);
+        if (!ref) break;
+        for (const specifier of declaration.specifiers) {
+          if (specifier.type !== 'ImportSpecifier') continue;
+          const imported = specifier.imported.type === 'Identifier' ? specifier.imported.name : String(specifier.imported.value);
+          use({ module: ref.module, path: [imported] }, specifier, null);
+        }
+        break;
+      }
+      case 'export-from': {
+        const source = (node as ESTree.ExportNamedDeclaration | ESTree.ExportAllDeclaration).source;
+        if (source && typeof source.value === 'string') importEvidence(source.value, node);
+        break;
+      }
+      case 'import-expression': {
+        const source = (node as ESTree.ImportExpression).source as Node;
+        const constant = constantString(source);
+        if (constant && !constant.folded) importEvidence(constant.value, node);
+        else computedLoad(node, source, constant);
+        break;
+      }
+      case 'call': {
+        const call = node as ESTree.CallExpression | ESTree.NewExpression;
+        const callee = unwrapCallee(call.callee as Node);
+        if (call.type === 'CallExpression') {
+          const required = requireCall(call, at);
+          if (required) {
+            const constant = constantString(required.argument);
+            if (constant && !constant.folded) importEvidence(constant.value, call);
+            else if (required.nodeRequire) computedLoad(call, required.argument, constant);
+            break;
+          }
+          if (callee.type === 'Identifier' && (callee.name === 'eval' || callee.name === 'Function') && isFree(callee.name, at)) {
+            dynamicCall(call);
+            break;
+          }
+        } else if (callee.type === 'Identifier' && callee.name === 'Function' && isFree('Function', at)) {
+          dynamicCall(call);
+          break;
+        }
+        const ref = resolve(callee, at);
+        if (ref) {
+          if (ref.module === GLOBAL && (ref.path[0] === 'Function' || (ref.path[0] === 'eval' && call.type === 'CallExpression')) && ref.path.length === 1) dynamicCall(call);
+          else use(ref, callee, call);
+        }
+        break;
+      }
+      case 'member': {
+        const member = node as ESTree.MemberExpression;
+        const ref = resolve(member, at);
+        if (!ref) break;
+        if (ref.module === PROCESS && ref.path.length === 1 && ref.path[0] === 'env') {
+          // `const env = process.env` is an alias (its uses are judged); destructuring names its keys.
+          if (context?.type === 'VariableDeclarator' && context.init === member) {
+            if (context.id.type === 'ObjectPattern') {
+              for (const property of context.id.properties) {
+                const key = property.type === 'RestElement' ? '*' : (keyName(property) ?? '?');
+                add('environment', property, 'member', { key, what: `process.env.${key}` });
+              }
+            }
+            break;
+          }
+          add('environment', member, 'member', { key: '*' });
+          break;
+        }
+        use(ref, member, null);
+        break;
+      }
+      case 'destructuring': {
+        // `const { exec, spawn } = require('child_process')`: each name taken is a use.
+        const declarator = node as ESTree.VariableDeclarator;
+        if (declarator.id.type !== 'ObjectPattern') break;
+        const ref = resolve(declarator.init as Node, at);
+        if (!ref || (ref.module === PROCESS && ref.path.length === 1 && ref.path[0] === 'env')) break;
+        for (const property of declarator.id.properties) {
+          if (property.type === 'RestElement') continue;
+          const key = keyName(property);
+          if (key !== null) use({ module: ref.module, path: [...ref.path, key] }, property, null);
+        }
+        break;
+      }
+      case 'global': {
+        const name = (node as ESTree.Identifier).name;
+        if (!isFree(name, at)) break;
+        const call = context as ESTree.CallExpression | ESTree.NewExpression | null;
+        if (name === 'eval') {
+          if (call) break; // judged as a call
+          evaluates = true;
+          add('dynamic-code', node, 'global');
+          break;
+        }
+        add('network', call ?? node, 'global');
+        break;
+      }
+    }
+  }
 
   // Obfuscation hints: judged on the whole file.
   if (hexIdentifiers >= OBFUSCATION.hexIdentifiers) {

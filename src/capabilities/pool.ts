@@ -2,13 +2,15 @@
 // the compiled worker is there, else the calling thread. Workers start on
 // the first package that needs analysing, so a warm run (everything cached)
 // starts none. A worker that fails hands its package back to the calling
-// thread: the result is the same either way.
+// thread: the result is the same either way. Workers that keep failing
+// (one that cannot start fails at once) are given up for the calling
+// thread, rather than started again for every package.
 
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { analysePackage, type AnalyseOptions } from './analyse-package.js';
+import { analysePackage, bytesAnalysed, type AnalyseOptions } from './analyse-package.js';
 import { packFiles, type PackageFile } from './files.js';
 import type { PackageAnalysis } from './types.js';
 
@@ -29,6 +31,9 @@ interface Pending {
   reject(error: Error): void;
 }
 
+/** Worker deaths after which the pool analyses in the calling thread only. */
+const MAX_FAILURES = 3;
+
 export class WorkerPool implements Analyser {
   readonly #script: string;
   readonly #size: number;
@@ -38,6 +43,8 @@ export class WorkerPool implements Analyser {
   readonly #pending = new Map<number, Pending>();
   #next = 0;
   #closed = false;
+  /** Workers that died; past MAX_FAILURES the pool stops starting them. */
+  #failures = 0;
 
   constructor(script: string, size: number) {
     this.#script = script;
@@ -46,8 +53,10 @@ export class WorkerPool implements Analyser {
 
   async analyse(files: PackageFile[], options: AnalyseOptions): Promise<PackageAnalysis> {
     const worker = await this.#acquire();
+    if (!worker) return analysePackage(files, options);
     const id = this.#next++;
-    const packed = packFiles(files);
+    // Only the bytes the analysis reads cross to the worker (one copy, then transferred).
+    const packed = packFiles(bytesAnalysed(files));
     try {
       return await new Promise<PackageAnalysis>((resolve, reject) => {
         this.#pending.set(id, { worker, resolve, reject });
@@ -69,11 +78,13 @@ export class WorkerPool implements Analyser {
     await Promise.all(workers.map((worker) => worker.terminate()));
   }
 
-  async #acquire(): Promise<Worker> {
+  /** An idle worker, a new one, or (when workers keep failing) null: analyse in the calling thread. */
+  async #acquire(): Promise<Worker | null> {
+    if (this.#failures >= MAX_FAILURES) return null;
     const idle = this.#idle.pop();
     if (idle) return idle;
     if (this.#workers.length < this.#size && !this.#closed) return this.#spawn();
-    return new Promise<Worker>((resolve) => this.#queue.push(() => resolve(this.#idle.pop()!)));
+    return new Promise<Worker | null>((resolve) => this.#queue.push(() => resolve(this.#idle.pop() ?? null)));
   }
 
   #release(worker: Worker): void {
@@ -83,7 +94,9 @@ export class WorkerPool implements Analyser {
   }
 
   #spawn(): Worker {
-    const worker = new Worker(this.#script);
+    // None of the parent's flags: the analysis needs none, and some make a worker fail to start
+    // (`node --input-type=module -e …` passes --input-type on to it).
+    const worker = new Worker(this.#script, { execArgv: [] });
     worker.unref();
     worker.on('message', (message: { id: number; analysis?: PackageAnalysis; error?: string }) => {
       const pending = this.#pending.get(message.id);
@@ -95,7 +108,13 @@ export class WorkerPool implements Analyser {
       // Its task fails over to the calling thread; a package waiting for a worker gets a new one.
       const index = this.#workers.indexOf(worker);
       if (index >= 0) this.#workers.splice(index, 1);
+      this.#failures++;
       for (const pending of this.#pending.values()) if (pending.worker === worker) pending.reject(error);
+      if (this.#failures >= MAX_FAILURES) {
+        // Everything waiting runs in the calling thread.
+        for (const waiting of this.#queue.splice(0)) waiting();
+        return;
+      }
       const waiting = this.#queue.shift();
       if (waiting && !this.#closed) {
         this.#idle.push(this.#spawn());

@@ -1,90 +1,62 @@
 // Function scopes of one file, enough to follow aliases in minified code
 // where one-letter names are reused everywhere: which names each function
 // (or the file) declares, and which of them stand for a module. A use is
-// looked up from its ancestors, innermost function first. Block scopes are
-// folded into their function (a name declared twice in one function keeps
-// its first module binding: more findings, never fewer).
+// looked up from the innermost function around it outwards. Block scopes
+// are folded into their function (a name declared twice in one function
+// keeps its first module binding: more findings, never fewer). The walker
+// (walk.ts) makes one Scope per function and declares names as it meets
+// them.
 
-import type * as acorn from 'acorn';
+export class Scope<T> {
+  readonly parent: Scope<T> | null;
+  /** Declared names, and what each stands for (null: nothing known). Made on the first declaration: most functions declare nothing we track. */
+  #names: Map<string, T | null> | null = null;
 
-type Node = acorn.AnyNode;
+  constructor(parent: Scope<T> | null) {
+    this.parent = parent;
+  }
 
-const PATTERN_PARTS: ReadonlySet<string> = new Set(['ObjectPattern', 'ArrayPattern', 'Property', 'AssignmentPattern', 'RestElement']);
+  declare(name: string): void {
+    if (!this.#names) this.#names = new Map();
+    if (!this.#names.has(name)) this.#names.set(name, null);
+  }
 
-export function isScope(node: Node): boolean {
-  return node.type === 'Program' || node.type === 'FunctionDeclaration' || node.type === 'FunctionExpression' || node.type === 'ArrowFunctionExpression';
+  /** The innermost scope, from this one outwards, that declares `name`; null when the name is free (a global). */
+  owner(name: string): Scope<T> | null {
+    for (let scope: Scope<T> | null = this; scope; scope = scope.parent) if (scope.#names?.has(name)) return scope;
+    return null;
+  }
+
+  /** What a declared name stands for. */
+  valueOf(name: string): T | null {
+    return this.#names?.get(name) ?? null;
+  }
+
+  /** Binds a declared name to a value, unless it already stands for one. */
+  bindOnce(name: string, value: T): void {
+    this.declare(name);
+    if (this.#names!.get(name) == null) this.#names!.set(name, value);
+  }
 }
 
-export class Scopes<T> {
-  readonly #scopes = new Map<Node, Map<string, T | null>>();
-  /** Names bound to a value in some scope: uses of any other name need no lookup. */
+/** The scopes of one file, and the names bound to a value anywhere in it: uses of any other name need no lookup. */
+export class Bindings<T> {
   readonly bound = new Set<string>();
+  readonly #root: Scope<T>;
 
-  /** The nearest scope at or below `index` in `ancestors`. */
-  #scopeAt(ancestors: Node[], index: number): Node {
-    for (let i = index; i > 0; i--) if (isScope(ancestors[i]!)) return ancestors[i]!;
-    return ancestors[0]!;
+  constructor(root: Scope<T>) {
+    this.#root = root;
   }
 
-  #declare(scope: Node, name: string): void {
-    let names = this.#scopes.get(scope);
-    if (!names) this.#scopes.set(scope, (names = new Map()));
-    if (!names.has(name)) names.set(name, null);
-  }
-
-  /** Records a declared name (the identifier is the last ancestor), in the scope JavaScript gives it. */
-  declarePattern(ancestors: Node[]): void {
-    const identifier = ancestors[ancestors.length - 1];
-    if (identifier?.type !== 'Identifier') return;
-    let i = ancestors.length - 2;
-    while (i >= 0 && PATTERN_PARTS.has(ancestors[i]!.type)) i--;
-    const owner = ancestors[i];
-    if (!owner) return;
-    switch (owner.type) {
-      case 'VariableDeclarator':
-      case 'CatchClause':
-        this.#declare(this.#scopeAt(ancestors, i - 1), identifier.name);
-        return;
-      case 'FunctionDeclaration':
-      case 'ClassDeclaration':
-        // Its own name belongs to the enclosing scope; its parameters to itself.
-        this.#declare(owner.id === identifier ? this.#scopeAt(ancestors, i - 1) : owner, identifier.name);
-        return;
-      case 'FunctionExpression':
-      case 'ArrowFunctionExpression':
-        this.#declare(owner, identifier.name);
-        return;
-      default:
-        return; // an assignment target, not a declaration
-    }
-  }
-
-  /** A name declared at the top of the file (imports). */
-  declareTop(program: Node, name: string): void {
-    this.#declare(program, name);
-  }
-
-  /** Binds a name to a value in the scope that declares it (the file's, for an undeclared name). */
-  bind(name: string, value: T, ancestors: Node[]): void {
-    let target: Map<string, T | null> | undefined;
-    for (let i = ancestors.length - 1; i >= 0 && !target; i--) {
-      const names = isScope(ancestors[i]!) ? this.#scopes.get(ancestors[i]!) : undefined;
-      if (names?.has(name)) target = names;
-    }
-    if (!target) {
-      this.#declare(ancestors[0]!, name);
-      target = this.#scopes.get(ancestors[0]!)!;
-    }
-    if (target.get(name) == null) target.set(name, value);
+  /** Binds a name in the scope that declares it (the file's, for an undeclared name). */
+  bind(name: string, value: T, at: Scope<T>): void {
+    (at.owner(name) ?? this.#root).bindOnce(name, value);
     this.bound.add(name);
   }
 
   /** What a name means at a use site: declared there (and bound to what), or free (a global). */
-  lookup(name: string, ancestors: Node[]): { declared: boolean; value: T | null } {
-    for (let i = ancestors.length - 1; i >= 0; i--) {
-      const names = isScope(ancestors[i]!) ? this.#scopes.get(ancestors[i]!) : undefined;
-      if (names?.has(name)) return { declared: true, value: names.get(name) ?? null };
-    }
-    return { declared: false, value: null };
+  lookup(name: string, at: Scope<T>): { declared: boolean; value: T | null } {
+    const owner = at.owner(name);
+    return owner ? { declared: true, value: owner.valueOf(name) } : { declared: false, value: null };
   }
 }

@@ -4,7 +4,7 @@
 // mentions outside code, shadowed names and typeof guards find nothing.
 import { describe, expect, it } from 'vitest';
 import { analyseJavaScript, moduleName, type FileEvidence } from '../../src/capabilities/analyse-js.js';
-import { parseJavaScript, sourceTypeOf } from '../../src/capabilities/parse.js';
+import { hasEsmStatement, parseJavaScript, sourceTypeOf } from '../../src/capabilities/parse.js';
 
 function analyse(source: string, file = 'index.js', type: string | null = null): FileEvidence[] {
   const parsed = parseJavaScript(source, file, type);
@@ -43,6 +43,19 @@ describe('parsing', () => {
     // A shebang, top-level return (CommonJS) and top-level await (ESM).
     expect(parseJavaScript('#!/usr/bin/env node\nif (done) return;\n', 'bin/cli', null)).toMatchObject({ ok: true });
     expect(parseJavaScript('await main();', 'cli.mjs', null)).toMatchObject({ ok: true });
+  });
+
+  it('tells import/export statements from `exports.x`, `import()` and property names, to try module first', () => {
+    expect(hasEsmStatement("'use strict';import x from 'x'")).toBe(true);
+    expect(hasEsmStatement('const a = 1;\n  export default a;')).toBe(true);
+    expect(hasEsmStatement('}export {a};')).toBe(true);
+    expect(hasEsmStatement("exports.a = 1; module.exports = { export: 1 }; import('x'); obj.import {}")).toBe(false);
+    expect(hasEsmStatement('a = b\nexportAll(x)')).toBe(false);
+  });
+
+  it('parses stage-3 decorators that packages ship untranspiled, and HTML comments in scripts', () => {
+    const source = ["@sealed class Client { agent = require('https'); }", '<!-- legacy comment'].join('\n');
+    expect(lines(analyse(source, 'client.js'))).toEqual(["network 1 require('https')"]);
   });
 
   it('reports the line of a file no mode accepts, without throwing', () => {
@@ -127,6 +140,11 @@ describe('shell', () => {
       'shell 6 _child.default.exec("ls") [shell=true]',
       "shell 8 cp__default['default'].execSync('pwd') [shell=true]",
     ]);
+  });
+
+  it('follows a name used above the declaration that binds it (hoisting)', () => {
+    const source = ["function run(cmd) { return cp.exec(cmd); }", "var cp = require('child_process');", 'run(x);'].join('\n');
+    expect(lines(analyse(source))).toEqual(["shell 1 cp.exec(cmd) [shell=true]", "shell 2 require('child_process')"]);
   });
 
   it('keeps function scopes apart in minified code', () => {

@@ -1,9 +1,10 @@
 // A package's files as a whole: binaries, manifests, limits, dev-only files
 // and the worker pool, which must give the same answer as the calling thread.
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { analysePackage } from '../../src/capabilities/analyse-package.js';
+import { analysePackage, bytesAnalysed } from '../../src/capabilities/analyse-package.js';
 import { packFiles, tarballFiles, unpackFiles, type PackageFile } from '../../src/capabilities/files.js';
 import { WorkerPool } from '../../src/capabilities/pool.js';
 import { REPO } from '../helpers/project.js';
@@ -106,6 +107,42 @@ describe('tarball folders and the worker pool', () => {
       ['b/c.js', 'gamma'],
       ['empty', ''],
     ]);
+  });
+
+  it('sends a worker only the bytes the analysis reads, and the answer stays the same', () => {
+    const bundle = `${'x'.repeat(100)}`;
+    const input = files({
+      'package.json': JSON.stringify({ name: 'pkg', version: '1.0.0', bin: { pkg: 'cli' } }),
+      cli: "#!/usr/bin/env node\nrequire('child_process').exec(process.argv[2]);\n",
+      'lib/index.js': "module.exports = require('https');",
+      'lib/index.d.ts': `export declare const x: string; // ${bundle}`,
+      'lib/index.js.map': `{"mappings":"${bundle}"}`,
+      'prebuilds/linux-x64/addon': Buffer.concat([ELF, Buffer.alloc(4096)]),
+      'build/Release/addon.node': Buffer.alloc(2048, 1),
+    });
+    const trimmed = bytesAnalysed(input);
+    const sizes = Object.fromEntries(trimmed.map((file) => [file.path, [file.size, file.data.length]]));
+    expect(sizes).toMatchObject({ cli: [input[1]!.size, input[1]!.size], 'lib/index.d.ts': [input[3]!.size, 0], 'lib/index.js.map': [input[4]!.size, 0], 'prebuilds/linux-x64/addon': [4096 + ELF.length, 64], 'build/Release/addon.node': [2048, 0] });
+    expect(analysePackage(trimmed)).toEqual(analysePackage(input));
+  });
+
+  it('analyses in the calling thread when workers cannot start, without starting one per package', async () => {
+    // A worker script that records its start and fails, as a worker given flags it cannot take does.
+    const folder = mkdtempSync(join(tmpdir(), 'depguard-pool-'));
+    const starts = join(folder, 'starts');
+    const broken = join(folder, 'broken.mjs');
+    writeFileSync(starts, '');
+    writeFileSync(broken, `import { appendFileSync } from 'node:fs';\nappendFileSync(${JSON.stringify(starts)}, 'x');\nthrow new Error('cannot start');\n`);
+    const pool = new WorkerPool(broken, 2);
+    try {
+      const input = files(packageFiles('spawner'));
+      const expected = analysePackage(input, { maxFileBytes: 1 << 20 });
+      for (let i = 0; i < 8; i++) expect(await pool.analyse(input, { maxFileBytes: 1 << 20 })).toEqual(expected);
+      expect(readFileSync(starts, 'utf8').length).toBe(3);
+    } finally {
+      await pool.close();
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 
   const worker = join(REPO, 'dist/capabilities/worker.js');
