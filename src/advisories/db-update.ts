@@ -12,9 +12,7 @@ import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { redactUrl, type FetchOptions } from '../npm-config.js';
-import { isJsonObject } from '../util/json.js';
-import { EXPORT_FILE, INDEX_FILE, INDEX_HEADER, readZipRecords } from './osv-db.js';
-import { normaliseOsvRecord } from './osv-record.js';
+import { collectRecord, EXPORT_FILE, INDEX_FILE, INDEX_HEADER, readZipRecords } from './osv-db.js';
 import { AdvisorySourceError, type Advisory, type AdvisoryLookup } from './types.js';
 
 /** osv.dev's per-ecosystem export (documented at google.github.io/osv.dev/data/). */
@@ -101,19 +99,7 @@ export async function updateDatabase(options: UpdateOptions): Promise<UpdateResu
     const stats = { records: 0, osv: 0, skipped: [] as AdvisoryLookup['skipped'] };
     await readZipRecords(
       zipTemp,
-      (text, where) => {
-        let record: unknown;
-        try {
-          record = JSON.parse(text);
-        } catch {
-          stats.skipped.push({ where, reason: 'not valid JSON' });
-          return;
-        }
-        if (isJsonObject(record) && typeof record.id === 'string') stats.osv++;
-        const normalised = normaliseOsvRecord(record, 'osv-db', where);
-        advisories.push(...normalised.advisories);
-        for (const problem of normalised.problems) stats.skipped.push({ where, reason: problem });
-      },
+      (text, where) => collectRecord(text, where, stats, advisories),
       stats,
       source,
     );

@@ -33,7 +33,7 @@ export interface RecordVisitor {
   (text: string, where: string): void;
 }
 
-interface ReadStats {
+export interface ReadStats {
   /** Entries read (.json files, zip entries). */
   records: number;
   /** Of those, the ones that are OSV records (or look like one, when not parsed). */
@@ -42,6 +42,21 @@ interface ReadStats {
 }
 
 /** Every `.json` entry of a zip, in order, as text. */
+/** Parses one record's text into `into`; unreadable JSON and unusable ranges land in `stats.skipped`. */
+export function collectRecord(text: string, where: string, stats: ReadStats, into: Advisory[]): void {
+  let record: unknown;
+  try {
+    record = JSON.parse(text);
+  } catch {
+    stats.skipped.push({ where, reason: 'not valid JSON' });
+    return;
+  }
+  if (isJsonObject(record) && typeof record.id === 'string') stats.osv++;
+  const normalised = normaliseOsvRecord(record, 'osv-db', where);
+  into.push(...normalised.advisories);
+  for (const problem of normalised.problems) stats.skipped.push({ where, reason: problem });
+}
+
 export async function readZipRecords(path: string, visit: RecordVisitor, stats: ReadStats, display: string): Promise<void> {
   let zip: yauzl.ZipFile;
   try {
@@ -148,17 +163,7 @@ export class OsvDatabaseSource implements AdvisorySource {
         if (/"id"\s*:/.test(text)) stats.osv++;
         return;
       }
-      let record: unknown;
-      try {
-        record = JSON.parse(text);
-      } catch {
-        stats.skipped.push({ where, reason: 'not valid JSON' });
-        return;
-      }
-      const normalised = normaliseOsvRecord(record, 'osv-db', where);
-      if (isJsonObject(record) && typeof record.id === 'string') stats.osv++;
-      collected.push(...normalised.advisories);
-      for (const problem of normalised.problems) stats.skipped.push({ where, reason: problem });
+      collectRecord(text, where, stats, collected);
     };
     const files: string[] = [];
     if (info.isDirectory()) await walk(this.path, files);

@@ -3,9 +3,7 @@
 // names its replacement or a known bug; a deprecated package (its latest
 // version deprecated too) is abandoned and gets no security fixes.
 
-import { isRegistryLookup, type NodePackument } from '../enrich/registry-packuments.js';
-import type { DepNode } from '../model.js';
-import { matchesNamePattern } from '../util/name-patterns.js';
+import type { NodePackument } from '../enrich/registry-packuments.js';
 import { defineCheck } from './types.js';
 
 interface Options {
@@ -47,14 +45,10 @@ export default defineCheck<Options>({
   },
   async run(ctx) {
     if (!ctx.packuments) return;
-    const packuments = ctx.packuments;
-    const nodes = [...ctx.graph.nodes.values()].filter((node) => isRegistryLookup(node) && !matchesNamePattern(node.packageName, ctx.options.ignore));
-    // The abbreviated packument carries `deprecated`; lookups run concurrently, reports follow graph order.
-    const found = await Promise.all(nodes.map((node) => packuments.lookup(node)));
-    nodes.forEach((node: DepNode, index) => {
-      const entry = found[index];
-      const reason = entry?.version.deprecated;
-      if (!entry || !reason) return;
+    // The abbreviated packument carries `deprecated`.
+    for (const { node, found: entry } of await ctx.packuments.lookupAll(ctx.graph.nodes.values(), ctx.options.ignore)) {
+      const reason = entry.version.deprecated;
+      if (!reason) continue;
       const latest = latestOf(entry);
       const abandoned = latest !== null && latest.deprecated !== null;
       const evidence: Record<string, unknown> = { deprecated: reason };
@@ -66,6 +60,6 @@ export default defineCheck<Options>({
         data: { name: node.packageName, version: node.version, reason, latest: latest?.version ?? '' },
         evidence,
       });
-    });
+    }
   },
 });

@@ -10,8 +10,7 @@
 // abbreviated packument carries `dist` in full, so no full packument is needed.
 
 import semver from 'semver';
-import { isRegistryLookup, type NodePackument } from '../enrich/registry-packuments.js';
-import { matchesNamePattern } from '../util/name-patterns.js';
+import type { NodePackument } from '../enrich/registry-packuments.js';
 import { defineCheck } from './types.js';
 
 interface Options {
@@ -62,12 +61,8 @@ export default defineCheck<Options>({
   },
   async run(ctx) {
     if (!ctx.packuments) return;
-    const packuments = ctx.packuments;
-    const nodes = [...ctx.graph.nodes.values()].filter((node) => isRegistryLookup(node) && !matchesNamePattern(node.packageName, ctx.options.ignore));
-    const found = await Promise.all(nodes.map((node) => packuments.lookup(node)));
-    nodes.forEach((node, index) => {
-      const entry = found[index];
-      if (!entry || entry.version.provenance) return;
+    for (const { node, found: entry } of await ctx.packuments.lookupAll(ctx.graph.nodes.values(), ctx.options.ignore)) {
+      if (entry.version.provenance) continue;
       const earlier = earlierWithProvenance(entry, node.version);
       const data = { name: node.packageName, version: node.version, previous: `${node.packageName}@${earlier[earlier.length - 1] ?? ''}` };
       if (earlier.length > 0) {
@@ -80,6 +75,6 @@ export default defineCheck<Options>({
       } else if (ctx.options.requireAll) {
         ctx.report({ rule: 'missing', node, data, evidence: { provenance: false } });
       }
-    });
+    }
   },
 });

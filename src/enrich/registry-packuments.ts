@@ -10,6 +10,7 @@ import { packageRef, type DepNode, type Diagnostic } from '../model.js';
 import type { CompactVersion } from './packument.js';
 import { isRegistryError, type Packument, type RegistryClient } from './registry-client.js';
 import type { MissingManifest } from './registry-manifests.js';
+import { matchesNamePattern } from '../util/name-patterns.js';
 
 export interface PackumentLookup {
   /**
@@ -67,6 +68,17 @@ export class RegistryPackuments {
   }
 
   /** Packages whose packument could not be had, sorted by location. */
+  /**
+   * Every registry node of the graph whose name no `ignore` pattern matches,
+   * with its packument: looked up concurrently, answered in graph order, the
+   * nodes whose data cannot be had left out (their misses are recorded).
+   */
+  async lookupAll(nodes: Iterable<DepNode>, ignore: readonly string[], request: PackumentLookup = {}): Promise<Array<{ node: DepNode; found: NodePackument }>> {
+    const wanted = [...nodes].filter((node) => isRegistryLookup(node) && !matchesNamePattern(node.packageName, ignore));
+    const found = await Promise.all(wanted.map((node) => this.lookup(node, request)));
+    return wanted.flatMap((node, index) => (found[index] ? [{ node, found: found[index] }] : []));
+  }
+
   missing(): MissingManifest[] {
     return [...this.#missing.values()]
       .map(({ blocking, ...missing }) => ({ ...missing, required: blocking && this.#required.has(missing.package.location) }))
