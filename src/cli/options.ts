@@ -99,18 +99,26 @@ export function auditOptions(args: AuditArgs, path: string = args.path): AuditOp
   return options;
 }
 
-/** --advisory-source (a path is taken from the working directory), --audit-registry, --advisories. */
+/** --advisory-source as given: a source name, or a path taken from the working directory (as every path flag is). */
+export function advisorySourceFlag(source: string): string {
+  if (source.trim() === '') throw new DepguardError('EBAD_ARGS', '--advisory-source: expected npm, osv, db or a path to an OSV folder or zip', { field: '--advisory-source' });
+  return ['npm', 'osv', 'db'].includes(source) ? source : resolve(source);
+}
+
+/** --audit-registry: an http(s) URL. */
+export function auditRegistryFlag(auditRegistry: string): string {
+  if (!/^https?:\/\/[^/]/.test(auditRegistry)) throw new DepguardError('EBAD_ARGS', `--audit-registry: "${auditRegistry}" is not an http(s) URL`, { field: '--audit-registry' });
+  return auditRegistry;
+}
+
+/** --advisory-source, --audit-registry, --advisories. */
 function advisoryFlags(args: AuditArgs): AuditOptions['advisories'] {
   const source = args['advisory-source'];
   const auditRegistry = args['audit-registry'];
   if (source === undefined && auditRegistry === undefined && args.advisories === undefined) return undefined;
-  if (source !== undefined && source.trim() === '') throw new DepguardError('EBAD_ARGS', '--advisory-source: expected npm, osv, db or a path to an OSV folder or zip', { field: '--advisory-source' });
-  if (auditRegistry !== undefined && !/^https?:\/\/[^/]/.test(auditRegistry)) {
-    throw new DepguardError('EBAD_ARGS', `--audit-registry: "${auditRegistry}" is not an http(s) URL`, { field: '--audit-registry' });
-  }
   return {
-    ...(source !== undefined ? { source: ['npm', 'osv', 'db'].includes(source) ? source : resolve(source) } : {}),
-    ...(auditRegistry !== undefined ? { auditRegistry } : {}),
+    ...(source !== undefined ? { source: advisorySourceFlag(source) } : {}),
+    ...(auditRegistry !== undefined ? { auditRegistry: auditRegistryFlag(auditRegistry) } : {}),
     ...(args.advisories !== undefined ? { mode: args.advisories } : {}),
   };
 }

@@ -6,7 +6,7 @@
 // loopback server serving packuments in the public registry's shape with
 // `deprecated` messages (the mirror these machines reach strips them).
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -196,5 +196,29 @@ describe('depguard fix for packages the policy denies', () => {
     expect(doc.packages.map((entry: { package: string }) => entry.package)).toEqual(['event-stream']);
     expect(doc.replace).toEqual([{ package: 'request', version: '2.88.2', why: 'denied', reason: 'unmaintained since 2020', use: 'undici' }]);
     expect(doc.plan.overrides).toEqual({ field: 'overrides', value: { 'stream-logger': { 'event-stream': '4.0.0' } } });
+  }, 60_000);
+});
+
+describe('depguard fix --advisory-source <folder>', () => {
+  it('takes a relative folder from the working directory, as depguard check does', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'depguard-fix-osv-'));
+    mkdirSync(join(work, 'osv'));
+    // A hand-written OSV record (schema 1.6 shape) for left 1.0.0, fixed in 1.0.1.
+    const record = {
+      schema_version: '1.6.0',
+      id: 'GHSA-test-left-0001',
+      modified: '2026-10-01T00:00:00Z',
+      summary: 'left pads with the wrong character',
+      affected: [{ package: { ecosystem: 'npm', name: 'left' }, ranges: [{ type: 'SEMVER', events: [{ introduced: '0' }, { fixed: '1.0.1' }] }] }],
+      database_specific: { severity: 'MODERATE' },
+    };
+    writeFileSync(join(work, 'osv', 'GHSA-test-left-0001.json'), JSON.stringify(record));
+    const dir = copy();
+    // Relative to `work`, not to the project folder (the fix used to resolve it against the project).
+    const folder = await depguard(['fix', dir, '--format', 'json', '--advisory-source', './osv', '--no-audit-overrides'], work);
+    expect(folder.stderr).toBe('');
+    const doc = JSON.parse(folder.stdout);
+    expect(doc.packages.map((entry: { package: string; advisories: string[] }) => [entry.package, entry.advisories])).toEqual([['left', ['GHSA-test-left-0001']]]);
+    expect(doc.plan.update).toEqual(['left']);
   }, 60_000);
 });

@@ -23,7 +23,7 @@ import { FIX_FORMATS, renderJson, renderText, type FixFormat } from '../../remed
 import type { VerifyContext } from '../../remediate/verify.js';
 import { writePlan } from '../../remediate/write.js';
 import type { JsonObject } from '../../util/json.js';
-import { EXIT } from '../options.js';
+import { advisorySourceFlag, auditRegistryFlag, EXIT } from '../options.js';
 import type { Command } from './types.js';
 
 interface FixArgs {
@@ -79,10 +79,10 @@ async function handler(args: FixArgs): Promise<number> {
   const npm = await loadNpmConfig(projectPath, { ...(args.registry !== undefined ? { registry: args.registry } : {}), ...(args.cache !== undefined ? { cache: args.cache } : {}) });
   const client = createRegistryClient(npm.registries, npm, {});
   const source = createAdvisorySource({
-    source: args['advisory-source'],
+    source: advisorySourceFlag(args['advisory-source']),
     base: projectPath,
     registry: npm.registries.registry,
-    auditRegistry: args['audit-registry'] ?? null,
+    auditRegistry: args['audit-registry'] === undefined ? null : auditRegistryFlag(args['audit-registry']),
     osvApi: DEFAULT_OSV_API,
     cache: npm.cache,
     offline: npm.offline,
