@@ -6,6 +6,7 @@
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { loadNpmConfig, normaliseRegistry, type FetchOptions } from '../npm-config.js';
+import { mergeAliasedAdvisories } from './aliases.js';
 import { NpmBulkSource } from './npm-bulk.js';
 import { OsvApiSource } from './osv-api.js';
 import { OsvDatabaseSource } from './osv-db.js';
@@ -69,7 +70,27 @@ class Deferred implements AdvisorySource {
   }
 }
 
+/** An OSV source, with each package's records of one incident merged (aliases.ts). */
+class Merged implements AdvisorySource {
+  constructor(private readonly inner: AdvisorySource) {}
+
+  get name(): string {
+    return this.inner.name;
+  }
+
+  async advisories(query: AdvisoryQuery): Promise<AdvisoryLookup> {
+    const lookup = await this.inner.advisories(query);
+    return { ...lookup, advisories: mergeAliasedAdvisories(lookup.advisories) };
+  }
+}
+
 export function createAdvisorySource(settings: SourceSettings): AdvisorySource {
+  const source = pickSource(settings);
+  // npm's bulk answer is kept as npm reports it (one entry per id, as npm audit does, for parity); OSV sources get one advisory per incident.
+  return settings.source === 'npm' ? source : new Merged(source);
+}
+
+function pickSource(settings: SourceSettings): AdvisorySource {
   const { source } = settings;
   if (source === 'npm') {
     const registry = normaliseRegistry(settings.auditRegistry ?? settings.registry);
