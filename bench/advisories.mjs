@@ -14,15 +14,12 @@ import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import os from 'node:os';
-import { delimiter, dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import { bulkFrom, universePackuments } from './lib/universe.mjs';
+import { bench, bin, PATH, repo } from './lib/paths.mjs';
 
-const bench = dirname(fileURLToPath(import.meta.url));
-const repo = dirname(bench);
-const bin = join(repo, 'node_modules', '.bin');
 const shared = resolve(repo, '..', 'shared', 'data');
 const LOCKFILE = join(shared, 'lockfiles', 'santa-tracker-web');
 const OSV = join(shared, 'advisories', 'osv');
@@ -86,7 +83,7 @@ for (const file of ['package.json', 'package-lock.json']) cpSync(join(LOCKFILE, 
 // Neither tool reads the user's npmrc: the same settings for both.
 const userconfig = join(scratch, 'npmrc');
 writeFileSync(userconfig, '');
-const env = { ...process.env, PATH: `${bin}${delimiter}${process.env.PATH ?? ''}`, NO_COLOR: '1', npm_config_userconfig: userconfig, npm_config_update_notifier: 'false', npm_config_fund: 'false' };
+const env = { ...process.env, PATH, NO_COLOR: '1', npm_config_userconfig: userconfig, npm_config_update_notifier: 'false', npm_config_fund: 'false' };
 const npmCache = join(scratch, 'npm-cache');
 const depguardCache = join(scratch, 'depguard-cache');
 

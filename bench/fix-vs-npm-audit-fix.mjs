@@ -19,15 +19,13 @@ import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import os from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import semver from 'semver';
 import { bulkFrom, universePackuments } from './lib/universe.mjs';
+import { repo } from './lib/paths.mjs';
 
-const bench = dirname(fileURLToPath(import.meta.url));
-const repo = dirname(bench);
 const shared = resolve(repo, '..', 'shared', 'data');
 const ARBORIST = join(shared, 'peers', 'npm-cli', 'workspaces', 'arborist', 'test', 'fixtures');
 const UNIVERSE = join(shared, 'peers', 'osv-scanner', 'internal', 'remediation', 'testdata', 'santatracker', 'universe.yaml');

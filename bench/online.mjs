@@ -33,14 +33,12 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { delimiter, dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { bench, bin, PATH, repo } from './lib/paths.mjs';
 
-const bench = dirname(fileURLToPath(import.meta.url));
-const repo = dirname(bench);
-const bin = join(repo, 'node_modules', '.bin');
-const env = { ...process.env, PATH: `${bin}${delimiter}${process.env.PATH ?? ''}`, NO_COLOR: '1', FORCE_COLOR: '0' };
+const env = { ...process.env, PATH, NO_COLOR: '1', FORCE_COLOR: '0' };
 
 const { values } = parseArgs({
   options: {

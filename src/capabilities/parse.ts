@@ -9,8 +9,7 @@
 // identical over the 34,000 files of the benchmark tree) in about half the
 // time, pure JavaScript, no dependencies (BENCHMARKS.md, Capabilities).
 
-import type { ESTree } from 'meriyah';
-import { parse, type Options } from 'meriyah';
+import { isParseError, parse, type ESTree, type Options } from 'meriyah';
 
 export type SourceType = 'module' | 'script';
 
@@ -69,11 +68,6 @@ export function hasEsmStatement(text: string): boolean {
   return false;
 }
 
-interface MeriyahError {
-  description?: string;
-  loc?: { start?: { line?: number } };
-}
-
 export function parseJavaScript(text: string, path: string, packageType: string | null): ParseResult {
   let first = sourceTypeOf(path, packageType);
   if (first === 'script' && !path.endsWith('.cjs') && hasEsmStatement(text)) first = 'module';
@@ -89,8 +83,8 @@ export function parseJavaScript(text: string, path: string, packageType: string 
       error ??= caught;
     }
   }
-  const details = error as MeriyahError;
-  const message = typeof details.description === 'string' ? details.description : error instanceof Error ? error.message : String(error);
+  const message = isParseError(error) ? error.description : error instanceof Error ? error.message : String(error);
+  const line = isParseError(error) ? error.loc.start.line : 0;
   // "Unexpected token: '<'" reads as the diagnostics always have ("Unexpected token"); the line says where.
-  return { ok: false, line: details.loc?.start?.line ?? 0, message: message.replace(/^Unexpected token: .*$/s, 'Unexpected token') };
+  return { ok: false, line, message: message.replace(/^Unexpected token: .*$/s, 'Unexpected token') };
 }

@@ -16,14 +16,15 @@ export interface DeniedEntry extends PackageRange {
   use: string | null;
 }
 
-type Option = string | { package: string; reason?: string; use?: string };
+/** An entry of the `packages` option, as the config writes it. */
+export type DeniedOption = string | { package: string; reason?: string; use?: string };
 
 interface Options {
-  packages: Option[];
+  packages: DeniedOption[];
 }
 
 /** The options' entries, parsed; a malformed one is a config error naming its index. */
-export function deniedEntries(packages: Option[]): DeniedEntry[] {
+export function deniedEntries(packages: DeniedOption[]): DeniedEntry[] {
   return packages.map((option, index) => {
     const spec = typeof option === 'string' ? option : option.package;
     const field = `checks.denied.packages[${index}]${typeof option === 'string' ? '' : '.package'}`;

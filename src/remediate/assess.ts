@@ -28,7 +28,7 @@ export interface Assessment {
   replace: Replacement[];
 }
 
-export const NO_REPLACEMENTS: ReplacementOptions = { deprecated: null, denied: [] };
+const NO_REPLACEMENTS: ReplacementOptions = { deprecated: null, denied: [] };
 
 export interface BundledHit {
   package: string;

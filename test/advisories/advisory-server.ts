@@ -155,3 +155,18 @@ export function bulkFromQuick(quick: { advisories: Record<string, Record<string,
   }
   return bulk;
 }
+
+/** Serves Arborist's mock registry (its test fixtures' `registry-mocks/content` packuments) from `server`. */
+export function serveArboristPackuments(server: AdvisoryServer, arboristFixtures: string): void {
+  const content = join(arboristFixtures, 'registry-mocks/content');
+  for (const file of readdirSync(content)) {
+    const packument = JSON.parse(readFileSync(join(content, file), 'utf8')) as { name: string };
+    server.packuments.set(packument.name, packument);
+  }
+}
+
+/** A recorded quick-audit answer as the bulk endpoint gives it: only the asked names. */
+export function bulkFromQuickAnswer(quickFile: string): BulkAnswer {
+  const bulk = bulkFromQuick(JSON.parse(readFileSync(quickFile, 'utf8')));
+  return (payload) => Object.fromEntries(Object.entries(bulk).filter(([name]) => Object.hasOwn(payload, name)));
+}

@@ -3,7 +3,7 @@
 // registry, served from 127.0.0.1) must give the report Arborist's tests
 // expect (their snapshots, kept in shared/data): the same vulnerable
 // packages, advisories, node locations, ranges, effects and fixAvailable.
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,7 +14,7 @@ import { createRegistryClient } from '../../src/enrich/access.js';
 import { isOmitted, type OmitType } from '../../src/engine/run.js';
 import { loadProject } from '../../src/graph/load.js';
 import { SHARED_DATA } from '../helpers/project.js';
-import { AdvisoryServer, bulkFromQuick } from './advisory-server.js';
+import { AdvisoryServer, bulkFromQuick, serveArboristPackuments } from './advisory-server.js';
 import { auditQuery } from '../../src/checks/advisories.js';
 
 const ARBORIST = join(SHARED_DATA, 'peers/npm-cli/workspaces/arborist/test/fixtures');
@@ -43,11 +43,7 @@ let server: AdvisoryServer;
 beforeAll(async () => {
   server = await new AdvisoryServer().start();
   if (!present) return;
-  const content = join(ARBORIST, 'registry-mocks/content');
-  for (const file of readdirSync(content)) {
-    const packument = json(join(content, file));
-    server.packuments.set(packument.name, packument);
-  }
+  serveArboristPackuments(server, ARBORIST);
   // Arborist's full mock registry has this git-depending package; the kept subset does not. Its one
   // version, as the fixture's lockfile records it, depends on minimist from git.
   server.packuments.set('@isaacs/minimist-git-dep', {

@@ -4,12 +4,12 @@
 // package.json keeping its indentation, --lockfile refreshes the lockfile,
 // and npm's own audit (the same advisory answer) then reports nothing.
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixture, REPO, SHARED_DATA } from '../helpers/project.js';
-import { AdvisoryServer, bulkFrom, bulkFromQuick, osvFolderAdvisories } from '../advisories/advisory-server.js';
+import { AdvisoryServer, bulkFrom, bulkFromQuickAnswer, osvFolderAdvisories, serveArboristPackuments } from '../advisories/advisory-server.js';
 import { recordedPackuments, universePackuments } from '../advisories/universe.js';
 
 const ARBORIST = join(SHARED_DATA, 'peers/npm-cli/workspaces/arborist/test/fixtures');
@@ -39,12 +39,8 @@ beforeAll(async () => {
     express.bulk = bulkFrom(osvFolderAdvisories(OSV));
   }
   if (!present) return;
-  for (const file of readdirSync(join(ARBORIST, 'registry-mocks/content'))) {
-    const packument = json(join(ARBORIST, 'registry-mocks/content', file));
-    server.packuments.set(packument.name, packument);
-  }
-  const bulk = bulkFromQuick(json(join(ARBORIST, 'audit-nyc-mkdirp/audit.json')));
-  server.bulk = (payload) => Object.fromEntries(Object.entries(bulk).filter(([name]) => Object.hasOwn(payload, name)));
+  serveArboristPackuments(server, ARBORIST);
+  server.bulk = bulkFromQuickAnswer(join(ARBORIST, 'audit-nyc-mkdirp/audit.json'));
 });
 afterAll(async () => {
   await server.stop();

@@ -2,7 +2,7 @@
 // minimist@0.0.8 (advisory 1179, `<0.2.1 || >=1.0.0 <1.2.3`). The packuments
 // are Arborist's mock registry served from 127.0.0.1, the advisories its
 // recorded audit answer; every candidate is re-resolved by Arborist.
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,25 +10,19 @@ import { remediate } from '../../src/remediate/remediate.js';
 import type { VerifyContext } from '../../src/remediate/verify.js';
 import { planContext } from './context.js';
 import { SHARED_DATA } from '../helpers/project.js';
-import { AdvisoryServer, bulkFromQuick } from '../advisories/advisory-server.js';
+import { AdvisoryServer, bulkFromQuickAnswer, serveArboristPackuments } from '../advisories/advisory-server.js';
 
 const ARBORIST = join(SHARED_DATA, 'peers/npm-cli/workspaces/arborist/test/fixtures');
 const present = existsSync(ARBORIST);
 if (!present) console.warn(`skipping depguard fix on Arborist's fixtures: ${ARBORIST} is absent (shared data not laid beside the clone)`);
-const json = (path: string): any => JSON.parse(readFileSync(path, 'utf8'));
 
 let server: AdvisoryServer;
 
 beforeAll(async () => {
   server = await new AdvisoryServer().start();
   if (!present) return;
-  const content = join(ARBORIST, 'registry-mocks/content');
-  for (const file of readdirSync(content)) {
-    const packument = json(join(content, file));
-    server.packuments.set(packument.name, packument);
-  }
-  const bulk = bulkFromQuick(json(join(ARBORIST, 'audit-nyc-mkdirp/audit.json')));
-  server.bulk = (payload) => Object.fromEntries(Object.entries(bulk).filter(([name]) => Object.hasOwn(payload, name)));
+  serveArboristPackuments(server, ARBORIST);
+  server.bulk = bulkFromQuickAnswer(join(ARBORIST, 'audit-nyc-mkdirp/audit.json'));
 });
 afterAll(() => server.stop());
 

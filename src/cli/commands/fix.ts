@@ -16,7 +16,7 @@ import { listPolicies, loadPolicy } from '../../config/load.js';
 import { DepguardError } from '../../errors.js';
 import { loadNpmConfig } from '../../npm-config.js';
 import { PACKAGE_MANAGERS, type PackageManager } from '../../remediate/merge.js';
-import { deniedEntries } from '../../checks/denied.js';
+import { deniedEntries, type DeniedOption } from '../../checks/denied.js';
 import type { ReplacementOptions } from '../../remediate/replacements.js';
 import { remediate } from '../../remediate/remediate.js';
 import { FIX_FORMATS, renderJson, renderText, type FixFormat } from '../../remediate/render.js';
@@ -58,7 +58,7 @@ async function replacementPlanning(projectPath: string, args: FixArgs): Promise<
   const ignore = deprecated?.options.ignore;
   return {
     deprecated: planDeprecated ? { ignore: Array.isArray(ignore) ? ignore.map(String) : [] } : null,
-    denied: denied?.enabled ? deniedEntries((denied.options.packages as Parameters<typeof deniedEntries>[0] | undefined) ?? []) : [],
+    denied: denied?.enabled ? deniedEntries((denied.options.packages as DeniedOption[] | undefined) ?? []) : [],
   };
 }
 
