@@ -32,9 +32,9 @@ const fail = (message) => {
   process.stderr.write(`advisories.mjs: ${message}\n`);
   process.exit(2);
 };
-if (!existsSync(join(repo, 'dist', 'advisories', 'osv-record.js'))) fail('dist/ is missing: build depguard first (tsc -p tsconfig.json)');
+if (!existsSync(join(repo, 'dist', 'enrich', 'advisories', 'osv-record.js'))) fail('dist/ is missing: build depguard first (tsc -p tsconfig.json)');
 for (const path of [LOCKFILE, OSV, UNIVERSE]) if (!existsSync(path)) fail(`${path} is missing: this benchmark needs ../shared/data beside the checkout`);
-const { normaliseOsvRecord } = await import(join(repo, 'dist', 'advisories', 'osv-record.js'));
+const { normaliseOsvRecord } = await import(join(repo, 'dist', 'enrich', 'advisories', 'osv-record.js'));
 
 // The advisory data: every OSV record, normalised, in the bulk endpoint's shape.
 const advisories = readdirSync(OSV)

@@ -46,7 +46,7 @@ const REAL = [
 ];
 
 async function registryClient(cache) {
-  const { loadNpmConfig } = await import(dist('npm-config.js'));
+  const { loadNpmConfig } = await import(dist('enrich/npm-config.js'));
   const { createRegistryClient } = await import(dist('enrich/access.js'));
   const npm = await loadNpmConfig(process.cwd(), { cache });
   return createRegistryClient(npm.registries, npm, { cache, mode: 'prefer-offline' });
@@ -56,9 +56,9 @@ async function real(specs) {
   const cache = join(WORK, 'capabilities-cache-real');
   mkdirSync(cache, { recursive: true });
   const client = await registryClient(cache);
-  const { analysePackage } = await import(dist('capabilities/analyse-package.js'));
-  const { tarballFiles } = await import(dist('capabilities/files.js'));
-  const { CAPABILITIES } = await import(dist('capabilities/types.js'));
+  const { analysePackage } = await import(dist('checks/capabilities/analyse-package.js'));
+  const { tarballFiles } = await import(dist('checks/capabilities/files.js'));
+  const { CAPABILITIES } = await import(dist('checks/capabilities/types.js'));
   const rows = [];
   for (const spec of specs) {
     const at = spec.lastIndexOf('@');
@@ -93,8 +93,8 @@ async function real(specs) {
 function timedRun(dir, cache, { downloadOnly = false } = {}) {
   const stub = downloadOnly
     ? `
-    const pool = await import(${JSON.stringify(dist('capabilities/pool.js'))});
-    const { CapabilityCache } = await import(${JSON.stringify(dist('capabilities/cache.js'))});
+    const pool = await import(${JSON.stringify(dist('checks/capabilities/pool.js'))});
+    const { CapabilityCache } = await import(${JSON.stringify(dist('checks/capabilities/cache.js'))});
     const nothing = async (files) => ({ capabilities: {}, files: { total: files.length, parsed: 0, failed: 0, skipped: 0 }, parseErrors: [], skippedFiles: [] });
     pool.inThread.analyse = nothing;
     pool.WorkerPool.prototype.analyse = nothing;
@@ -103,7 +103,7 @@ function timedRun(dir, cache, { downloadOnly = false } = {}) {
   const script = `
     const started = performance.now();
     ${stub}
-    const { audit } = await import(${JSON.stringify(dist('audit.js'))});
+    const { audit } = await import(${JSON.stringify(dist('commands/check.js'))});
     const { result } = await audit({ path: ${JSON.stringify(dir)}, only: ['capabilities'], registryAccess: { cache: ${JSON.stringify(cache)}, mode: 'prefer-offline', allowIncomplete: true } });
     const summary = result.checks?.capabilities?.summary ?? null;
     const cpu = process.cpuUsage();
@@ -194,9 +194,9 @@ async function phases(dir) {
     versions.set(`${name}@${entry.version}`, [name, entry.version]);
   }
   const client = await registryClient(cache);
-  const { tarballFiles } = await import(dist('capabilities/files.js'));
-  const { parseJavaScript } = await import(dist('capabilities/parse.js'));
-  const { analyseJavaScript } = await import(dist('capabilities/analyse-js.js'));
+  const { tarballFiles } = await import(dist('checks/capabilities/files.js'));
+  const { parseJavaScript } = await import(dist('checks/capabilities/parse.js'));
+  const { analyseJavaScript } = await import(dist('checks/capabilities/analyse-js.js'));
   const ms = { read: 0, decode: 0, parse: 0, walk: 0 };
   let files = 0;
   let bytes = 0;

@@ -37,9 +37,9 @@ const fail = (message) => {
   process.stderr.write(`fix-vs-npm-audit-fix.mjs: ${message}\n`);
   process.exit(2);
 };
-if (!existsSync(join(repo, 'dist', 'advisories', 'osv-record.js'))) fail('dist/ is missing: build depguard first (tsc -p tsconfig.json)');
+if (!existsSync(join(repo, 'dist', 'enrich', 'advisories', 'osv-record.js'))) fail('dist/ is missing: build depguard first (tsc -p tsconfig.json)');
 for (const path of [ARBORIST, UNIVERSE, OSV]) if (!existsSync(path)) fail(`${path} is missing: this comparison needs ../shared/data beside the checkout`);
-const { normaliseOsvRecord } = await import(join(repo, 'dist', 'advisories', 'osv-record.js'));
+const { normaliseOsvRecord } = await import(join(repo, 'dist', 'enrich', 'advisories', 'osv-record.js'));
 const json = (path) => JSON.parse(readFileSync(path, 'utf8'));
 
 // ---- the two universes, as test/advisories/advisory-server.ts and universe.ts serve them ----

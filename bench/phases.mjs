@@ -5,7 +5,7 @@
 // milliseconds per phase on stdout. bench/run.mjs runs it several times.
 //   node bench/phases.mjs <project dir>
 //
-// It mirrors src/audit.ts; if that changes shape, this prints {"error": ...}
+// It mirrors src/commands/check.ts; if that changes shape, this prints {"error": ...}
 // and exits 0 so the benchmark itself still completes.
 import module from 'node:module';
 import { performance } from 'node:perf_hooks';
@@ -44,12 +44,12 @@ try {
     }
   };
 
-  const { loadProject } = await import(new URL('graph/load.js', dist));
-  const { loadPolicy } = await import(new URL('config/load.js', dist));
-  const { loadRegistryConfig } = await import(new URL('npm-config.js', dist));
-  const { runChecks } = await import(new URL('engine/run.js', dist));
-  const { summarise, TOOL } = await import(new URL('audit.js', dist));
-  const { REPORTERS } = await import(new URL('reporters/index.js', dist));
+  const { loadProject } = await import(new URL('load/load.js', dist));
+  const { loadPolicy } = await import(new URL('policy/load.js', dist));
+  const { loadRegistryConfig } = await import(new URL('enrich/npm-config.js', dist));
+  const { runChecks } = await import(new URL('policy/run.js', dist));
+  const { summarise, TOOL } = await import(new URL('commands/check.js', dist));
+  const { REPORTERS } = await import(new URL('render/index.js', dist));
   lap('import dist/cli/main.js (yargs, checks, reporters, config)'); // cached: ~0
 
   const { graph } = await loadProject(dir);

@@ -1,6 +1,6 @@
 // depguard's own domain model. Checks and reporters only ever see these
 // types, never Arborist objects, so that tests can build graphs in memory and
-// an Arborist upgrade touches one module (src/graph/convert.ts).
+// an Arborist upgrade touches one module (src/load/convert.ts).
 
 export const SEVERITIES = ['info', 'low', 'moderate', 'high', 'critical'] as const;
 export type Severity = (typeof SEVERITIES)[number];

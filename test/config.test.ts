@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CHECKS } from '../src/checks/index.js';
-import { listPolicies, loadPolicy, presetPolicy } from '../src/config/load.js';
+import { listPolicies, loadPolicy, presetPolicy } from '../src/policy/load.js';
 import { DepguardError } from '../src/errors.js';
 import { tempProject } from './helpers/project.js';
 

@@ -2,9 +2,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DepguardError } from '../src/errors.js';
-import { hasDotSegments, parseRegistryTarballUrl } from '../src/graph/identity.js';
-import { loadProject } from '../src/graph/load.js';
-import { dependencyPaths, reachableLocations } from '../src/graph/paths.js';
+import { hasDotSegments, parseRegistryTarballUrl } from '../src/load/identity.js';
+import { loadProject } from '../src/load/load.js';
+import { dependencyPaths, reachableLocations } from '../src/load/paths.js';
 import { SHARED_DATA, fixture, tempProject } from './helpers/project.js';
 
 const sharedLockfiles = join(SHARED_DATA, 'lockfiles');

@@ -2,7 +2,7 @@
 // npm with omit-lockfile-registry-resolved): one finding per real problem,
 // none invented.
 import { describe, expect, it } from 'vitest';
-import { audit } from '../src/audit.js';
+import { audit } from '../src/commands/check.js';
 import { fixture } from './helpers/project.js';
 import { EXAMPLE_REGISTRY } from './helpers/run.js';
 

@@ -1,5 +1,6 @@
-// The check registry equals the folder, and every check has its test and its
-// doc, each naming every rule: adding a check or a rule cannot skip a step.
+// The check registry equals the check folders (src/checks/<id>/index.ts), and
+// every check has its test and its doc, each naming every rule: adding a check
+// or a rule cannot skip a step.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -7,14 +8,15 @@ import { CHECKS } from '../src/checks/index.js';
 import { isSeverity } from '../src/model.js';
 import { REPO } from './helpers/project.js';
 
-const checkFiles = readdirSync(join(REPO, 'src/checks'))
-  .filter((file) => file.endsWith('.ts') && !['index.ts', 'types.ts'].includes(file))
-  .map((file) => file.slice(0, -3))
+const checkFolders = readdirSync(join(REPO, 'src/checks'), { withFileTypes: true })
+  .filter((entry) => entry.isDirectory())
+  .map((entry) => entry.name)
   .sort();
 
 describe('check registry', () => {
-  it('lists exactly the check files in src/checks/', () => {
-    expect(CHECKS.map((check) => check.meta.id).sort()).toEqual(checkFiles);
+  it('lists exactly the check folders in src/checks/, each with its index.ts', () => {
+    expect(CHECKS.map((check) => check.meta.id).sort()).toEqual(checkFolders);
+    for (const id of checkFolders) expect(existsSync(join(REPO, 'src/checks', id, 'index.ts')), `src/checks/${id}/index.ts`).toBe(true);
   });
 
   for (const check of CHECKS) {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { summarise } from '../src/audit.js';
+import { summarise } from '../src/commands/check.js';
 import type { AuditResult, Finding } from '../src/model.js';
-import { REPORTERS } from '../src/reporters/index.js';
-import { failingCount, packageLabel, summaryLine } from '../src/reporters/summary.js';
+import { REPORTERS } from '../src/render/index.js';
+import { failingCount, packageLabel, summaryLine } from '../src/render/summary.js';
 
 const findings: Finding[] = [
   {

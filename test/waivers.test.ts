@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Waiver } from '../src/config/load.js';
-import { applyWaivers, parsePackageSelector, waiverMatches } from '../src/engine/waivers.js';
+import type { Waiver } from '../src/policy/load.js';
+import { applyWaivers, parsePackageSelector, waiverMatches } from '../src/policy/waivers.js';
 import type { Finding } from '../src/model.js';
 
 function finding(over: Partial<Finding> = {}): Finding {

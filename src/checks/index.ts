@@ -1,16 +1,16 @@
 // The check registry. A test holds it equal to the files in this folder, the
 // docs and the tests, so a check cannot be added without all four.
-import advisories from './advisories.js';
-import capabilities from './capabilities.js';
-import denied from './denied.js';
-import deprecated from './deprecated.js';
-import engines from './engines.js';
-import installScripts from './install-scripts.js';
-import lockfile from './lockfile.js';
-import npmConfig from './npm-config.js';
-import pinning from './pinning.js';
-import provenance from './provenance.js';
-import releaseAge from './release-age.js';
+import advisories from './advisories/index.js';
+import capabilities from './capabilities/index.js';
+import denied from './denied/index.js';
+import deprecated from './deprecated/index.js';
+import engines from './engines/index.js';
+import installScripts from './install-scripts/index.js';
+import lockfile from './lockfile/index.js';
+import npmConfig from './npm-config/index.js';
+import pinning from './pinning/index.js';
+import provenance from './provenance/index.js';
+import releaseAge from './release-age/index.js';
 import type { Check } from './types.js';
 
 export const CHECKS: ReadonlyArray<Check<any>> = [advisories, capabilities, denied, deprecated, engines, installScripts, lockfile, npmConfig, pinning, provenance, releaseAge];

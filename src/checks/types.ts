@@ -2,7 +2,7 @@ import type { AdvisoryRef, DepGraph, DepNode, Diagnostic, PackageRef, Severity }
 import type { RegistryClient } from '../enrich/registry-client.js';
 import type { RegistryPackuments } from '../enrich/registry-packuments.js';
 import type { ManifestSource } from '../enrich/types.js';
-import type { NpmSettings, RegistryConfig } from '../npm-config.js';
+import type { NpmSettings, RegistryConfig } from '../enrich/npm-config.js';
 
 /** A JSON Schema (draft 2020-12 subset understood by Ajv) for a check's options. */
 export type OptionsSchema = Record<string, unknown>;

@@ -4,7 +4,7 @@
 
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { TOOL } from '../audit.js';
+import { TOOL } from '../commands/check.js';
 import { DepguardError, isDepguardError } from '../errors.js';
 import { COMMANDS } from './commands/index.js';
 import { EXIT } from './options.js';

@@ -3,12 +3,12 @@
 
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
-import type { AuditOptions } from '../audit.js';
+import type { AuditOptions } from '../commands/check.js';
 import { CHECKS } from '../checks/index.js';
-import { isRealDate, listPolicies } from '../config/load.js';
+import { isRealDate, listPolicies } from '../policy/load.js';
 import { parseDuration, type RegistryAccessOptions } from '../enrich/access.js';
 import { DEFAULT_CONCURRENCY } from '../enrich/registry-client.js';
-import { OMIT_TYPES, type OmitType } from '../engine/run.js';
+import { OMIT_TYPES, type OmitType } from '../policy/run.js';
 import { DepguardError } from '../errors.js';
 import { SEVERITIES, type Severity } from '../model.js';
 

@@ -8,7 +8,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { DepguardError } from '../errors.js';
 import type { DepGraph, Diagnostic } from '../model.js';
-import type { FetchOptions, NpmConfig, RegistryConfig } from '../npm-config.js';
+import type { FetchOptions, NpmConfig, RegistryConfig } from './npm-config.js';
 import { InstalledManifests } from './installed.js';
 import { RegistryClient, type RegistryClientOptions, type RegistryMode } from './registry-client.js';
 import { RegistryManifests, type MissingManifest } from './registry-manifests.js';

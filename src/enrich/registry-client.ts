@@ -12,7 +12,7 @@ import pLimit, { type LimitFunction } from 'p-limit';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { redactUrl, registryFor, type FetchOptions, type RegistryConfig } from '../npm-config.js';
+import { redactUrl, registryFor, type FetchOptions, type RegistryConfig } from './npm-config.js';
 import { CompactCache, COMPACT_FORMAT, type CompactRecord } from './compact-cache.js';
 import { compactPackument, PackumentShapeError, type CompactPackument, type CompactVersion } from './packument.js';
 import { DEFAULT_TARBALL_LIMITS, readTarball, TarballError, type TarballContents, type TarballLimits } from './tarball.js';

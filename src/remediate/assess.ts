@@ -4,12 +4,12 @@
 // copy, with the same advisory source and registry client.
 
 import semver from 'semver';
-import { auditAdvisories } from '../advisories/audit.js';
-import { GraphView, type Vuln } from '../advisories/match.js';
-import type { AdvisorySource } from '../advisories/types.js';
-import { auditQuery } from '../checks/advisories.js';
+import { auditAdvisories } from '../checks/advisories/audit.js';
+import { GraphView, type Vuln } from '../checks/advisories/match.js';
+import type { AdvisorySource } from '../enrich/advisories/types.js';
+import { auditQuery } from '../checks/advisories/index.js';
 import type { RegistryClient } from '../enrich/registry-client.js';
-import { loadProject } from '../graph/load.js';
+import { loadProject } from '../load/load.js';
 import type { DepGraph, DepNode } from '../model.js';
 import { replacementAdvisories, type Replacement, type ReplacementOptions } from './replacements.js';
 

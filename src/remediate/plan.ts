@@ -7,8 +7,8 @@
 // so a 1.x user of a `<1.2.5 || >=2.0.0 <2.1.3` advisory goes to 1.2.5, not 2.x.
 
 import semver from 'semver';
-import { fixFor } from '../advisories/fix.js';
-import type { Vuln } from '../advisories/match.js';
+import { fixFor } from '../checks/advisories/fix.js';
+import type { Vuln } from '../checks/advisories/match.js';
 import type { RegistryClient } from '../enrich/registry-client.js';
 import type { DepNode } from '../model.js';
 import { bundlerOf, type Assessment } from './assess.js';

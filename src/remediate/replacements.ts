@@ -13,8 +13,8 @@
 // package denied as a whole.
 
 import semver from 'semver';
-import type { Advisory } from '../advisories/types.js';
-import { deniedBy, type DeniedEntry } from '../checks/denied.js';
+import type { Advisory } from '../enrich/advisories/types.js';
+import { deniedBy, type DeniedEntry } from '../checks/denied/index.js';
 import { isRegistryLookup } from '../enrich/registry-packuments.js';
 import type { RegistryClient } from '../enrich/registry-client.js';
 import type { DepGraph } from '../model.js';

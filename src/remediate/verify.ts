@@ -8,7 +8,7 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileS
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AdvisorySource } from '../advisories/types.js';
+import type { AdvisorySource } from '../enrich/advisories/types.js';
 import type { RegistryClient } from '../enrich/registry-client.js';
 import { assess, type Assessment } from './assess.js';
 import type { ReplacementOptions } from './replacements.js';

@@ -9,8 +9,8 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import semver from 'semver';
-import { normaliseOsvRecord } from '../../src/advisories/osv-record.js';
-import type { Advisory } from '../../src/advisories/types.js';
+import { normaliseOsvRecord } from '../../src/enrich/advisories/osv-record.js';
+import type { Advisory } from '../../src/enrich/advisories/types.js';
 
 export interface Logged {
   method: string;

@@ -4,10 +4,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { mergeAliasedAdvisories } from '../../src/advisories/aliases.js';
-import { createAdvisorySource } from '../../src/advisories/source.js';
-import { normaliseOsvRecord } from '../../src/advisories/osv-record.js';
-import type { Advisory } from '../../src/advisories/types.js';
+import { mergeAliasedAdvisories } from '../../src/enrich/advisories/aliases.js';
+import { createAdvisorySource } from '../../src/enrich/advisories/source.js';
+import { normaliseOsvRecord } from '../../src/enrich/advisories/osv-record.js';
+import type { Advisory } from '../../src/enrich/advisories/types.js';
 import { SHARED_DATA } from '../helpers/project.js';
 
 function advisory(id: string, fields: Partial<Advisory> = {}): Advisory {

@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_EXPORT_URL, updateDatabase } from '../../src/advisories/db-update.js';
-import { EXPORT_FILE, INDEX_FILE, INDEX_HEADER, OsvDatabaseSource } from '../../src/advisories/osv-db.js';
-import { AdvisorySourceError } from '../../src/advisories/types.js';
+import { DEFAULT_EXPORT_URL, updateDatabase } from '../../src/enrich/advisories/db-update.js';
+import { EXPORT_FILE, INDEX_FILE, INDEX_HEADER, OsvDatabaseSource } from '../../src/enrich/advisories/osv-db.js';
+import { AdvisorySourceError } from '../../src/enrich/advisories/types.js';
 import { REPO } from '../helpers/project.js';
 
 const ZIP = readFileSync(join(REPO, 'fixtures/advisories/osv-export/npm-all.zip'));

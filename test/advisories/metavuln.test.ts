@@ -9,8 +9,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import semver from 'semver';
 import { describe, expect, it } from 'vitest';
-import { Calculator, emptyPackument, type CalcPackument } from '../../src/advisories/calculator.js';
-import { bulkAdvisory } from '../../src/advisories/npm-bulk.js';
+import { Calculator, emptyPackument, type CalcPackument } from '../../src/checks/advisories/calculator.js';
+import { bulkAdvisory } from '../../src/enrich/advisories/npm-bulk.js';
 import { SHARED_DATA } from '../helpers/project.js';
 
 const FIXTURES = join(SHARED_DATA, 'peers/metavuln-calculator/test/fixtures');

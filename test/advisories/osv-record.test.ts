@@ -5,11 +5,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import semver from 'semver';
 import { describe, expect, it } from 'vitest';
-import { cvss3BaseScore, severityOfScore } from '../../src/advisories/cvss.js';
-import { bulkAdvisory } from '../../src/advisories/npm-bulk.js';
-import { OsvDatabaseSource } from '../../src/advisories/osv-db.js';
-import { normaliseOsvRecord, osvEventsToRange } from '../../src/advisories/osv-record.js';
-import { advisoriesFor, mayConcern } from '../../src/advisories/select.js';
+import { cvss3BaseScore, severityOfScore } from '../../src/enrich/advisories/cvss.js';
+import { bulkAdvisory } from '../../src/enrich/advisories/npm-bulk.js';
+import { OsvDatabaseSource } from '../../src/enrich/advisories/osv-db.js';
+import { normaliseOsvRecord, osvEventsToRange } from '../../src/enrich/advisories/osv-record.js';
+import { advisoriesFor, mayConcern } from '../../src/enrich/advisories/select.js';
 import { REPO, SHARED_DATA } from '../helpers/project.js';
 
 const OSV = join(SHARED_DATA, 'advisories/osv');

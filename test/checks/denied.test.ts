@@ -3,10 +3,10 @@
 // hide a denied package), with the policy's reason and replacement in the
 // evidence; a malformed entry is a config error naming its index.
 import { describe, expect, it } from 'vitest';
-import denied, { deniedBy, deniedEntries } from '../../src/checks/denied.js';
-import { presetPolicy } from '../../src/config/load.js';
+import denied, { deniedBy, deniedEntries } from '../../src/checks/denied/index.js';
+import { presetPolicy } from '../../src/policy/load.js';
 import { DepguardError } from '../../src/errors.js';
-import { loadProject } from '../../src/graph/load.js';
+import { loadProject } from '../../src/load/load.js';
 import { depguard } from '../helpers/cli.js';
 import { fixture } from '../helpers/project.js';
 import { runCheck } from '../helpers/run.js';

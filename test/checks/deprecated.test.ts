@@ -2,8 +2,8 @@
 // per-version `deprecated` message, a deprecated version next to a healthy
 // latest, a package deprecated as a whole, and fail-closed misses.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import deprecated from '../../src/checks/deprecated.js';
-import { presetPolicy } from '../../src/config/load.js';
+import deprecated from '../../src/checks/deprecated/index.js';
+import { presetPolicy } from '../../src/policy/load.js';
 import { isDepguardError } from '../../src/errors.js';
 import { fixture, tempProject } from '../helpers/project.js';
 import { auditWith, packumentForms, summary } from '../helpers/registry-checks.js';

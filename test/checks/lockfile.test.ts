@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import lockfileCheck, { classifyIntegrity, normaliseAllowedHost, resolvedHost } from '../../src/checks/lockfile.js';
-import { loadProject } from '../../src/graph/load.js';
+import lockfileCheck, { classifyIntegrity, normaliseAllowedHost, resolvedHost } from '../../src/checks/lockfile/index.js';
+import { loadProject } from '../../src/load/load.js';
 import type { DepGraph, Finding } from '../../src/model.js';
 import { edge, graph, node } from '../helpers/graph.js';
 import { SHARED_DATA, fixture } from '../helpers/project.js';

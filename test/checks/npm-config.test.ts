@@ -4,9 +4,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { audit } from '../../src/audit.js';
-import npmConfig from '../../src/checks/npm-config.js';
-import { parseNpmrc, parseYamlSettings } from '../../src/package-manager-config/read.js';
+import { audit } from '../../src/commands/check.js';
+import npmConfig from '../../src/checks/npm-config/index.js';
+import { parseNpmrc, parseYamlSettings } from '../../src/checks/npm-config/read.js';
 import type { Finding } from '../../src/model.js';
 import { fixture, tempProject } from '../helpers/project.js';
 import { EXAMPLE_REGISTRY } from '../helpers/run.js';

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import pinning from '../../src/checks/pinning.js';
-import { loadProject } from '../../src/graph/load.js';
+import pinning from '../../src/checks/pinning/index.js';
+import { loadProject } from '../../src/load/load.js';
 import type { DepGraph, Finding } from '../../src/model.js';
 import { edge, graph, node } from '../helpers/graph.js';
 import { fixture } from '../helpers/project.js';
 import { EXAMPLE_REGISTRY, runCheck } from '../helpers/run.js';
-import { presetPolicy } from '../../src/config/load.js';
-import { runChecks } from '../../src/engine/run.js';
+import { presetPolicy } from '../../src/policy/load.js';
+import { runChecks } from '../../src/policy/run.js';
 
 const COMMIT = '0123456789abcdef0123456789abcdef01234567';
 

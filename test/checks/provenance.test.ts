@@ -3,8 +3,8 @@
 // that dropped provenance its package had, a hand-published backport to an
 // older line, packages that never had it, and requireAll.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import provenance from '../../src/checks/provenance.js';
-import { presetPolicy } from '../../src/config/load.js';
+import provenance from '../../src/checks/provenance/index.js';
+import { presetPolicy } from '../../src/policy/load.js';
 import { isDepguardError } from '../../src/errors.js';
 import { fixture, tempProject } from '../helpers/project.js';
 import { auditWith, packumentForms, summary } from '../helpers/registry-checks.js';

@@ -5,9 +5,9 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadBase } from '../../src/diff/base.js';
-import { diff, type DiffOptions } from '../../src/diff/run.js';
-import type { DiffReport, DiffResult } from '../../src/diff/types.js';
+import { loadBase } from '../../src/commands/diff/base.js';
+import { diff, type DiffOptions } from '../../src/commands/diff/run.js';
+import type { DiffReport, DiffResult } from '../../src/commands/diff/types.js';
 import { findRule } from '../../src/checks/index.js';
 import type { DepguardError } from '../../src/errors.js';
 import type { Finding } from '../../src/model.js';

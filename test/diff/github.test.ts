@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { DepguardError } from '../../src/errors.js';
-import { upsertStickyComment } from '../../src/github/comment.js';
-import { githubTarget, type GithubTarget } from '../../src/github/context.js';
+import { upsertStickyComment } from '../../src/cli/github/comment.js';
+import { githubTarget, type GithubTarget } from '../../src/cli/github/context.js';
 import { tempDir } from './helpers.js';
 
 const API = 'https://api.github.com';

@@ -1,7 +1,7 @@
 // package.json changes that matter for security, and how loose a spec is.
 import { describe, expect, it } from 'vitest';
-import { configChanges, flattenOverrides, manifestChanges } from '../../src/diff/manifest.js';
-import { isLoosened, readSpec } from '../../src/diff/specs.js';
+import { configChanges, flattenOverrides, manifestChanges } from '../../src/commands/diff/manifest.js';
+import { isLoosened, readSpec } from '../../src/commands/diff/specs.js';
 
 const base = {
   name: 'app',

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RegistryClient, type RequestEvent } from '../../src/enrich/registry-client.js';
-import { describeFetchOptions, loadNpmConfig, redactUrl, registryFor } from '../../src/npm-config.js';
+import { describeFetchOptions, loadNpmConfig, redactUrl, registryFor } from '../../src/enrich/npm-config.js';
 import { tempProject } from '../helpers/project.js';
 import { makeTarball, integrityOf } from './registry-server.js';
 

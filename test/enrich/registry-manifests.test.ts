@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { InstalledManifests } from '../../src/enrich/installed.js';
 import { RegistryClient, type RegistryMode } from '../../src/enrich/registry-client.js';
 import { RegistryManifests } from '../../src/enrich/registry-manifests.js';
-import { loadProject } from '../../src/graph/load.js';
+import { loadProject } from '../../src/load/load.js';
 import { graph, node } from '../helpers/graph.js';
 import { tempProject } from '../helpers/project.js';
 import { integrityOf, TestRegistry } from './registry-server.js';

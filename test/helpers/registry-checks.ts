@@ -4,7 +4,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { audit, type AuditOptions } from '../../src/audit.js';
+import { audit, type AuditOptions } from '../../src/commands/check.js';
 import type { RegistryAccessOptions } from '../../src/enrich/access.js';
 import type { Finding } from '../../src/model.js';
 import type { TestRegistry } from '../enrich/registry-server.js';

@@ -1,7 +1,7 @@
-import { presetPolicy } from '../../src/config/load.js';
-import { runChecks, type OmitType } from '../../src/engine/run.js';
+import { presetPolicy } from '../../src/policy/load.js';
+import { runChecks, type OmitType } from '../../src/policy/run.js';
 import type { DepGraph, Finding } from '../../src/model.js';
-import type { RegistryConfig } from '../../src/npm-config.js';
+import type { RegistryConfig } from '../../src/enrich/npm-config.js';
 
 export const EXAMPLE_REGISTRY: RegistryConfig = { registry: 'https://registry.example.org/', scopes: {} };
 

@@ -14,7 +14,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DepguardError } from '../../src/errors.js';
-import { loadProject } from '../../src/graph/load.js';
+import { loadProject } from '../../src/load/load.js';
 import type { DepGraph, Finding } from '../../src/model.js';
 import { SHARED_DATA, tempProject } from '../helpers/project.js';
 import { EXAMPLE_REGISTRY, runCheck } from '../helpers/run.js';

@@ -20,7 +20,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DepguardError } from '../../src/errors.js';
-import { loadProject } from '../../src/graph/load.js';
+import { loadProject } from '../../src/load/load.js';
 import type { DepGraph } from '../../src/model.js';
 import { SHARED_DATA, tempProject } from '../helpers/project.js';
 import { EXAMPLE_REGISTRY, runCheck } from '../helpers/run.js';
@@ -109,7 +109,7 @@ describe.skipIf(!present)('osv-scalibr package-lock.json fixtures', () => {
     expect(distinct(graph)).toEqual(['supports-color@5.5.0', 'wrappy@1.0.2']);
   });
 
-  // @npmcli/arborist 10 reads only package-lock.json; src/graph/shrinkwrap.ts
+  // @npmcli/arborist 10 reads only package-lock.json; src/load/shrinkwrap.ts
   // feeds it npm-shrinkwrap.json, which npm documents as the lockfile that wins.
   it('npm-shrinkwrap-only/ loads', async () => {
     const { graph } = await loadProject(tempProject({ 'package.json': MANIFEST }, join(TESTDATA, 'testdata/npm-shrinkwrap-only')));

@@ -4,7 +4,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { NpmBulkSource } from '../../src/advisories/npm-bulk.js';
+import { NpmBulkSource } from '../../src/enrich/advisories/npm-bulk.js';
 import { createRegistryClient } from '../../src/enrich/access.js';
 import type { VerifyContext } from '../../src/remediate/verify.js';
 

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { remediate } from '../../src/remediate/remediate.js';
 import type { VerifyContext } from '../../src/remediate/verify.js';
 import { planContext } from './context.js';
-import { deniedEntries, type DeniedEntry } from '../../src/checks/denied.js';
+import { deniedEntries, type DeniedEntry } from '../../src/checks/denied/index.js';
 import type { DeprecationOptions } from '../../src/remediate/replacements.js';
 import { fixture, REPO, SHARED_DATA } from '../helpers/project.js';
 import { AdvisoryServer, bulkFrom, osvFolderAdvisories } from '../advisories/advisory-server.js';

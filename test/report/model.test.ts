@@ -3,14 +3,14 @@
 // waivers and the riskiest packages. Real fixtures where the graph matters,
 // graphs in memory for the corner cases.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Waiver } from '../../src/config/load.js';
+import type { Waiver } from '../../src/policy/load.js';
 import type { CompactPackument, CompactVersion } from '../../src/enrich/packument.js';
 import { isDepguardError } from '../../src/errors.js';
 import type { AuditResult, Finding } from '../../src/model.js';
-import { riskyPackages, waiverStatuses } from '../../src/report/findings.js';
-import { directDependencies, freshnessEntry, STALE_AFTER_DAYS } from '../../src/report/freshness.js';
-import { inventory, licenseProblem, packageEntries } from '../../src/report/inventory.js';
-import { runway } from '../../src/report/runway.js';
+import { riskyPackages, waiverStatuses } from '../../src/commands/report/findings.js';
+import { directDependencies, freshnessEntry, STALE_AFTER_DAYS } from '../../src/commands/report/freshness.js';
+import { inventory, licenseProblem, packageEntries } from '../../src/commands/report/inventory.js';
+import { runway } from '../../src/commands/report/runway.js';
 import { TestRegistry } from '../enrich/registry-server.js';
 import { edge, graph, node } from '../helpers/graph.js';
 import { fixture, tempProject } from '../helpers/project.js';

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHECKS } from '../../src/checks/index.js';
 import type { Finding } from '../../src/model.js';
-import { fingerprint, locate, sarifLevel, sarifLog } from '../../src/reporters/sarif.js';
+import { fingerprint, locate, sarifLevel, sarifLog } from '../../src/render/sarif.js';
 import { TestRegistry } from '../enrich/registry-server.js';
 import { fixture, REPO, tempProject } from '../helpers/project.js';
 import { errorsOf, runCli, sarifValidator, serveRealService } from './helpers.js';

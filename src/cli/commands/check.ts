@@ -1,12 +1,12 @@
 // depguard check [path]: audit a project; the exit code is the CI gate.
 
 import type { Argv } from 'yargs';
-import { audit } from '../../audit.js';
-import { renderInventory } from '../../capabilities/inventory-table.js';
+import { audit } from '../../commands/check.js';
+import { renderInventory } from '../../render/capabilities-table.js';
 import { severityRank } from '../../model.js';
-import { sarifSources } from '../../report/sources.js';
-import { FORMATS, REPORTERS, type Format } from '../../reporters/index.js';
-import { failingCount, summaryLine } from '../../reporters/summary.js';
+import { sarifSources } from '../../commands/report/sources.js';
+import { FORMATS, REPORTERS, type Format } from '../../render/index.js';
+import { failingCount, summaryLine } from '../../render/summary.js';
 import { auditFlags, auditOptions, EXIT, outputFlags, useColor, type AuditArgs, type OutputArgs } from '../options.js';
 import { emit } from '../output.js';
 import { registryOutput } from '../registry-output.js';

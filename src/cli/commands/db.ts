@@ -3,11 +3,11 @@
 
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
-import { DEFAULT_EXPORT_URL, updateDatabase } from '../../advisories/db-update.js';
-import { defaultDatabaseDir } from '../../advisories/source.js';
-import { AdvisorySourceError } from '../../advisories/types.js';
+import { DEFAULT_EXPORT_URL, updateDatabase } from '../../enrich/advisories/db-update.js';
+import { defaultDatabaseDir } from '../../enrich/advisories/source.js';
+import { AdvisorySourceError } from '../../enrich/advisories/types.js';
 import { DepguardError } from '../../errors.js';
-import { loadNpmConfig } from '../../npm-config.js';
+import { loadNpmConfig } from '../../enrich/npm-config.js';
 import { EXIT } from '../options.js';
 import type { Command } from './types.js';
 

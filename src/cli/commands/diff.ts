@@ -3,14 +3,14 @@
 
 import { relative, resolve, sep } from 'node:path';
 import type { Argv } from 'yargs';
-import { diff } from '../../diff/run.js';
-import type { DiffResult } from '../../diff/types.js';
-import { githubTarget, type GithubTarget } from '../../github/context.js';
-import { upsertStickyComment } from '../../github/comment.js';
+import { diff } from '../../commands/diff/run.js';
+import type { DiffResult } from '../../commands/diff/types.js';
+import { githubTarget, type GithubTarget } from '../github/context.js';
+import { upsertStickyComment } from '../github/comment.js';
 import { severityRank, type Finding, type Severity } from '../../model.js';
-import { DIFF_FORMATS, DIFF_REPORTERS, type DiffFormat } from '../../reporters/diff-formats.js';
-import { diffMarkdown } from '../../reporters/diff-markdown.js';
-import { diffSummaryLine, failingNew, type DiffReportOptions } from '../../reporters/diff-summary.js';
+import { DIFF_FORMATS, DIFF_REPORTERS, type DiffFormat } from '../../render/diff-formats.js';
+import { diffMarkdown } from '../../render/diff-markdown.js';
+import { diffSummaryLine, failingNew, type DiffReportOptions } from '../../render/diff-summary.js';
 import { auditFlags, auditOptions, EXIT, outputFlags, useColor, type AuditArgs, type OutputArgs } from '../options.js';
 import { emit } from '../output.js';
 import { registryOutput } from '../registry-output.js';

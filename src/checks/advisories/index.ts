@@ -1,0 +1,243 @@
+// The advisories check: known vulnerabilities and malicious releases, from
+// npm's bulk advisory endpoint (default), the OSV API, or an offline OSV
+// database, matched with npm audit's semantics (./match.ts), so depguard and
+// `npm audit` agree on the same advisory data. The sources and normalisation
+// live in src/enrich/advisories/, matching and fixes beside this file; this
+// file holds the check's metadata, its options and its run.
+//
+// Fails closed: a source that cannot be reached or answers garbage stops the
+// audit (exit 2, naming the source) unless advisories are optional
+// (--advisories optional), when the audit goes on, says so in a diagnostic
+// and records `checks.advisories.checked: false`.
+
+import semver from 'semver';
+import { auditAdvisories } from './audit.js';
+import { fixFor, type Fix } from './fix.js';
+import { GraphView, type Vuln } from './match.js';
+import { DEFAULT_OSV_API } from '../../enrich/advisories/osv-api.js';
+import { createAdvisorySource } from '../../enrich/advisories/source.js';
+import { AdvisorySourceError, type Advisory, type AdvisoryQuery } from '../../enrich/advisories/types.js';
+import type { Policy } from '../../policy/load.js';
+import { DepguardError } from '../../errors.js';
+import type { AdvisoryRef, DepNode } from '../../model.js';
+import { defineCheck, type CheckContext } from '../types.js';
+
+export interface AdvisoriesOptions {
+  /** `npm` (bulk endpoint), `osv` (OSV API), `db` (`depguard db update`'s database) or a path to an OSV folder or zip. */
+  source: string;
+  /** Ask the bulk endpoint of this registry instead of the default one. */
+  auditRegistry: string | null;
+  /** false: an unreachable source is a diagnostic, not exit 2. */
+  required: boolean;
+  /** The OSV API's base URL, for `source: "osv"`. */
+  osvApi: string;
+}
+
+/** The command-line flags that override the check's options (--advisory-source, --audit-registry, --advisories). */
+export interface AdvisoryFlags {
+  source?: string;
+  auditRegistry?: string;
+  mode?: 'required' | 'optional';
+}
+
+/**
+ * Applies the advisory flags to a loaded policy. Any of them also turns the
+ * check on: asking for a source means asking for advisories.
+ */
+export function applyAdvisoryFlags(policy: Policy, flags: AdvisoryFlags | undefined): void {
+  if (!flags || (flags.source === undefined && flags.auditRegistry === undefined && flags.mode === undefined)) return;
+  const settings = policy.checks.get('advisories');
+  if (!settings) return;
+  settings.enabled = true;
+  settings.options = {
+    ...settings.options,
+    ...(flags.source !== undefined ? { source: flags.source } : {}),
+    ...(flags.auditRegistry !== undefined ? { auditRegistry: flags.auditRegistry } : {}),
+    ...(flags.mode !== undefined ? { required: flags.mode === 'required' } : {}),
+  };
+}
+
+const SEMVER = { includePrerelease: true, loose: true } as const;
+/** Skipped records named one by one before they are summed up. */
+const SHOWN_SKIPS = 10;
+
+/** What npm sends to the bulk endpoint: every audited node's name and version. */
+export function auditQuery(view: GraphView): AdvisoryQuery {
+  const query: AdvisoryQuery = new Map();
+  for (const node of view.graph.nodes.values()) {
+    if (!view.shouldAudit(node)) continue;
+    const versions = query.get(node.packageName);
+    if (versions) versions.add(node.version);
+    else query.set(node.packageName, new Set([node.version]));
+  }
+  return query;
+}
+
+function advisoryRef(advisory: Advisory): AdvisoryRef {
+  return { id: advisory.id, aliases: advisory.aliases, url: advisory.url, title: advisory.title, range: advisory.range, source: advisory.origin };
+}
+
+function fixText(fix: Fix): string {
+  if (!fix.available) return 'no fixed version is published';
+  if (fix.inRange) return `fixed in ${fix.version}, within the declared ranges (refresh the lockfile)`;
+  return fix.version ? `fixed in ${fix.version}, outside a declared range${fix.isSemVerMajor ? ' (a major upgrade)' : ''}` : 'no fix reachable';
+}
+
+/** Advisories whose range matches at least one queried version (what the bulk endpoint itself returns). */
+function affectingQueried(advisories: Advisory[], query: AdvisoryQuery): Advisory[] {
+  return advisories.filter((advisory) => [...(query.get(advisory.package) ?? [])].some((version) => semver.satisfies(version, advisory.range, SEMVER)));
+}
+
+interface Pending {
+  rule: 'vulnerable' | 'malicious' | 'metavulnerability';
+  node: DepNode;
+  advisory: Advisory;
+  vuln: Vuln;
+  /** For metavulnerabilities: the vulnerable dependencies this package cannot avoid. */
+  dependencies: Set<string>;
+  /** The dependent's vulnerable versions (metavulnerability) or the advisory's range. */
+  range: string;
+}
+
+async function run(ctx: CheckContext<AdvisoriesOptions>): Promise<void> {
+  const options = ctx.options;
+  const view = new GraphView(ctx.graph);
+  const query = auditQuery(view);
+  const source = createAdvisorySource({
+    source: options.source,
+    base: ctx.graph.projectPath,
+    registry: ctx.registries.registry,
+    auditRegistry: options.auditRegistry,
+    osvApi: options.osvApi,
+    cache: ctx.registry?.cacheDir ?? null,
+    offline: ctx.registry?.mode === 'offline',
+  });
+  let lookup: Awaited<ReturnType<typeof source.advisories>>;
+  try {
+    lookup = query.size === 0 ? { advisories: [], skipped: [] } : await source.advisories(query);
+  } catch (error) {
+    if (!(error instanceof AdvisorySourceError)) throw error;
+    if (options.required) {
+      throw new DepguardError('EADVISORIES', `advisory source ${error.source}: ${error.message}`, {
+        hint: error.hint ?? 'check the source and the network, pick another one with --advisory-source, or pass --advisories optional to audit without advisories',
+        cause: error,
+      });
+    }
+    ctx.diagnostic({ level: 'error', code: 'ADVISORIES_NOT_CHECKED', message: `advisories were not checked (--advisories optional): advisory source ${error.source}: ${error.message}` });
+    ctx.data('source', error.source);
+    ctx.data('checked', false);
+    ctx.data('error', error.message);
+    return;
+  }
+  lookup.skipped.slice(0, SHOWN_SKIPS).forEach(({ where, reason }) => ctx.diagnostic({ level: 'warning', code: 'ADVISORY_RECORD_SKIPPED', message: `skipped an advisory record: ${where}: ${reason}` }));
+  if (lookup.skipped.length > SHOWN_SKIPS) {
+    ctx.diagnostic({ level: 'warning', code: 'ADVISORY_RECORD_SKIPPED', message: `skipped ${lookup.skipped.length - SHOWN_SKIPS} more advisory records that could not be read` });
+  }
+  // The bulk endpoint already answers only what affects the versions asked about; the OSV sources answer per package.
+  const advisories = lookup.advisories.every((advisory) => advisory.origin === 'npm') ? lookup.advisories : affectingQueried(lookup.advisories, query);
+  const { vulns, calculator, misses } = await auditAdvisories(view, advisories, ctx.registry);
+  for (const [name, reason] of [...misses].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    ctx.diagnostic({
+      level: 'warning',
+      code: 'ADVISORY_PACKUMENT_MISSING',
+      message: `the packument of ${name} could not be had (${reason}): its versions were taken as all vulnerable for metavulnerabilities and fixes, as npm does`,
+    });
+  }
+  // One finding per (node, published advisory): a metavulnerability names the advisory at the root of its chain.
+  const pending = new Map<string, Pending>();
+  for (const vuln of vulns.values()) {
+    for (const node of vuln.nodes) {
+      for (const held of vuln.advisories) {
+        if (!held.testVersion(node.version)) continue;
+        const root = calculator.root(held);
+        const rule = held.type === 'metavuln' ? 'metavulnerability' : root.malicious ? 'malicious' : 'vulnerable';
+        const key = `${node.location}\u0000${rule}\u0000${root.id}`;
+        const entry = pending.get(key) ?? { rule, node, advisory: root, vuln, dependencies: new Set<string>(), range: held.type === 'metavuln' ? held.range : root.range };
+        if (held.type === 'metavuln') entry.dependencies.add(held.dependency);
+        pending.set(key, entry);
+      }
+    }
+  }
+  const fixes = new Map<string, Fix>();
+  for (const entry of pending.values()) {
+    const { node, advisory, vuln } = entry;
+    const fixKey = `${vuln.name}\u0000${node.location}`;
+    let fix = fixes.get(fixKey);
+    if (!fix) {
+      fix = fixFor(vuln, node, view);
+      fixes.set(fixKey, fix);
+    }
+    const evidence: Record<string, unknown> = {
+      severity: advisory.severity,
+      range: advisory.range,
+      direct: view.isDirect(node),
+      ...(advisory.cvss ? { cvss: advisory.cvss } : {}),
+      ...(advisory.cwe.length > 0 ? { cwe: advisory.cwe } : {}),
+    };
+    if (entry.rule === 'metavulnerability') {
+      evidence.dependencies = [...entry.dependencies].sort();
+      evidence.vulnerableVersions = entry.range;
+    }
+    ctx.report({
+      rule: entry.rule,
+      node,
+      severity: entry.rule === 'malicious' ? 'critical' : advisory.severity,
+      advisory: advisoryRef(advisory),
+      fix: { ...fix },
+      data: {
+        name: node.packageName,
+        version: node.version,
+        id: advisory.id,
+        title: advisory.title,
+        dependencies: [...entry.dependencies].sort().join(', '),
+        fix: fixText(fix),
+      },
+      evidence,
+    });
+  }
+  ctx.data('source', source.name);
+  ctx.data('checked', true);
+  ctx.data('advisories', new Set(advisories.map((advisory) => advisory.id)).size);
+  ctx.data('vulnerablePackages', [...vulns.keys()].sort());
+}
+
+export default defineCheck<AdvisoriesOptions>({
+  meta: {
+    id: 'advisories',
+    description:
+      'Known vulnerabilities and malicious releases in the dependency tree, from the npm registry\'s audit endpoint, the OSV API or an offline OSV database, matched as npm audit matches them (metavulnerabilities included), with whether and how each can be fixed.',
+    rules: {
+      vulnerable: {
+        description: 'The installed version is in the vulnerable range of a published advisory. Severity: the advisory\'s own.',
+        severity: 'high',
+        message: '{name}@{version} is affected by {id}: {title}; {fix}',
+      },
+      malicious: {
+        description: 'The installed version is a known malicious release (OSV MAL-… reports, GitHub malware advisories).',
+        severity: 'critical',
+        message: '{name}@{version} is a known malicious release ({id}: {title}); remove it and rotate any secrets the install could reach; {fix}',
+      },
+      metavulnerability: {
+        description:
+          'npm\'s metavulnerability: every version of the vulnerable dependency that this package\'s declared range allows is affected, so the package itself must change. Severity: the advisory\'s.',
+        severity: 'high',
+        message: '{name}@{version} depends on vulnerable {dependencies} through a range with no safe version ({id}: {title}); {fix}',
+      },
+    },
+    optionsSchema: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        source: { type: 'string', minLength: 1, description: 'npm, osv, db, or a path to a folder of OSV JSON files or an OSV export zip' },
+        auditRegistry: { type: ['string', 'null'], pattern: '^https?://', description: 'registry whose bulk advisory endpoint is asked (default: the default registry)' },
+        required: { type: 'boolean', description: 'false: an unreachable advisory source is a diagnostic instead of exit 2' },
+        osvApi: { type: 'string', pattern: '^https?://', description: 'base URL of the OSV API' },
+      },
+    },
+    defaultOptions: { source: 'npm', auditRegistry: null, required: true, osvApi: DEFAULT_OSV_API },
+    needs: ['registry'],
+    // It asks a remote service about every package and fails closed: on only when asked (a preset, the config, --only or an advisory flag).
+    enabledByDefault: false,
+  },
+  run,
+});

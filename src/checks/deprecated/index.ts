@@ -1,0 +1,65 @@
+// deprecated: resolved versions the registry marks deprecated (`npm
+// deprecate`), with the maintainer's message. A deprecated version often
+// names its replacement or a known bug; a deprecated package (its latest
+// version deprecated too) is abandoned and gets no security fixes.
+
+import type { NodePackument } from '../../enrich/registry-packuments.js';
+import { defineCheck } from '../types.js';
+
+interface Options {
+  /** Names or globs not to report. */
+  ignore: string[];
+}
+
+/** The latest dist-tag's version when the packument holds it. */
+function latestOf(found: NodePackument): { version: string; deprecated: string | null } | null {
+  const latest = found.packument.distTags.latest;
+  if (latest === undefined || !Object.hasOwn(found.packument.versions, latest)) return null;
+  return { version: latest, deprecated: found.packument.versions[latest]!.deprecated };
+}
+
+export default defineCheck<Options>({
+  meta: {
+    id: 'deprecated',
+    description: 'Resolved versions the registry marks deprecated, with the deprecation message.',
+    rules: {
+      version: {
+        description: 'The resolved version is deprecated while the latest version is not (evidence.latest): upgrade.',
+        severity: 'moderate',
+        message: '{name}@{version} is deprecated: "{reason}"',
+      },
+      package: {
+        description: 'The resolved version and the latest version are both deprecated: the package is abandoned and gets no fixes.',
+        severity: 'moderate',
+        message: '{name}@{version} is deprecated ("{reason}") and so is its latest version {latest}: the package is abandoned',
+      },
+    },
+    optionsSchema: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { ignore: { type: 'array', items: { type: 'string', minLength: 1 } } },
+    },
+    defaultOptions: { ignore: [] },
+    needs: ['registry'],
+    enabledByDefault: false,
+  },
+  async run(ctx) {
+    if (!ctx.packuments) return;
+    // The abbreviated packument carries `deprecated`.
+    for (const { node, found: entry } of await ctx.packuments.lookupAll(ctx.graph.nodes.values(), ctx.options.ignore)) {
+      const reason = entry.version.deprecated;
+      if (!reason) continue;
+      const latest = latestOf(entry);
+      const abandoned = latest !== null && latest.deprecated !== null;
+      const evidence: Record<string, unknown> = { deprecated: reason };
+      if (latest) evidence.latest = latest.version;
+      if (latest?.deprecated) evidence.latestDeprecated = latest.deprecated;
+      ctx.report({
+        rule: abandoned ? 'package' : 'version',
+        node,
+        data: { name: node.packageName, version: node.version, reason, latest: latest?.version ?? '' },
+        evidence,
+      });
+    }
+  },
+});

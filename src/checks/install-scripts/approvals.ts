@@ -1,0 +1,136 @@
+// The allowlists that approve (or deny) install scripts: npm 11's
+// `allowScripts`, pnpm's onlyBuiltDependencies / neverBuiltDependencies /
+// ignoredBuiltDependencies / allowBuilds (package.json or
+// pnpm-workspace.yaml), LavaMoat's `lavamoat.allowScripts`, and the check's
+// own `allow` / `deny` options, read into approvals that match packages, and
+// entries no package manager honours.
+
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import type { CheckContext } from '../types.js';
+import type { DepGraph, DepNode } from '../../model.js';
+import { isJsonObject, own } from '../../util/json.js';
+import { parseNpmKey, parsePnpmKey, type KeyProblem } from './keys.js';
+import { canonicalNames, parseLavamoatKey } from './lavamoat.js';
+
+/** What reading approvals needs from the check's context: the project and a place for diagnostics. */
+type ApprovalContext = Pick<CheckContext<unknown>, 'graph' | 'diagnostic'>;
+
+export type ApprovalSourceId = 'npm' | 'pnpm' | 'lavamoat' | 'depguard';
+
+/** Where an approval key was read: evidence for findings. */
+export interface Origin {
+  source: ApprovalSourceId;
+  /** 'package.json', 'pnpm-workspace.yaml' or 'depguard config'. */
+  file: string;
+  /** 'allowScripts', 'pnpm.onlyBuiltDependencies', 'lavamoat.allowScripts', 'checks.install-scripts.allow' … */
+  field: string;
+}
+
+export interface Approval extends Origin {
+  key: string;
+  /** true approves, false denies. */
+  allow: boolean;
+  /** The key names a version, commit, path or URL; false for a bare name, which approves every future version too. */
+  pinned: boolean;
+  /** The registry name the key is about (for the finding's package), when it names one. */
+  name: string | null;
+  /** For registry keys: versions pinned by the key (null when unpinned). */
+  versions: string[] | null;
+  matches(node: DepNode): boolean;
+}
+
+export type InvalidReason = KeyProblem | 'not-boolean' | 'not-a-string';
+
+export interface InvalidApproval extends Origin {
+  key: string;
+  reason: InvalidReason;
+}
+
+interface RawEntry {
+  origin: Origin;
+  key: unknown;
+  value: unknown;
+  grammar: 'npm' | 'pnpm' | 'lavamoat';
+}
+
+function listEntries(origin: Origin, list: unknown, allow: boolean, grammar: RawEntry['grammar']): RawEntry[] {
+  if (!Array.isArray(list)) return [];
+  return list.map((key) => ({ origin, key, value: allow, grammar }));
+}
+
+function mapEntries(origin: Origin, map: unknown, grammar: RawEntry['grammar']): RawEntry[] {
+  if (!isJsonObject(map)) return [];
+  return Object.entries(map).map(([key, value]) => ({ origin, key, value, grammar }));
+}
+
+/** pnpm's build settings, from package.json#pnpm or pnpm-workspace.yaml. */
+function pnpmEntries(settings: unknown, file: string, prefix: string): RawEntry[] {
+  if (!isJsonObject(settings)) return [];
+  const origin = (field: string): Origin => ({ source: 'pnpm', file, field: `${prefix}${field}` });
+  return [
+    ...listEntries(origin('onlyBuiltDependencies'), own(settings, 'onlyBuiltDependencies'), true, 'pnpm'),
+    ...listEntries(origin('neverBuiltDependencies'), own(settings, 'neverBuiltDependencies'), false, 'pnpm'),
+    ...listEntries(origin('ignoredBuiltDependencies'), own(settings, 'ignoredBuiltDependencies'), false, 'pnpm'),
+    ...mapEntries(origin('allowBuilds'), own(settings, 'allowBuilds'), 'pnpm'),
+  ];
+}
+
+async function readPnpmWorkspace(context: ApprovalContext): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(join(context.graph.projectPath, 'pnpm-workspace.yaml'), 'utf8');
+  } catch {
+    return undefined;
+  }
+  try {
+    return parseYaml(text);
+  } catch (error) {
+    context.diagnostic({
+      level: 'warning',
+      code: 'UNREADABLE_APPROVALS',
+      message: `pnpm-workspace.yaml is not valid YAML (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); its build approvals were not read`,
+      file: 'pnpm-workspace.yaml',
+    });
+    return undefined;
+  }
+}
+
+export async function rawEntries(context: ApprovalContext, options: { allow: string[]; deny: string[] }): Promise<RawEntry[]> {
+  const manifest = context.graph.manifest;
+  const lavamoat = own(manifest, 'lavamoat');
+  return [
+    ...mapEntries({ source: 'npm', file: 'package.json', field: 'allowScripts' }, own(manifest, 'allowScripts'), 'npm'),
+    ...pnpmEntries(own(manifest, 'pnpm'), 'package.json', 'pnpm.'),
+    ...pnpmEntries(await readPnpmWorkspace(context), 'pnpm-workspace.yaml', ''),
+    ...mapEntries({ source: 'lavamoat', file: 'package.json', field: 'lavamoat.allowScripts' }, isJsonObject(lavamoat) ? own(lavamoat, 'allowScripts') : undefined, 'lavamoat'),
+    ...listEntries({ source: 'depguard', file: 'depguard config', field: 'checks.install-scripts.allow' }, options.allow, true, 'npm'),
+    ...listEntries({ source: 'depguard', file: 'depguard config', field: 'checks.install-scripts.deny' }, options.deny, false, 'npm'),
+  ];
+}
+
+export function readApprovals(graph: DepGraph, entries: RawEntry[]): { approvals: Approval[]; invalid: InvalidApproval[]; lavamoatNames: Map<string, string> | null } {
+  const approvals: Approval[] = [];
+  const invalid: InvalidApproval[] = [];
+  let names: Map<string, string> | null = null;
+  for (const { origin, key, value, grammar } of entries) {
+    if (typeof key !== 'string' || key === '') {
+      invalid.push({ ...origin, key: typeof key === 'string' ? key : JSON.stringify(key) ?? String(key), reason: 'not-a-string' });
+      continue;
+    }
+    if (typeof value !== 'boolean') {
+      invalid.push({ ...origin, key, reason: 'not-boolean' });
+      continue;
+    }
+    // LavaMoat's own entry for the project itself is not about a dependency.
+    if (grammar === 'lavamoat' && key === '$root$') continue;
+    const parsed = grammar === 'npm' ? parseNpmKey(key, graph) : grammar === 'pnpm' ? parsePnpmKey(key, graph) : parseLavamoatKey(key, (names ??= canonicalNames(graph)));
+    if (!parsed.ok) {
+      invalid.push({ ...origin, key, reason: parsed.reason });
+      continue;
+    }
+    approvals.push({ ...origin, key, allow: value, pinned: parsed.pinned, name: parsed.name, versions: parsed.versions, matches: parsed.matches });
+  }
+  return { approvals, invalid, lavamoatNames: names };
+}

@@ -1,0 +1,143 @@
+// The library entry point: load -> check -> result. No argv, no stdout, no
+// exit codes here; the CLI decides what to do with the result.
+
+import { createRequire } from 'node:module';
+import { applyAdvisoryFlags, type AdvisoryFlags } from '../checks/advisories/index.js';
+import { loadPolicy, type Policy } from '../policy/load.js';
+import { checkCompleteness, createRegistryClient, type RegistryAccessOptions } from '../enrich/access.js';
+import { InstalledManifests } from '../enrich/installed.js';
+import type { RegistryClient } from '../enrich/registry-client.js';
+import { RegistryManifests } from '../enrich/registry-manifests.js';
+import { RegistryPackuments } from '../enrich/registry-packuments.js';
+import { runChecks, selectedChecks, type OmitType } from '../policy/run.js';
+import { loadProject } from '../load/load.js';
+import { SEVERITIES, type AuditResult, type DepGraph, type Diagnostic, type Finding, type Severity } from '../model.js';
+import { loadNpmConfig, type NpmConfig, type RegistryConfig } from '../enrich/npm-config.js';
+import { own } from '../util/json.js';
+
+const require = createRequire(import.meta.url);
+export const TOOL = { name: 'depguard', version: (require('../../package.json') as { version: string }).version };
+
+export interface AuditOptions {
+  path: string;
+  configPath?: string;
+  policyName?: string;
+  /** A policy already loaded, used instead of reading one (diff: base and head judged by head's config). */
+  policy?: Policy;
+  only?: string[];
+  skip?: string[];
+  omit?: OmitType[];
+  /** --registry: replaces the default registry from npm's config. */
+  registry?: string;
+  /** Registries to use instead of reading npm's config (tests, embedding). */
+  registries?: RegistryConfig;
+  /** --date: audit as of this day (YYYY-MM-DD); else the config's `date`, else the current UTC date. */
+  today?: string;
+  /** How to reach the registry when a selected check needs registry data (--offline, --cache, --max-age…). */
+  registryAccess?: RegistryAccessOptions;
+  /** --advisory-source, --audit-registry, --advisories: override the advisories check's options (and turn it on). */
+  advisories?: AdvisoryFlags;
+}
+
+export interface AuditOutcome {
+  result: AuditResult;
+  graph: DepGraph;
+  policy: Policy;
+  /** The day audited as of (YYYY-MM-DD). */
+  today: string;
+  /** The registry client the checks used, else a new one with the same settings (reports fetch more: freshness). */
+  registryClient(): RegistryClient;
+}
+
+export function summarise(findings: Finding[]): AuditResult['summary'] {
+  const summary = Object.fromEntries(SEVERITIES.map((severity) => [severity, 0])) as Record<Severity, number>;
+  let waived = 0;
+  for (const finding of findings) {
+    if (finding.waived) waived++;
+    else summary[finding.severity]++;
+  }
+  return { ...summary, waived };
+}
+
+export async function audit(options: AuditOptions): Promise<AuditOutcome> {
+  const { graph, diagnostics } = await loadProject(options.path);
+  const policyOptions: Parameters<typeof loadPolicy>[0] = { projectPath: graph.projectPath, manifest: graph.manifest };
+  if (options.configPath !== undefined) policyOptions.configPath = options.configPath;
+  if (options.policyName !== undefined) policyOptions.policyName = options.policyName;
+  const policy = options.policy ?? (await loadPolicy(policyOptions));
+  applyAdvisoryFlags(policy, options.advisories);
+  const access = options.registryAccess ?? {};
+  let npm: NpmConfig | null = null;
+  if (!options.registries) {
+    const overrides: Parameters<typeof loadNpmConfig>[1] = {};
+    if (options.registry !== undefined) overrides.registry = options.registry;
+    if (access.cache !== undefined) overrides.cache = access.cache;
+    npm = await loadNpmConfig(graph.projectPath, overrides);
+  }
+  const registries = options.registries ?? npm!.registries;
+  const runOptions: Parameters<typeof runChecks>[0] = {
+    graph,
+    policy,
+    registries,
+    omit: options.omit ?? [],
+    today: options.today ?? policy.date ?? new Date().toISOString().slice(0, 10),
+    npmSettings: npm?.settings ?? null,
+  };
+  // Sub-day precision (release ages) only when auditing as of now; a given date means 00:00 UTC of that day.
+  if (options.today === undefined && policy.date === undefined) runOptions.now = Date.now();
+  if (options.only) runOptions.only = options.only;
+  if (options.skip) runOptions.skip = options.skip;
+  // Registry data only when a selected check needs it: other runs never touch the network.
+  let manifests: RegistryManifests | null = null;
+  let packuments: RegistryPackuments | null = null;
+  const needs = new Set(selectedChecks(policy, options.only, options.skip).flatMap((check) => check.meta.needs));
+  let client: RegistryClient | null = null;
+  if (needs.size > 0) {
+    client = createRegistryClient(registries, npm, access);
+    if (needs.has('registry')) {
+      runOptions.registry = client;
+      packuments = new RegistryPackuments(client);
+      runOptions.packuments = packuments;
+    }
+    if (needs.has('manifests')) {
+      manifests = new RegistryManifests(client, new InstalledManifests(graph));
+      runOptions.manifests = manifests;
+    }
+  }
+  const { findings, diagnostics: checkDiagnostics, data } = await runChecks(runOptions);
+  // Fail closed: throws (exit 2) when required registry data is missing and incomplete data was not accepted.
+  const registryDiagnostics = checkCompleteness([manifests, packuments].filter((source) => source !== null), access.allowIncomplete === true);
+  const allDiagnostics: Diagnostic[] = [...diagnostics, ...checkDiagnostics, ...registryDiagnostics];
+  if (graph.loadedFrom !== 'lockfile') {
+    allDiagnostics.push({
+      level: 'warning',
+      code: graph.loadedFrom === 'node_modules' ? 'LOADED_NODE_MODULES' : 'NO_DEPENDENCY_TREE',
+      message:
+        graph.loadedFrom === 'node_modules'
+          ? 'no lockfile: the graph was read from node_modules, which may differ from what CI installs'
+          : 'no lockfile and no node_modules: only package.json was checked',
+    });
+  }
+  const name = own<string>(graph.manifest, 'name');
+  const version = own<string>(graph.manifest, 'version');
+  return {
+    graph,
+    policy,
+    today: runOptions.today,
+    registryClient: () => (client ??= createRegistryClient(registries, npm, access)),
+    result: {
+      schemaVersion: 1,
+      tool: TOOL,
+      project: {
+        name: typeof name === 'string' ? name : null,
+        version: typeof version === 'string' ? version : null,
+        path: options.path,
+        packageCount: graph.nodes.size - 1 - graph.workspaces.length,
+      },
+      summary: summarise(findings),
+      findings,
+      diagnostics: allDiagnostics,
+      ...(Object.keys(data).length > 0 ? { checks: data } : {}),
+    },
+  };
+}

@@ -1,0 +1,112 @@
+// The library entry point of `depguard diff`: audit head (the project folder
+// as it is) and base (a git ref or another folder) with the same policy, the
+// same date and every selected check, then compare the two. No argv, no
+// stdout, no exit codes here.
+
+import { resolve } from 'node:path';
+import { audit, summarise, type AuditOptions, type AuditOutcome } from '../check.js';
+import { findConfig } from '../../policy/load.js';
+import { DepguardError, isDepguardError } from '../../errors.js';
+import type { DepGraph } from '../../model.js';
+import { loadBase, type BaseProject } from './base.js';
+import { diffFindings } from './identity.js';
+import { configChanges, projectManifestChanges, type RawConfig } from './manifest.js';
+import { diffPackages, newInstallScripts } from './packages.js';
+import type { DiffReport, DiffResult, DiffSide } from './types.js';
+
+export interface DiffOptions extends AuditOptions {
+  /** A git ref (branch, tag, commit) or a folder holding the base version of the project. */
+  base: string;
+  /** Folder that relative --base folders and the displayed base path are taken from (default: the process's). */
+  cwd?: string;
+}
+
+export interface DiffOutcome {
+  result: DiffResult;
+  head: AuditOutcome;
+  base: AuditOutcome;
+}
+
+function side(outcome: AuditOutcome, place: { ref: string | null; commit: string | null; path: string }): DiffSide {
+  const { result } = outcome;
+  return { ref: place.ref, commit: place.commit, path: place.path, project: { ...result.project, path: place.path }, summary: result.summary };
+}
+
+function rawConfig(graph: DepGraph): RawConfig | null {
+  try {
+    const source = findConfig(graph.projectPath, graph.manifest);
+    return source ? { file: source.file, data: source.data } : null;
+  } catch {
+    // An unreadable base config judges nothing (head's config is used for both sides).
+    return null;
+  }
+}
+
+/** Base errors name the base as the user gave it, never the temporary folder. */
+function renameBase(error: unknown, base: BaseProject): unknown {
+  if (!isDepguardError(error)) return error;
+  const message = `base ${base.label}: ${base.ref === null ? error.message : error.message.split(base.path).join(base.label)}`;
+  const details: ConstructorParameters<typeof DepguardError>[2] = { cause: error };
+  if (error.file !== undefined) details.file = error.file;
+  if (error.field !== undefined) details.field = error.field;
+  if (error.hint !== undefined) details.hint = error.hint;
+  return new DepguardError(error.code, message, details);
+}
+
+export function buildReport(base: AuditOutcome, head: AuditOutcome, places: { base: Parameters<typeof side>[1]; head: Parameters<typeof side>[1] }, configs: { base: RawConfig | null; head: RawConfig | null } = { base: null, head: null }): DiffReport {
+  const packages = diffPackages(base.graph, head.graph);
+  const findings = diffFindings(base.result.findings, head.result.findings);
+  const inventory = head.result.checks?.['install-scripts']?.packages;
+  const installScripts = newInstallScripts(base.graph, head.graph, inventory);
+  const manifest = [...projectManifestChanges(base.graph, head.graph), ...configChanges(configs.base, configs.head)];
+  return {
+    base: side(base, places.base),
+    head: side(head, places.head),
+    summary: {
+      added: packages.added.length,
+      removed: packages.removed.length,
+      upgraded: packages.changed.filter((change) => change.change === 'upgraded').length,
+      downgraded: packages.changed.filter((change) => change.change === 'downgraded').length,
+      changed: packages.changed.length,
+      newFindings: summarise(findings.newFindings),
+      resolvedFindings: findings.resolvedFindings.length,
+      installScripts: installScripts.length,
+      manifestChanges: manifest.length,
+    },
+    ...packages,
+    ...findings,
+    installScripts,
+    manifest,
+  };
+}
+
+export async function diff(options: DiffOptions): Promise<DiffOutcome> {
+  const cwd = options.cwd ?? process.cwd();
+  const head = await audit(options);
+  const baseProject = await loadBase(resolve(cwd, options.path), options.base, cwd);
+  let base: AuditOutcome;
+  let baseConfig: RawConfig | null;
+  try {
+    // Head's policy and date for both: only what the change did to the project differs.
+    const today = options.today ?? head.policy.date;
+    base = await audit({ ...options, path: baseProject.path, policy: head.policy, ...(today !== undefined ? { today } : {}) });
+    baseConfig = options.configPath === undefined ? rawConfig(base.graph) : null;
+  } catch (error) {
+    throw renameBase(error, baseProject);
+  } finally {
+    await baseProject.cleanup();
+  }
+  const headConfig = options.configPath === undefined ? rawConfig(head.graph) : null;
+  const basePath = baseProject.ref === null ? baseProject.label : options.path;
+  const report = buildReport(
+    base,
+    head,
+    { base: { ref: baseProject.ref, commit: baseProject.commit, path: basePath }, head: { ref: null, commit: null, path: options.path } },
+    { base: baseConfig, head: headConfig },
+  );
+  const baseDiagnostics = base.result.diagnostics.map((diagnostic) => ({ ...diagnostic, message: `base ${baseProject.label}: ${diagnostic.message}` }));
+  const result: DiffResult = { ...head.result, diff: report };
+  if (baseDiagnostics.length > 0) result.diagnostics = [...head.result.diagnostics, ...baseDiagnostics];
+  return { result, head, base };
+}
+

@@ -1,0 +1,154 @@
+// The check engine: runs the enabled checks over a graph, turns their reports
+// into findings (severity from the policy, message from the rule's template,
+// dependency paths from the graph), applies --omit and waivers, and sorts.
+
+import { CHECKS } from '../checks/index.js';
+import type { Check, Report } from '../checks/types.js';
+import type { Policy } from './load.js';
+import { InstalledManifests } from '../enrich/installed.js';
+import type { RegistryClient } from '../enrich/registry-client.js';
+import { RegistryPackuments } from '../enrich/registry-packuments.js';
+import type { ManifestSource } from '../enrich/types.js';
+import { dependencyPaths } from '../load/paths.js';
+import { packageRef, severityRank, type DepGraph, type DepNode, type Diagnostic, type Finding, type Severity } from '../model.js';
+import type { NpmSettings, RegistryConfig } from '../enrich/npm-config.js';
+import { compareStrings } from '../util/compare.js';
+import { applyWaivers } from './waivers.js';
+
+export const OMIT_TYPES = ['dev', 'optional', 'peer'] as const;
+export type OmitType = (typeof OMIT_TYPES)[number];
+
+export interface RunOptions {
+  graph: DepGraph;
+  policy: Policy;
+  registries: RegistryConfig;
+  /** Check ids to run (all enabled ones when absent). */
+  only?: string[];
+  skip?: string[];
+  omit?: OmitType[];
+  /** Today as YYYY-MM-DD, for waiver expiry and date-dependent checks. */
+  today: string;
+  /** Where manifests come from for checks that need them (default: the installed node_modules). */
+  manifests?: ManifestSource;
+  /** The registry client for checks that declare `needs: ['registry']`. */
+  registry?: RegistryClient;
+  /** Per-node packuments over that client (default: one built on `registry`). */
+  packuments?: RegistryPackuments;
+  /** The audit instant in ms (default 00:00 UTC of `today`). */
+  now?: number;
+  /** npm settings checks read (min-release-age…), when npm's config was read. */
+  npmSettings?: NpmSettings | null;
+}
+
+export function interpolate(template: string, data: Record<string, string | number>): string {
+  return template.replace(/\{(\w+)\}/g, (whole, key: string) => (Object.hasOwn(data, key) ? String(data[key]) : whole));
+}
+
+/** npm's --omit semantics: a node is omitted when every path to it goes through an omitted type. */
+export function isOmitted(node: DepNode, omit: ReadonlySet<OmitType>): boolean {
+  if (node.location === '' || node.isWorkspace) return false;
+  if (omit.has('dev') && node.dev) return true;
+  if (omit.has('optional') && node.optional) return true;
+  if (omit.has('dev') && omit.has('optional') && node.devOptional) return true;
+  if (omit.has('peer') && node.peer) return true;
+  return false;
+}
+
+export function selectedChecks(policy: Policy, only?: string[], skip?: string[]): Check<any>[] {
+  return CHECKS.filter((check) => {
+    const id = check.meta.id;
+    if (only && only.length > 0) return only.includes(id);
+    if (skip?.includes(id)) return false;
+    return policy.checks.get(id)?.enabled !== false;
+  });
+}
+
+function severityFor(policy: Policy, check: Check<any>, rule: string, own?: Severity): Severity | 'off' {
+  const ruleSetting = policy.rules.get(`${check.meta.id}/${rule}`);
+  if (ruleSetting) return ruleSetting;
+  return policy.checks.get(check.meta.id)?.severity ?? own ?? check.meta.rules[rule]!.severity;
+}
+
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    severityRank(b.severity) - severityRank(a.severity) ||
+    compareStrings(a.check, b.check) ||
+    compareStrings(a.rule, b.rule) ||
+    compareStrings(a.package?.name ?? '', b.package?.name ?? '') ||
+    compareStrings(a.package?.version ?? '', b.package?.version ?? '') ||
+    compareStrings(a.package?.location ?? '', b.package?.location ?? '') ||
+    compareStrings(a.message, b.message)
+  );
+}
+
+
+export interface CheckRun {
+  findings: Finding[];
+  diagnostics: Diagnostic[];
+  /** What checks handed over with context.data(), by check id then key (checks that gave none are absent). */
+  data: Record<string, Record<string, unknown>>;
+}
+
+export async function runChecks(options: RunOptions): Promise<CheckRun> {
+  const { graph, policy } = options;
+  const omit = new Set(options.omit ?? []);
+  const checks = selectedChecks(policy, options.only, options.skip);
+  const findings: Finding[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const data: CheckRun['data'] = {};
+  const manifests: ManifestSource | null = checks.some((check) => check.meta.needs.includes('manifests')) ? (options.manifests ?? new InstalledManifests(graph)) : null;
+  const packuments = checks.some((check) => check.meta.needs.includes('registry')) ? (options.packuments ?? (options.registry ? new RegistryPackuments(options.registry) : null)) : null;
+  for (const check of checks) {
+    const reports: Report[] = [];
+    await check.run({
+      graph,
+      options: policy.checks.get(check.meta.id)?.options ?? { ...check.meta.defaultOptions },
+      registries: options.registries,
+      today: options.today,
+      manifests: check.meta.needs.includes('manifests') ? manifests : null,
+      registry: check.meta.needs.includes('registry') ? (options.registry ?? null) : null,
+      packuments: check.meta.needs.includes('registry') ? packuments : null,
+      now: options.now ?? Date.parse(`${options.today}T00:00:00Z`),
+      npmSettings: options.npmSettings ?? null,
+      report: (report) => reports.push(report),
+      diagnostic: (diagnostic) => diagnostics.push({ ...diagnostic, check: check.meta.id }),
+      data: (key, value) => {
+        (data[check.meta.id] ??= {})[key] = value;
+      },
+    });
+    for (const report of reports) {
+      const meta = check.meta.rules[report.rule];
+      if (!meta) throw new Error(`check ${check.meta.id} reported unknown rule ${report.rule}`);
+      const severity = severityFor(policy, check, report.rule, report.severity);
+      if (severity === 'off') continue;
+      if (report.via && omit.has(report.via)) continue;
+      if (report.node && isOmitted(report.node, omit)) continue;
+      findings.push({
+        check: check.meta.id,
+        rule: `${check.meta.id}/${report.rule}`,
+        severity,
+        package: report.node && report.node.location !== '' ? packageRef(report.node) : (report.package ?? null),
+        paths: report.paths ?? (report.node ? dependencyPaths(graph, report.node.location) : []),
+        message: interpolate(meta.message, report.data),
+        evidence: report.evidence,
+        ...(report.advisory ? { advisory: report.advisory } : {}),
+        ...(report.fix ? { fix: report.fix } : {}),
+      });
+    }
+  }
+  // Why manifests could not be had (registry failures), one diagnostic per package.
+  if (manifests?.diagnostics) diagnostics.push(...manifests.diagnostics());
+  if (packuments) {
+    // A package both sources missed is one diagnostic.
+    const seen = new Set(diagnostics.map((diagnostic) => `${diagnostic.code}|${diagnostic.package?.location ?? ''}`));
+    diagnostics.push(...packuments.diagnostics().filter((diagnostic) => !seen.has(`${diagnostic.code}|${diagnostic.package?.location ?? ''}`)));
+  }
+  const ran = new Set(checks.map((check) => check.meta.id));
+  findings.push(
+    ...applyWaivers(findings, policy.waivers, options.today, (waiver) => {
+      const checkId = waiver.id.split('/')[0]!;
+      return CHECKS.some((check) => check.meta.id === checkId) ? ran.has(checkId) : ran.has('advisories');
+    }),
+  );
+  return { findings: findings.sort(compareFindings), diagnostics, data };
+}
