@@ -10,7 +10,7 @@ import { COMMANDS } from './commands/index.js';
 import { EXIT } from './options.js';
 
 export { EXIT } from './options.js';
-export { writeAtomically } from './output.js';
+export { writeAtomically } from '../util/atomic-write.js';
 
 function printError(error: unknown, debug: boolean): void {
   if (isDepguardError(error)) {

@@ -2,7 +2,7 @@
 // exit codes here; the CLI decides what to do with the result.
 
 import { createRequire } from 'node:module';
-import { applyAdvisoryFlags, type AdvisoryFlags } from '../checks/advisories/index.js';
+import { applyAdvisoryFlags, type AdvisoryFlags } from '../policy/advisory-flags.js';
 import { loadPolicy, type Policy } from '../policy/load.js';
 import { checkCompleteness, createRegistryClient, type RegistryAccessOptions } from '../enrich/access.js';
 import { InstalledManifests } from '../enrich/installed.js';

@@ -19,8 +19,7 @@
 import semver from 'semver';
 import type { Assessment } from './assess.js';
 import { mergeOverrides } from './merge.js';
-import type { PackageRemediation } from './remediate.js';
-import type { DependencyEdit, OverrideValue, Suggestion, Verification } from './types.js';
+import type { DependencyEdit, OverrideValue, PackageRemediation, Suggestion, Verification } from './types.js';
 import { verifyWithTree, type VerifyContext } from './verify.js';
 
 export interface CombinedPlan {

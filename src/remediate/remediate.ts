@@ -12,16 +12,8 @@ import { auditOverrides, conflictingOverrides, type OverrideFinding } from './ov
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { candidatesFor } from './plan.js';
-import { FIX_KINDS, type Candidate, type Suggestion } from './types.js';
+import { FIX_KINDS, type Candidate, type PackageRemediation, type Suggestion } from './types.js';
 import { verify, type VerifyContext } from './verify.js';
-
-export interface PackageRemediation {
-  package: string;
-  versions: string[];
-  advisories: string[];
-  /** Ranked, best first; the offered ones first. */
-  suggestions: Suggestion[];
-}
 
 export interface RemediationPlan {
   packages: PackageRemediation[];

@@ -62,3 +62,12 @@ export interface Suggestion extends Candidate {
   /** Verified, fixes something and introduces nothing: offered as-is. */
   offered: boolean;
 }
+
+/** One vulnerable package's suggestions (remediate.ts ranks them, combine.ts joins the offered ones). */
+export interface PackageRemediation {
+  package: string;
+  versions: string[];
+  advisories: string[];
+  /** Ranked, best first; the offered ones first. */
+  suggestions: Suggestion[];
+}

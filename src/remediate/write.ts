@@ -7,7 +7,7 @@
 
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeAtomically } from '../cli/output.js';
+import { writeAtomically } from '../util/atomic-write.js';
 import { DepguardError } from '../errors.js';
 import { forManager, mergeOverrides, type PackageManager, type Replaced } from './merge.js';
 import type { RemediationPlan } from './remediate.js';

@@ -4,7 +4,7 @@
 // limit (GitHub refuses comments over 65,536 characters): lists are cut, each
 // with a count of what was left out, details first, new findings last.
 
-import type { DiffReport, DiffResult, ManifestChange } from '../commands/diff/types.js';
+import type { DiffReport, DiffResult, ManifestChange } from './diff-model.js';
 import type { Finding } from '../model.js';
 import { cell } from './markdown.js';
 import { baseLabel, findingVia, introducedBy, newFindingsLabel, packagesLabel, verdict, versionChange, type DiffReporter, type DiffReportOptions } from './diff-summary.js';

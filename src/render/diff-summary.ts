@@ -1,7 +1,7 @@
 // What every diff format says the same way: the gate (new findings only),
 // the counts, how a change and a base are named. Pure functions.
 
-import type { ChangedPackage, DiffReport, DiffResult } from '../commands/diff/types.js';
+import type { ChangedPackage, DiffReport, DiffResult } from './diff-model.js';
 import { SEVERITIES, severityRank, type Finding, type Severity } from '../model.js';
 import type { ReportOptions } from './types.js';
 

@@ -3,7 +3,7 @@
 // and package.json changes as lists, then the summary line.
 
 import Table from 'cli-table3';
-import type { DiffReport, ManifestChange } from '../commands/diff/types.js';
+import type { DiffReport, ManifestChange } from './diff-model.js';
 import type { Finding, Severity } from '../model.js';
 import { baseLabel, diffSummaryLine, findingVia, introducedBy, versionChange, type DiffReporter } from './diff-summary.js';
 import { packageLabel } from './summary.js';

@@ -21,8 +21,8 @@ import {
   signed,
   title,
   WAIVER_STATUS_LABEL,
-} from '../commands/report/labels.js';
-import { daysBetween, type DependencyKind, type ReportDocument, type TrendFinding } from '../commands/report/model.js';
+} from './report-labels.js';
+import { daysBetween, type DependencyKind, type ReportDocument, type TrendFinding } from './report-model.js';
 import { packageLabel, summaryLine } from './summary.js';
 import type { ReportOptions } from './types.js';
 

@@ -16,8 +16,8 @@ import {
   signed,
   title,
   WAIVER_STATUS_LABEL,
-} from '../commands/report/labels.js';
-import type { DependencyKind, ReportDocument, TrendFinding } from '../commands/report/model.js';
+} from './report-labels.js';
+import type { DependencyKind, ReportDocument, TrendFinding } from './report-model.js';
 import { cell } from './markdown.js';
 import { packageLabel, summaryLine } from './summary.js';
 import type { ReportOptions } from './types.js';

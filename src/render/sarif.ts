@@ -4,7 +4,7 @@
 // line in package.json, or at the file and line a finding's evidence names.
 //
 // Alerts must track across runs, so every result carries a fingerprint of the
-// finding's identity (src/commands/diff/identity.ts: rule, package name, advisory id,
+// finding's identity (src/checks/identity.ts: rule, package name, advisory id,
 // stable evidence — never the message, the line or the tree location) as
 // `primaryLocationLineHash`, the one key GitHub matches on. GitHub's upload
 // action keeps a fingerprint it finds (it would otherwise hash the text
@@ -15,7 +15,7 @@
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import { CHECKS } from '../checks/index.js';
-import { findingKey } from '../commands/diff/identity.js';
+import { findingKey } from '../checks/identity.js';
 import { severityRank, type AuditResult, type Finding, type Severity } from '../model.js';
 import { compareStrings } from '../util/compare.js';
 import type { ReportOptions } from './types.js';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadBase } from '../../src/commands/diff/base.js';
 import { diff, type DiffOptions } from '../../src/commands/diff/run.js';
-import type { DiffReport, DiffResult } from '../../src/commands/diff/types.js';
+import type { DiffReport, DiffResult } from '../../src/render/diff-model.js';
 import { findRule } from '../../src/checks/index.js';
 import type { DepguardError } from '../../src/errors.js';
 import type { Finding } from '../../src/model.js';

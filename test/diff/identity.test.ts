@@ -1,7 +1,7 @@
 // A finding's identity across base and head: what makes a finding new or
 // resolved, and what must not (message text, dependency paths, locations).
 import { describe, expect, it } from 'vitest';
-import { diffFindings, findingKey, IDENTITY } from '../../src/commands/diff/identity.js';
+import { diffFindings, findingKey, IDENTITY } from '../../src/checks/identity.js';
 import { CHECKS } from '../../src/checks/index.js';
 import { finding } from './helpers.js';
 

@@ -6,7 +6,7 @@ import { gfmTableFromMarkdown } from 'mdast-util-gfm-table';
 import { toString } from 'mdast-util-to-string';
 import { gfmTable } from 'micromark-extension-gfm-table';
 import { describe, expect, it } from 'vitest';
-import type { DiffResult } from '../../src/commands/diff/types.js';
+import type { DiffResult } from '../../src/render/diff-model.js';
 import { diff } from '../../src/commands/diff/run.js';
 import type { AuditResult, Finding } from '../../src/model.js';
 import { COMMENT_LIMIT, diffMarkdown } from '../../src/render/diff-markdown.js';

@@ -10,7 +10,7 @@ import type { ErrorObject } from 'ajv';
 import { vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import type { AuditOptions } from '../../src/commands/check.js';
-import type { ReportDocument } from '../../src/commands/report/model.js';
+import type { ReportDocument } from '../../src/render/report-model.js';
 import { report } from '../../src/commands/report/run.js';
 import { SNAPSHOT_SCHEMA } from '../../src/commands/report/snapshot.js';
 import type { PackageSpec, TestRegistry } from '../enrich/registry-server.js';

@@ -7,7 +7,7 @@ import { toString } from 'mdast-util-to-string';
 import { gfmTable } from 'micromark-extension-gfm-table';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ReportDocument } from '../../src/commands/report/model.js';
+import type { ReportDocument } from '../../src/render/report-model.js';
 import { readSnapshot } from '../../src/commands/report/snapshot.js';
 import { reportMarkdown } from '../../src/render/report-markdown.js';
 import { TestRegistry } from '../enrich/registry-server.js';

@@ -5,7 +5,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isDepguardError } from '../../src/errors.js';
-import type { ReportDocument } from '../../src/commands/report/model.js';
+import type { ReportDocument } from '../../src/render/report-model.js';
 import { readSnapshot } from '../../src/commands/report/snapshot.js';
 import { trend } from '../../src/commands/report/trend.js';
 import { TestRegistry } from '../enrich/registry-server.js';

@@ -17,7 +17,6 @@ import { GraphView, type Vuln } from './match.js';
 import { DEFAULT_OSV_API } from '../../enrich/advisories/osv-api.js';
 import { createAdvisorySource } from '../../enrich/advisories/source.js';
 import { AdvisorySourceError, type Advisory, type AdvisoryQuery } from '../../enrich/advisories/types.js';
-import type { Policy } from '../../policy/load.js';
 import { DepguardError } from '../../errors.js';
 import type { AdvisoryRef, DepNode } from '../../model.js';
 import { defineCheck, type CheckContext } from '../types.js';
@@ -31,30 +30,6 @@ export interface AdvisoriesOptions {
   required: boolean;
   /** The OSV API's base URL, for `source: "osv"`. */
   osvApi: string;
-}
-
-/** The command-line flags that override the check's options (--advisory-source, --audit-registry, --advisories). */
-export interface AdvisoryFlags {
-  source?: string;
-  auditRegistry?: string;
-  mode?: 'required' | 'optional';
-}
-
-/**
- * Applies the advisory flags to a loaded policy. Any of them also turns the
- * check on: asking for a source means asking for advisories.
- */
-export function applyAdvisoryFlags(policy: Policy, flags: AdvisoryFlags | undefined): void {
-  if (!flags || (flags.source === undefined && flags.auditRegistry === undefined && flags.mode === undefined)) return;
-  const settings = policy.checks.get('advisories');
-  if (!settings) return;
-  settings.enabled = true;
-  settings.options = {
-    ...settings.options,
-    ...(flags.source !== undefined ? { source: flags.source } : {}),
-    ...(flags.auditRegistry !== undefined ? { auditRegistry: flags.auditRegistry } : {}),
-    ...(flags.mode !== undefined ? { required: flags.mode === 'required' } : {}),
-  };
 }
 
 const SEMVER = { includePrerelease: true, loose: true } as const;

@@ -4,7 +4,7 @@
 import { relative, resolve, sep } from 'node:path';
 import type { Argv } from 'yargs';
 import { diff } from '../../commands/diff/run.js';
-import type { DiffResult } from '../../commands/diff/types.js';
+import type { DiffResult } from '../../render/diff-model.js';
 import { githubTarget, type GithubTarget } from '../github/context.js';
 import { upsertStickyComment } from '../github/comment.js';
 import { severityRank, type Finding, type Severity } from '../../model.js';

@@ -6,7 +6,7 @@
 import { relative, resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { severityRank } from '../../model.js';
-import type { ReportDocument } from '../../commands/report/model.js';
+import type { ReportDocument } from '../../render/report-model.js';
 import { report } from '../../commands/report/run.js';
 import { readSnapshot } from '../../commands/report/snapshot.js';
 import { sarifSources } from '../../commands/report/sources.js';

@@ -10,7 +10,7 @@
 import semver from 'semver';
 import { dependencyPaths } from '../../load/paths.js';
 import type { DepGraph, DepNode } from '../../model.js';
-import type { AddedPackage, ChangedPackage, DependencyKind, NewInstallScript, RemovedPackage } from './types.js';
+import type { AddedPackage, ChangedPackage, DependencyKind, NewInstallScript, RemovedPackage } from '../../render/diff-model.js';
 
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;

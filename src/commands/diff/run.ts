@@ -9,10 +9,10 @@ import { findConfig } from '../../policy/load.js';
 import { DepguardError, isDepguardError } from '../../errors.js';
 import type { DepGraph } from '../../model.js';
 import { loadBase, type BaseProject } from './base.js';
-import { diffFindings } from './identity.js';
+import { diffFindings } from '../../checks/identity.js';
 import { configChanges, projectManifestChanges, type RawConfig } from './manifest.js';
 import { diffPackages, newInstallScripts } from './packages.js';
-import type { DiffReport, DiffResult, DiffSide } from './types.js';
+import type { DiffReport, DiffResult, DiffSide } from '../../render/diff-model.js';
 
 export interface DiffOptions extends AuditOptions {
   /** A git ref (branch, tag, commit) or a folder holding the base version of the project. */

@@ -5,7 +5,7 @@
 
 import npa from 'npm-package-arg';
 import semver from 'semver';
-import type { Looseness } from './types.js';
+import type { Looseness } from '../../render/diff-model.js';
 
 const RANK: Record<Looseness, number> = { exact: 0, range: 1, open: 2, any: 3 };
 

@@ -5,7 +5,7 @@ import type { Waiver } from '../../policy/load.js';
 import { isExpired } from '../../policy/waivers.js';
 import { SEVERITIES, type AuditResult, type DepGraph, type Finding, type Severity, type WaiverRef } from '../../model.js';
 import { compareStrings } from '../../util/compare.js';
-import { daysBetween, emptyCounts, type PackageEntry, type Report, type RiskyPackage, type WaiverStatus } from './model.js';
+import { daysBetween, emptyCounts, type PackageEntry, type Report, type RiskyPackage, type WaiverStatus } from '../../render/report-model.js';
 
 /** Waivers expiring within this many days are flagged as expiring. */
 export const EXPIRING_DAYS = 30;

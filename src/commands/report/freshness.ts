@@ -11,7 +11,7 @@ import type { RegistryClient } from '../../enrich/registry-client.js';
 import { isRegistryLookup, RegistryPackuments } from '../../enrich/registry-packuments.js';
 import type { DepGraph, DepNode, EdgeType } from '../../model.js';
 import { compareStrings } from '../../util/compare.js';
-import { daysBetween, type Behind, type Freshness, type FreshnessEntry } from './model.js';
+import { daysBetween, type Behind, type Freshness, type FreshnessEntry } from '../../render/report-model.js';
 
 /** No release for longer than this: the package looks unmaintained. */
 export const STALE_AFTER_DAYS = 730;

@@ -6,7 +6,7 @@ import semver from 'semver';
 import parseSpdx from 'spdx-expression-parse';
 import type { DepGraph, DepNode } from '../../model.js';
 import { compareStrings } from '../../util/compare.js';
-import type { DependencyKind, Inventory, PackageEntry } from './model.js';
+import type { DependencyKind, Inventory, PackageEntry } from '../../render/report-model.js';
 
 export function dependencyKind(node: DepNode): DependencyKind {
   if (node.dev) return 'dev';

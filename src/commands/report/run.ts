@@ -6,7 +6,7 @@ import { audit, type AuditOptions } from '../check.js';
 import { checkCompleteness } from '../../enrich/access.js';
 import type { DepGraph, Diagnostic } from '../../model.js';
 import { lookupFreshness } from './freshness.js';
-import type { ReportDocument } from './model.js';
+import type { ReportDocument } from '../../render/report-model.js';
 import { buildReport } from './snapshot.js';
 
 export interface ReportOutcome {

@@ -8,7 +8,7 @@ import { AsOf, loadSchedule, type NodeLine } from '../../checks/engines/schedule
 import { overlaps, parseRange } from '../../checks/engines/version-set.js';
 import type { DepGraph } from '../../model.js';
 import { own } from '../../util/json.js';
-import { daysBetween, type NodeLineStatus, type Runway } from './model.js';
+import { daysBetween, type NodeLineStatus, type Runway } from '../../render/report-model.js';
 
 /** A line that starts within this many days is listed as upcoming. */
 const UPCOMING_DAYS = 365;

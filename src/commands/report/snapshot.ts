@@ -9,7 +9,7 @@ import { DepguardError } from '../../errors.js';
 import { parseJson } from '../../util/json.js';
 import { findingsByCheck, riskyPackages, waiverStatuses } from './findings.js';
 import { inventory, packageEntries } from './inventory.js';
-import { REPORT_VERSION, type Freshness, type ReportDocument } from './model.js';
+import { REPORT_VERSION, type Freshness, type ReportDocument } from '../../render/report-model.js';
 import { runway } from './runway.js';
 import { trend } from './trend.js';
 

@@ -3,11 +3,11 @@
 // messages or moved packages do not count as change), and packages added,
 // removed or changed version.
 
-import { findingKey } from '../diff/identity.js';
+import { findingKey } from '../../checks/identity.js';
 import type { AuditResult, Finding } from '../../model.js';
 import { compareStrings } from '../../util/compare.js';
 import { compareVersions } from './inventory.js';
-import { trendFinding, type PackageEntry, type ReportDocument, type Trend } from './model.js';
+import { trendFinding, type PackageEntry, type ReportDocument, type Trend } from '../../render/report-model.js';
 
 function versionsByName(packages: readonly Pick<PackageEntry, 'name' | 'version'>[]): Map<string, Set<string>> {
   const byName = new Map<string, Set<string>>();

@@ -1,8 +1,9 @@
 // The diff model: what a change (a pull request) does to a project's
 // dependency tree, its findings and its package.json. `diff` in the JSON
-// output (contract: later versions only add keys).
+// output (contract: later versions only add keys). Built by src/commands/diff/,
+// read by the diff renderers beside this file (render comes before commands).
 
-import type { AuditResult, Finding, Severity, SourceType } from '../../model.js';
+import type { AuditResult, Finding, Severity, SourceType } from '../model.js';
 
 /** One side of the comparison. */
 export interface DiffSide {
@@ -118,7 +119,7 @@ export interface DiffReport {
   added: AddedPackage[];
   removed: RemovedPackage[];
   changed: ChangedPackage[];
-  /** Findings in head whose identity (src/commands/diff/identity.ts) no base finding has, in the `check` shape. */
+  /** Findings in head whose identity (src/checks/identity.ts) no base finding has, in the `check` shape. */
   newFindings: Finding[];
   /** Findings in base whose identity no head finding has. */
   resolvedFindings: Finding[];

@@ -1,11 +1,12 @@
 // The audit report (`depguard report`): the `check` document plus a `report`
 // key holding what a quarterly review needs beyond the findings. The JSON
 // form is the snapshot that a later `--previous` reads, so every section is
-// plain data, computed once here and only rendered by the reporters
-// (src/reporters/report-*.ts). schemas/report-snapshot.schema.json is its
-// contract; a test validates real documents against it.
+// plain data, computed by src/commands/report/ and only rendered by the
+// renderers beside this file (report-*.ts): the model sits in render/ because
+// render comes before commands in the pipeline. schemas/report-snapshot.schema.json
+// is its contract; a test validates real documents against it.
 
-import type { AuditResult, Finding, Severity, SourceType } from '../../model.js';
+import type { AuditResult, Finding, Severity, SourceType } from '../model.js';
 
 /** Bumped only when a key of `report` changes meaning; new keys do not bump it. */
 export const REPORT_VERSION = 1;

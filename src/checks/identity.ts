@@ -13,8 +13,11 @@
 // Both sides are judged in one run (same policy, same date, same release
 // data), so evidence derived from those is the same on both sides; what
 // differs is what the change touched.
+//
+// It sits with the checks because it is defined per rule; diff and report
+// (commands) and SARIF fingerprints (render) read it.
 
-import type { Finding } from '../../model.js';
+import type { Finding } from '../model.js';
 
 export interface IdentityRule {
   /** The package version is part of the identity. */

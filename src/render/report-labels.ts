@@ -1,7 +1,7 @@
 // Wording shared by the HTML and markdown reports, so both say the same thing.
 
-import { SEVERITIES, type Severity } from '../../model.js';
-import type { Behind, DependencyKind, FreshnessEntry, NodeLineStatus, ReportDocument, WaiverStatus } from './model.js';
+import { SEVERITIES, type Severity } from '../model.js';
+import type { Behind, DependencyKind, FreshnessEntry, NodeLineStatus, ReportDocument, WaiverStatus } from './report-model.js';
 
 /** Findings listed in full at most; the JSON snapshot has them all. */
 export const FINDINGS_LISTED = 200;
