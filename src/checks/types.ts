@@ -67,6 +67,12 @@ export interface CheckContext<Options> {
   graph: DepGraph;
   options: Options;
   registries: RegistryConfig;
+  /**
+   * Hosts (`host[:port]`) the trusted configuration allows: the registries'
+   * (user/global npm config, env, --registry) and the lockfile check's
+   * allowedHosts. Never widened by the project's own .npmrc.
+   */
+  trustedHosts: ReadonlySet<string>;
   /** Today as YYYY-MM-DD (--date, config `date`, else the current UTC date): reports are reproducible. */
   today: string;
   /**

@@ -22,7 +22,7 @@ export interface AuditOptions {
   path: string;
   configPath?: string;
   policyName?: string;
-  /** A policy already loaded, used instead of reading one (diff: base and head judged by head's config). */
+  /** A policy already loaded, used instead of reading one (diff: base and head judged by the base revision's config). */
   policy?: Policy;
   only?: string[];
   skip?: string[];

