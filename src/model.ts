@@ -79,7 +79,7 @@ export interface WorkspaceInfo {
 }
 
 export interface LockfileInfo {
-  /** Path relative to the project root: package-lock.json or npm-shrinkwrap.json. */
+  /** Path relative to the project root: package-lock.json, npm-shrinkwrap.json, pnpm-lock.yaml, yarn.lock, bun.lock. */
   file: string;
   lockfileVersion: number;
   /** Entry locations as written in the lockfile (v2/v3 `packages` keys, v1 nested keys mapped to locations). */
@@ -90,6 +90,19 @@ export interface LockfileInfo {
    * does not record the root's own dependencies. Absent for v1 lockfiles.
    */
   declared?: Map<string, DeclaredDependencies>;
+  /** The package manager whose lockfile this is; absent means npm (package-lock.json, npm-shrinkwrap.json). */
+  manager?: 'npm' | 'pnpm' | 'yarn' | 'bun';
+  /** 1-based line of each entry by node location, for formats whose keys are not locations (pnpm, yarn, bun). */
+  lines?: Map<string, number>;
+  /** Named catalogs (`catalog:` is 'default', `catalog:name` is name): dependency name → the spec it stands for. */
+  catalogs?: Record<string, Record<string, string>>;
+  /**
+   * What the lockfile records besides packages that changes what installs:
+   * pnpm `overrides`, `patchedDependencies` (keys), `packageExtensionsChecksum`.
+   */
+  settings?: Record<string, unknown>;
+  /** The catalogs the workspace file declares now (pnpm-workspace.yaml `catalog`/`catalogs`), which the next install resolves against. */
+  workspaceCatalogs?: Record<string, Record<string, string>>;
 }
 
 /** Dependency field (dependencies, devDependencies, optionalDependencies, peerDependencies) -> name -> spec. */
@@ -111,6 +124,8 @@ export interface DepGraph {
   manifest: Record<string, unknown>;
   /** package.json of each workspace by location. */
   workspaceManifests: Map<string, Record<string, unknown>>;
+  /** The package manager package.json declares (`packageManager`, `devEngines.packageManager`), when it names one. */
+  declaredManager?: { manager: 'npm' | 'pnpm' | 'yarn' | 'bun'; field: string; value: string } | null;
 }
 
 export interface PackageRef {

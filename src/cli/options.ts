@@ -17,6 +17,7 @@ export const EXIT = { clean: 0, findings: 1, error: 2 } as const;
 /** What every auditing command accepts (yargs' parsed argv). */
 export interface AuditArgs {
   path: string;
+  lockfile?: string;
   config?: string;
   policy?: string;
   only?: string;
@@ -89,6 +90,7 @@ export function auditOptions(args: AuditArgs, path: string = args.path): AuditOp
   if (only) options.only = only;
   if (skip) options.skip = skip;
   if (args.registry !== undefined) options.registry = args.registry;
+  if (args.lockfile !== undefined) options.lockfile = lockfileFlag(args.lockfile);
   if (args.date !== undefined) {
     if (!isRealDate(args.date)) throw new DepguardError('EBAD_ARGS', `--date: "${args.date}" is not a real date (expected YYYY-MM-DD)`, { field: '--date' });
     options.today = args.date;
@@ -97,6 +99,12 @@ export function auditOptions(args: AuditArgs, path: string = args.path): AuditOp
   const advisories = advisoryFlags(args);
   if (advisories) options.advisories = advisories;
   return options;
+}
+
+/** --lockfile: a bare file name is in the project folder; a path is taken from the working directory (as every path flag is). */
+export function lockfileFlag(lockfile: string): string {
+  if (lockfile.trim() === '') throw new DepguardError('EBAD_ARGS', '--lockfile is empty: expected a lockfile name such as pnpm-lock.yaml', { field: '--lockfile' });
+  return /[\\/]/.test(lockfile) ? resolve(lockfile) : lockfile;
 }
 
 /** --advisory-source as given: a source name, or a path taken from the working directory (as every path flag is). */
@@ -131,6 +139,7 @@ export function useColor(args: AuditArgs & Partial<OutputArgs>): boolean {
 export function auditFlags<T>(command: Argv<T>) {
   return command
     .positional('path', { type: 'string', default: '.', describe: 'project folder (holds package.json)' })
+    .option('lockfile', { type: 'string', describe: 'the lockfile to audit when the project has several and package.json declares no packageManager: package-lock.json, npm-shrinkwrap.json, pnpm-lock.yaml, yarn.lock or bun.lock' })
     .option('config', { alias: 'c', type: 'string', describe: 'config file (default: depguard.config.json, .depguardrc.json or package.json#depguard)' })
     .option('policy', { type: 'string', describe: `policy preset, instead of the config's "extends" (${listPolicies().join(', ')})` })
     .option('only', { type: 'string', describe: 'run only these checks (comma-separated ids)' })

@@ -20,6 +20,8 @@ export const TOOL = { name: 'depguard', version: (require('../../package.json') 
 
 export interface AuditOptions {
   path: string;
+  /** --lockfile: which lockfile to read when the project has several (src/load/select.ts). */
+  lockfile?: string;
   configPath?: string;
   policyName?: string;
   /** A policy already loaded, used instead of reading one (diff: base and head judged by the base revision's config). */
@@ -60,7 +62,7 @@ export function summarise(findings: Finding[]): AuditResult['summary'] {
 }
 
 export async function audit(options: AuditOptions): Promise<AuditOutcome> {
-  const { graph, diagnostics } = await loadProject(options.path);
+  const { graph, diagnostics } = await loadProject(options.path, options.lockfile !== undefined ? { lockfile: options.lockfile } : {});
   const policyOptions: Parameters<typeof loadPolicy>[0] = { projectPath: graph.projectPath, manifest: graph.manifest };
   if (options.configPath !== undefined) policyOptions.configPath = options.configPath;
   if (options.policyName !== undefined) policyOptions.policyName = options.policyName;

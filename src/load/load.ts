@@ -11,8 +11,8 @@ import type { DeclaredDependencies, DepGraph, DepNode, Diagnostic, LockfileInfo,
 import { isJsonObject, parseJson, stringEntries, type JsonObject } from '../util/json.js';
 import { convertNode } from './convert.js';
 import { withLockfileFile } from './shrinkwrap.js';
-
-const OTHER_LOCKFILES = ['yarn.lock', 'pnpm-lock.yaml', 'bun.lock', 'bun.lockb'];
+import { LOCKFILE_LOADERS } from './index.js';
+import { selectLockfile } from './select.js';
 
 export interface LoadedProject {
   graph: DepGraph;
@@ -84,14 +84,6 @@ function describe(value: unknown): string {
   return `a ${typeof value}`;
 }
 
-/** Which npm lockfile applies: npm-shrinkwrap.json wins over package-lock.json, as in npm. */
-function findLockfile(projectPath: string): string | null {
-  for (const file of ['npm-shrinkwrap.json', 'package-lock.json']) {
-    if (existsSync(join(projectPath, file))) return file;
-  }
-  return null;
-}
-
 /** Validates the lockfile's shape and lists its entry locations. */
 export function inspectLockfile(data: unknown, file: string): LockfileInfo {
   if (!isJsonObject(data)) {
@@ -143,7 +135,7 @@ export function inspectLockfile(data: unknown, file: string): LockfileInfo {
     };
     walk(data.dependencies, '', 'dependencies');
   }
-  return version >= 2 ? { file, lockfileVersion: version, entries, declared } : { file, lockfileVersion: version, entries };
+  return version >= 2 ? { file, lockfileVersion: version, manager: 'npm', entries, declared } : { file, lockfileVersion: version, manager: 'npm', entries };
 }
 
 const DEPENDENCY_FIELDS = ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies'] as const;
@@ -161,10 +153,6 @@ function declaredDependencies(entry: JsonObject): DeclaredDependencies {
 async function readLockfile(projectPath: string, file: string): Promise<LockfileInfo> {
   const data = parseJson(await readFile(join(projectPath, file), 'utf8'), file);
   return inspectLockfile(data, file);
-}
-
-function unsupportedLockfile(projectPath: string): string | null {
-  return OTHER_LOCKFILES.find((file) => existsSync(join(projectPath, file))) ?? null;
 }
 
 async function readWorkspaceManifests(projectPath: string, workspaces: WorkspaceInfo[], diagnostics: Diagnostic[]): Promise<Map<string, JsonObject>> {
@@ -185,21 +173,47 @@ async function readWorkspaceManifests(projectPath: string, workspaces: Workspace
   return manifests;
 }
 
-export async function loadProject(path: string): Promise<LoadedProject> {
+export interface LoadOptions {
+  /** `--lockfile <file>`: the lockfile to read, when the project has several (see src/load/select.ts). */
+  lockfile?: string;
+}
+
+export async function loadProject(path: string, options: LoadOptions = {}): Promise<LoadedProject> {
   const projectPath = resolve(path);
   requireProjectFolder(projectPath);
   const manifest = await readManifest(projectPath, 'package.json');
-  const lockfileName = findLockfile(projectPath);
-  const hasNodeModules = existsSync(join(projectPath, 'node_modules'));
-  if (!lockfileName) {
-    const other = unsupportedLockfile(projectPath);
-    if (other) {
-      throw new DepguardError('EUNSUPPORTED_LOCKFILE', `found ${other} but no package-lock.json or npm-shrinkwrap.json: depguard reads npm lockfiles (lockfileVersion 1, 2 and 3)`, {
-        file: other,
-        hint: 'create an npm lockfile with `npm install --package-lock-only --ignore-scripts`, or audit a checkout that has one',
+  const selection = selectLockfile(projectPath, manifest, options.lockfile);
+  if (selection.kind === 'lockfile' && selection.manager !== 'npm') {
+    const loader = LOCKFILE_LOADERS[selection.manager];
+    if (!loader) {
+      throw new DepguardError('EUNSUPPORTED_LOCKFILE', `found ${selection.file} but depguard cannot read ${selection.manager} lockfiles yet`, {
+        file: selection.file,
+        hint: 'create an npm lockfile with `npm install --package-lock-only --ignore-scripts` and pass `--lockfile package-lock.json`, or audit a checkout that has one',
       });
     }
+    const loaded = await loader({ projectPath, file: selection.file, text: await readFile(join(projectPath, selection.file), 'utf8'), manifest });
+    const root = loaded.nodes.get('');
+    if (!root) throw new DepguardError('ELOAD_GRAPH', `the ${selection.manager} loader returned a graph without a root node`, { file: selection.file });
+    const diagnostics = [...loaded.diagnostics];
+    const workspaceManifests = await readWorkspaceManifests(projectPath, loaded.workspaces, diagnostics);
+    return {
+      graph: {
+        projectPath,
+        root,
+        nodes: loaded.nodes,
+        workspaces: loaded.workspaces,
+        links: loaded.links,
+        lockfile: loaded.lockfile,
+        loadedFrom: 'lockfile',
+        manifest,
+        workspaceManifests,
+        declaredManager: selection.declared,
+      },
+      diagnostics,
+    };
   }
+  const lockfileName = selection.kind === 'lockfile' ? selection.file : null;
+  const hasNodeModules = existsSync(join(projectPath, 'node_modules'));
   const lockfile = lockfileName ? await readLockfile(projectPath, lockfileName) : null;
 
   const { default: Arborist } = await import('@npmcli/arborist');
@@ -259,6 +273,7 @@ export async function loadProject(path: string): Promise<LoadedProject> {
       loadedFrom: lockfile ? 'lockfile' : hasNodeModules ? 'node_modules' : 'package.json',
       manifest,
       workspaceManifests,
+      declaredManager: selection.declared,
     },
     diagnostics,
   };

@@ -6,8 +6,11 @@ import { afterAll } from 'vitest';
 
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const FIXTURES = join(REPO, 'fixtures/projects');
-/** Third-party data beside the clone (CI lays ../shared next to it); tests skip when it is absent. */
-export const SHARED_DATA = resolve(REPO, '../shared/data');
+/**
+ * Third-party data beside the clone (CI lays ../shared next to it); tests skip when it is absent.
+ * DEPGUARD_SHARED_DATA points elsewhere, for a git worktree that is not beside it.
+ */
+export const SHARED_DATA = process.env.DEPGUARD_SHARED_DATA ? resolve(process.env.DEPGUARD_SHARED_DATA) : resolve(REPO, '../shared/data');
 
 export function fixture(name: string): string {
   return join(FIXTURES, name);

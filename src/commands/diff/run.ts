@@ -9,8 +9,9 @@
 // lockfile.allowedHosts in the same change; its config changes are shown
 // (manifest changes) and take effect once merged (docs/security.md).
 
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { audit, summarise, type AuditOptions, type AuditOutcome } from '../check.js';
 import { findConfig, loadPolicy, type Policy } from '../../policy/load.js';
 import { isJsonObject, type JsonObject } from '../../util/json.js';
@@ -118,7 +119,12 @@ export async function diff(options: DiffOptions): Promise<DiffOutcome> {
     // Base's policy and date for both: only what the change did to the project differs.
     policy = await trustedPolicy(options, baseProject.path);
     today = options.today ?? policy.date;
-    base = await audit({ ...options, path: baseProject.path, policy, ...(today !== undefined ? { today } : {}) });
+    const { lockfile: headLockfile, ...baseOptions } = options;
+    // --lockfile names head's lockfile; the base uses the same one when it has it, else its own
+    // (a change of package manager between base and head is a diff like any other).
+    const baseLockfile = headLockfile === undefined ? undefined : basename(headLockfile);
+    const lockfile = baseLockfile !== undefined && existsSync(join(baseProject.path, baseLockfile)) ? { lockfile: baseLockfile } : {};
+    base = await audit({ ...baseOptions, ...lockfile, path: baseProject.path, policy, ...(today !== undefined ? { today } : {}) });
     baseConfig = options.configPath === undefined ? rawConfig(base.graph) : null;
   } catch (error) {
     throw renameBase(error, baseProject);

@@ -1,0 +1,514 @@
+// Loads pnpm-lock.yaml (lockfileVersion 5.3, 5.4, '6.0', '9.0', one or two
+// YAML documents) into depguard's DepGraph, the same model an npm lockfile
+// loads into, so every check reads pnpm projects unchanged.
+//
+// The model of a pnpm install: each package (each `snapshots` key in v9, each
+// `packages` key before) is one node at the folder pnpm gives it,
+// node_modules/.pnpm/<dep path as a file name>/node_modules/<name>. A package
+// resolved against two sets of peers is two nodes, as on disk. Importers are
+// the root ('') and the workspaces (their folders); `link:` dependencies point
+// at the folder they name. dev/optional/peer flags are computed from the
+// importers' dependency fields the way Arborist computes them, because v9
+// records no `dev` flag at all.
+
+import { readFile } from 'node:fs/promises';
+import { join, posix } from 'node:path';
+import { depPathToFilename } from '@pnpm/deps.path';
+import semver from 'semver';
+import { parse as parseYaml } from 'yaml';
+import { DepguardError } from '../../errors.js';
+import type { DeclaredDependencies, DepEdge, DepNode, Diagnostic, EdgeType, LockfileInfo, SourceType, WorkspaceInfo } from '../../model.js';
+import { isJsonObject, own, stringEntries, type JsonObject } from '../../util/json.js';
+import type { LoadedLockfile, LockfileLoaderInput } from '../types.js';
+import { entryLines, readDocuments } from './document.js';
+import { keyStyle, parseKey, referenceCandidates, type KeyStyle, type ParsedKey } from './keys.js';
+import { edgeValidity, type SpecContext } from './specs.js';
+
+const HINT = 'regenerate it with `pnpm install --lockfile-only --ignore-scripts`';
+/** pnpm's own limit for folder names under node_modules/.pnpm. */
+const MAX_FOLDER_LENGTH = 120;
+
+type ImporterField = 'dependencies' | 'devDependencies' | 'optionalDependencies';
+const IMPORTER_FIELDS: ReadonlyArray<[ImporterField, EdgeType]> = [
+  ['dependencies', 'prod'],
+  ['optionalDependencies', 'optional'],
+  ['devDependencies', 'dev'],
+];
+
+interface ImporterDependency {
+  alias: string;
+  field: ImporterField;
+  specifier: string | null;
+  reference: string;
+}
+
+interface Entry {
+  key: string;
+  /** '.pnpm' for the project's packages, '.pnpm-env' for the env document's. */
+  prefix: string;
+  parsed: ParsedKey;
+  /** The snapshot (v9) or package (v5/v6) entry: edges and flags. */
+  snapshot: JsonObject;
+  /** The package metadata (resolution, engines, peers): v9 `packages[base]`, else the entry itself. */
+  metadata: JsonObject;
+  node: DepNode;
+}
+
+export function lockfileVersionOf(value: unknown, file: string): number {
+  const number = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : Number.NaN;
+  if (!Number.isFinite(number) || number < 5) {
+    throw new DepguardError('EBAD_LOCKFILE', `${file}: field "lockfileVersion" must be a pnpm lockfile version (5.3, 5.4, '6.0' or '9.0'), found ${JSON.stringify(value)}`, {
+      file,
+      field: 'lockfileVersion',
+      hint: HINT,
+    });
+  }
+  return number;
+}
+
+function emptyNode(location: string, init: Partial<DepNode>): DepNode {
+  return {
+    location,
+    name: '',
+    packageName: '',
+    version: '',
+    resolved: null,
+    integrity: null,
+    source: 'registry',
+    dev: false,
+    optional: false,
+    devOptional: false,
+    peer: false,
+    inBundle: false,
+    hasInstallScript: false,
+    installScriptKnown: false,
+    engines: null,
+    license: null,
+    isWorkspace: false,
+    linkTarget: null,
+    edgesOut: [],
+    dependents: [],
+    ...init,
+  };
+}
+
+/** `git@host:owner/repo.git` (scp style) as a URL the lockfile check can read a host from. */
+function gitUrl(repo: string, commit: string | null): string {
+  let url = repo;
+  const scp = /^([^@/:]+@)?([^/:]+):(?!\/)(.*)$/.exec(repo);
+  if (scp && !/^[a-z][a-z0-9+.-]*:\/\//i.test(repo)) url = `ssh://${scp[1] ?? ''}${scp[2]}/${scp[3]}`;
+  if (!/^git[+:]/.test(url)) url = `git+${url}`;
+  return commit ? `${url}#${commit}` : url;
+}
+
+interface Resolution {
+  resolved: string | null;
+  integrity: string | null;
+  source: SourceType;
+}
+
+/** Where a package comes from, by its `resolution` (pnpm's record of what it fetches). */
+function readResolution(metadata: JsonObject, parsed: ParsedKey): Resolution {
+  const resolution = own(metadata, 'resolution');
+  const fields = isJsonObject(resolution) ? resolution : {};
+  const integrity = typeof fields.integrity === 'string' && fields.integrity !== '' ? fields.integrity : null;
+  const tarball = typeof fields.tarball === 'string' && fields.tarball !== '' ? fields.tarball : null;
+  if (fields.type === 'git' && typeof fields.repo === 'string') {
+    return { resolved: gitUrl(fields.repo, typeof fields.commit === 'string' ? fields.commit : null), integrity, source: 'git' };
+  }
+  if (fields.type === 'directory' && typeof fields.directory === 'string') {
+    return { resolved: `file:${fields.directory}`, integrity: null, source: 'directory' };
+  }
+  if (tarball !== null) {
+    if (tarball.startsWith('file:')) return { resolved: tarball, integrity, source: 'file' };
+    // A registry tarball (pnpm writes it for registries whose URLs are not the
+    // default shape) keeps its name in the key; any other URL is a remote tarball.
+    return { resolved: tarball, integrity, source: parsed.nonSemver === null ? 'registry' : 'remote' };
+  }
+  // Only an integrity: fetched from the configured registry, as with npm's omit-lockfile-registry-resolved.
+  return { resolved: null, integrity, source: parsed.nonSemver === null ? 'registry' : 'unknown' };
+}
+
+function engines(metadata: JsonObject): Record<string, string> | null {
+  const entries = stringEntries(own(metadata, 'engines'));
+  return entries.length > 0 ? Object.fromEntries(entries) : null;
+}
+
+/** v5 importers keep specifiers apart (`specifiers:` + `dependencies: {name: ref}`); v6/v9 pair them. */
+function importerDependencies(importer: JsonObject, style: KeyStyle): ImporterDependency[] {
+  const dependencies: ImporterDependency[] = [];
+  const specifiers = own(importer, 'specifiers');
+  for (const [field] of IMPORTER_FIELDS) {
+    const block = own(importer, field);
+    if (!isJsonObject(block)) continue;
+    for (const [alias, value] of Object.entries(block)) {
+      if (style === 'v5' || typeof value === 'string') {
+        const specifier = isJsonObject(specifiers) ? own(specifiers, alias) : undefined;
+        dependencies.push({ alias, field, specifier: typeof specifier === 'string' ? specifier : null, reference: String(value) });
+      } else if (isJsonObject(value) && typeof value.version === 'string') {
+        dependencies.push({ alias, field, specifier: typeof value.specifier === 'string' ? value.specifier : null, reference: value.version });
+      }
+    }
+  }
+  return dependencies;
+}
+
+/** Importer id ('.', 'packages/a') → its location in the graph ('' for the root). */
+function importerLocation(id: string): string {
+  const normal = posix.normalize(id);
+  return normal === '.' ? '' : normal.replace(/\/$/, '');
+}
+
+function catalogsOf(document: JsonObject): Record<string, Record<string, string>> {
+  const catalogs: Record<string, Record<string, string>> = {};
+  const block = own(document, 'catalogs');
+  if (!isJsonObject(block)) return catalogs;
+  for (const [name, entries] of Object.entries(block)) {
+    if (!isJsonObject(entries)) continue;
+    const specs: Record<string, string> = {};
+    for (const [dependency, value] of Object.entries(entries)) {
+      if (isJsonObject(value) && typeof value.specifier === 'string') specs[dependency] = value.specifier;
+    }
+    catalogs[name] = specs;
+  }
+  return catalogs;
+}
+
+/**
+ * The catalogs pnpm-workspace.yaml declares (`catalog:` is the default one,
+ * `catalogs:` the named ones): what the next install resolves `catalog:`
+ * specs against, compared with the lockfile's record by the lockfile check.
+ */
+async function workspaceCatalogs(projectPath: string, diagnostics: Diagnostic[]): Promise<Record<string, Record<string, string>> | null> {
+  let text: string;
+  try {
+    text = await readFile(join(projectPath, 'pnpm-workspace.yaml'), 'utf8');
+  } catch {
+    return null;
+  }
+  let settings: unknown;
+  try {
+    settings = parseYaml(text, { maxAliasCount: 100 });
+  } catch (error) {
+    diagnostics.push({ level: 'warning', code: 'PNPM_WORKSPACE_UNREADABLE', message: `pnpm-workspace.yaml is not valid YAML (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); its catalogs were not read`, file: 'pnpm-workspace.yaml' });
+    return null;
+  }
+  if (!isJsonObject(settings)) return null;
+  const catalogs: Record<string, Record<string, string>> = {};
+  const add = (name: string, entries: unknown): void => {
+    const specs = stringEntries(entries);
+    if (specs.length > 0) catalogs[name] = { ...catalogs[name], ...Object.fromEntries(specs) };
+  };
+  add('default', own(settings, 'catalog'));
+  const named = own(settings, 'catalogs');
+  if (isJsonObject(named)) for (const [name, entries] of Object.entries(named)) add(name, entries);
+  return catalogs;
+}
+
+async function workspaceName(projectPath: string, location: string): Promise<string | null> {
+  try {
+    const manifest: unknown = JSON.parse(await readFile(join(projectPath, location, 'package.json'), 'utf8'));
+    return isJsonObject(manifest) && typeof manifest.name === 'string' && manifest.name !== '' ? manifest.name : null;
+  } catch {
+    return null;
+  }
+}
+
+export async function loadPnpmLockfile(input: LockfileLoaderInput): Promise<LoadedLockfile> {
+  const { projectPath, file, text, manifest } = input;
+  const documents = readDocuments(text, file);
+  const diagnostics: Diagnostic[] = [];
+  const nodes = new Map<string, DepNode>();
+  const links = new Map<string, string>();
+  const root = emptyNode('', {
+    name: typeof manifest.name === 'string' ? manifest.name : '',
+    packageName: typeof manifest.name === 'string' ? manifest.name : '',
+    version: typeof manifest.version === 'string' ? manifest.version : '',
+    source: 'root',
+    engines: Object.fromEntries(stringEntries(manifest.engines)),
+    license: typeof manifest.license === 'string' ? manifest.license : null,
+  });
+  if (root.engines && Object.keys(root.engines).length === 0) root.engines = null;
+  nodes.set('', root);
+
+  const document = documents.project;
+  if (document === null) {
+    // An empty file (or comments only): a lockfile with no packages.
+    const lockfile: LockfileInfo = { file, lockfileVersion: 0, manager: 'pnpm', entries: new Set(), declared: new Map([['', {}]]) };
+    return { nodes, workspaces: [], links, lockfile, diagnostics };
+  }
+  const lockfileVersion = lockfileVersionOf(document.lockfileVersion, file);
+  const style = keyStyle(lockfileVersion);
+  if (lockfileVersion >= 10) {
+    diagnostics.push({ level: 'warning', code: 'PNPM_LOCKFILE_VERSION', message: `${file} has lockfileVersion ${String(document.lockfileVersion)}, newer than the '9.0' depguard knows; it was read as '9.0'`, file });
+  }
+  const lines = entryLines(text);
+  const projectLines = lines[documents.projectIndex] ?? lines[lines.length - 1] ?? new Map();
+  const catalogs = catalogsOf(document);
+  const specContext: SpecContext = { catalogs };
+
+  // --- packages / snapshots → nodes -----------------------------------------
+  const entries = new Map<string, Entry>();
+  const lineOf = new Map<string, number>();
+  const addEntries = (doc: JsonObject, sectionLines: Map<string, Map<string, number>>, prefix: string, envDocument: boolean): void => {
+    const packages = own(doc, 'packages');
+    const snapshots = own(doc, 'snapshots');
+    if (packages !== undefined && packages !== null && !isJsonObject(packages)) {
+      throw new DepguardError('EBAD_LOCKFILE', `${file}: field "packages" must be a mapping of dependency path to entry`, { file, field: 'packages', hint: HINT });
+    }
+    const metadataByKey = isJsonObject(packages) ? packages : {};
+    // v9 splits a package (packages: resolution, engines, peers) from its instances (snapshots: edges).
+    const instances = style === 'v9' && isJsonObject(snapshots) ? snapshots : metadataByKey;
+    const instanceSection = style === 'v9' && isJsonObject(snapshots) ? 'snapshots' : 'packages';
+    for (const [key, value] of Object.entries(instances)) {
+      const parsed = parseKey(key, style);
+      const snapshot = isJsonObject(value) ? value : {};
+      const metadataValue = style === 'v9' ? (own(metadataByKey, parsed?.base ?? key) ?? own(metadataByKey, key)) : value;
+      const metadata = isJsonObject(metadataValue) ? metadataValue : {};
+      const name = parsed?.name || (typeof metadata.name === 'string' ? metadata.name : '');
+      const version = parsed?.version || (typeof metadata.version === 'string' ? metadata.version : '');
+      if (!parsed || name === '' || version === '') {
+        diagnostics.push({
+          level: 'warning',
+          code: 'PNPM_BAD_KEY',
+          message: `${file}: ${instanceSection} key "${key}" is not a dependency path depguard can read (${parsed ? 'no name and version in the key or the entry' : 'expected name@version or /name/version'}); that entry was left out`,
+          file,
+        });
+        continue;
+      }
+      const resolution = readResolution(metadata, parsed);
+      const folder = depPathToFilename(key.startsWith('/') ? key.slice(1) : key, MAX_FOLDER_LENGTH);
+      const location = `node_modules/${prefix}/${folder}/node_modules/${name}`;
+      const requiresBuild = metadata.requiresBuild === true || snapshot.requiresBuild === true;
+      const node = emptyNode(location, {
+        name,
+        packageName: name,
+        version,
+        ...resolution,
+        hasInstallScript: requiresBuild,
+        // pnpm 7 and 8 (lockfileVersion 5.x, 6.0) write requiresBuild for every
+        // package that builds; pnpm 9 dropped it, so v9 leaves it to manifests.
+        installScriptKnown: requiresBuild || (style !== 'v9' && resolution.source === 'registry'),
+        engines: engines(metadata),
+        license: typeof metadata.license === 'string' ? metadata.license : null,
+        dev: envDocument,
+      });
+      if (parsed.nonSemver !== null && resolution.source === 'unknown') node.source = 'remote';
+      entries.set(`${prefix}\0${key}`, { key, prefix, parsed, snapshot, metadata, node });
+      nodes.set(location, node);
+      const line = sectionLines.get(instanceSection)?.get(key);
+      if (line !== undefined) lineOf.set(location, line);
+    }
+  };
+  addEntries(document, projectLines, '.pnpm', false);
+
+  // --- edges -----------------------------------------------------------------
+  const importers = own(document, 'importers');
+  const importerIds = isJsonObject(importers) ? Object.keys(importers) : ['.'];
+  const importerLocations = new Set(importerIds.map(importerLocation));
+  const locate = (prefix: string, alias: string, reference: string, fromFolder: string): { to: string | null; link: string | null } => {
+    if (reference.startsWith('link:')) {
+      const target = importerLocation(posix.join(fromFolder === '' ? '.' : fromFolder, reference.slice('link:'.length)));
+      return { to: target, link: target };
+    }
+    for (const candidate of referenceCandidates(alias, reference, style)) {
+      const entry = entries.get(`${prefix}\0${candidate}`);
+      if (entry) return { to: entry.node.location, link: null };
+    }
+    return { to: null, link: null };
+  };
+  const directoryNode = (target: string, alias: string): void => {
+    if (nodes.has(target) || importerLocations.has(target)) return;
+    nodes.set(target, emptyNode(target, { name: alias, packageName: alias, source: 'directory', resolved: `file:${target}`, installScriptKnown: false }));
+  };
+
+  const declared = new Map<string, DeclaredDependencies>();
+  const workspaces: WorkspaceInfo[] = [];
+  for (const id of importerIds) {
+    const location = importerLocation(id);
+    const importer = isJsonObject(importers) ? own(importers, id) : document;
+    if (!isJsonObject(importer)) continue;
+    let from = nodes.get(location);
+    if (!from) {
+      from = emptyNode(location, { source: 'workspace', isWorkspace: true, installScriptKnown: false });
+      nodes.set(location, from);
+      workspaces.push({ name: '', location });
+    }
+    const declaredHere: DeclaredDependencies = {};
+    for (const dependency of importerDependencies(importer, style)) {
+      const { to, link } = locate('.pnpm', dependency.alias, dependency.reference, location);
+      const modulesFolder = `${location === '' ? '' : `${location}/`}node_modules/${dependency.alias}`;
+      if (link !== null) {
+        links.set(modulesFolder, link);
+        directoryNode(link, dependency.alias);
+      }
+      const type = IMPORTER_FIELDS.find(([field]) => field === dependency.field)![1];
+      const spec = dependency.specifier ?? dependency.reference;
+      from.edgesOut.push(edge(dependency.alias, spec, type, to, nodes, specContext));
+      if (dependency.specifier !== null) (declaredHere[dependency.field] ??= {})[dependency.alias] = dependency.specifier;
+      if (to === null) {
+        diagnostics.push({ level: 'warning', code: 'PNPM_MISSING_ENTRY', message: `${file}: importer "${id}" depends on ${dependency.alias} at ${dependency.reference}, which has no entry in the lockfile`, file });
+      }
+    }
+    declared.set(location, declaredHere);
+  }
+
+  for (const entry of entries.values()) addSnapshotEdges(entry, locate, directoryNode, nodes, specContext);
+
+  // --- the env document: pnpm itself and config dependencies ------------------
+  if (documents.env) {
+    const envIndex = documents.projectIndex - 1;
+    addEntries(documents.env, lines[envIndex] ?? new Map(), '.pnpm-env', true);
+    const envImporter = own(own(documents.env, 'importers') as JsonObject, '.');
+    for (const field of ['packageManagerDependencies', 'configDependencies'] as const) {
+      const block = isJsonObject(envImporter) ? own(envImporter, field) : undefined;
+      if (!isJsonObject(block)) continue;
+      for (const [alias, value] of Object.entries(block)) {
+        const reference = isJsonObject(value) && typeof value.version === 'string' ? value.version : typeof value === 'string' ? value : null;
+        if (reference === null) continue;
+        const { to } = locate('.pnpm-env', alias, reference, '');
+        // Tools the project pins, not part of what it ships: dev edges from the root.
+        root.edgesOut.push({ name: alias, spec: isJsonObject(value) && typeof value.specifier === 'string' ? value.specifier : reference, type: 'dev', to, valid: to !== null, missing: to === null });
+      }
+    }
+    for (const entry of entries.values()) if (entry.prefix === '.pnpm-env') addSnapshotEdges(entry, locate, directoryNode, nodes, specContext);
+  }
+
+  // --- dependents, flags, workspaces -----------------------------------------
+  for (const node of nodes.values()) {
+    node.edgesOut.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const out of node.edgesOut) {
+      const target = out.to === null ? undefined : nodes.get(out.to);
+      if (target && !target.dependents.includes(node.location)) target.dependents.push(node.location);
+    }
+  }
+  for (const node of nodes.values()) node.dependents.sort();
+  computeFlags(nodes, importerLocations);
+
+  for (const workspace of workspaces) {
+    const node = nodes.get(workspace.location)!;
+    const linkedAs = [...links.entries()].find(([, target]) => target === workspace.location)?.[0];
+    const name = (await workspaceName(projectPath, workspace.location)) ?? (linkedAs ? linkedAs.slice(linkedAs.lastIndexOf('node_modules/') + 'node_modules/'.length) : posix.basename(workspace.location));
+    workspace.name = name;
+    node.name = name;
+    node.packageName = name;
+  }
+  workspaces.sort((a, b) => (a.location < b.location ? -1 : 1));
+
+  const entryLocations = new Set<string>();
+  for (const entry of entries.values()) entryLocations.add(entry.node.location);
+  const patched = own(document, 'patchedDependencies');
+  const settings = {
+    overrides: Object.fromEntries(stringEntries(own(document, 'overrides'))),
+    patchedDependencies: isJsonObject(patched) ? Object.keys(patched) : [],
+    packageExtensionsChecksum: typeof document.packageExtensionsChecksum === 'string' ? document.packageExtensionsChecksum : null,
+  };
+  const lockfile: LockfileInfo = {
+    file,
+    lockfileVersion,
+    manager: 'pnpm',
+    entries: entryLocations,
+    declared,
+    lines: lineOf,
+    catalogs,
+    settings,
+  };
+  const declaredCatalogs = await workspaceCatalogs(projectPath, diagnostics);
+  if (declaredCatalogs) lockfile.workspaceCatalogs = declaredCatalogs;
+  return { nodes, workspaces, links, lockfile, diagnostics };
+}
+
+function edge(name: string, spec: string, type: EdgeType, to: string | null, nodes: Map<string, DepNode>, context: SpecContext): DepEdge {
+  const converted = { name, spec, type, to, missing: to === null && type !== 'optional' && type !== 'peerOptional' } as DepEdge;
+  // Validity needs the target, which may not be loaded yet: compute it on first read.
+  Object.defineProperty(converted, 'valid', {
+    enumerable: true,
+    configurable: true,
+    get() {
+      const target = to === null ? null : (nodes.get(to) ?? null);
+      const valid = edgeValidity(name, spec, type, target, context);
+      Object.defineProperty(converted, 'valid', { value: valid, enumerable: true, writable: true, configurable: true });
+      return valid;
+    },
+  });
+  return converted;
+}
+
+/** A snapshot's dependencies: resolved references, with peers typed by the package's peerDependencies. */
+function addSnapshotEdges(
+  entry: Entry,
+  locate: (prefix: string, alias: string, reference: string, fromFolder: string) => { to: string | null; link: string | null },
+  directoryNode: (target: string, alias: string) => void,
+  nodes: Map<string, DepNode>,
+  context: SpecContext,
+): void {
+  const peers = own(entry.metadata, 'peerDependencies');
+  const peersMeta = own(entry.metadata, 'peerDependenciesMeta');
+  for (const [field, baseType] of [['dependencies', 'prod'], ['optionalDependencies', 'optional']] as const) {
+    const block = own(entry.snapshot, field);
+    if (!isJsonObject(block)) continue;
+    for (const [alias, value] of Object.entries(block)) {
+      if (typeof value !== 'string') continue;
+      const { to, link } = locate(entry.prefix, alias, value, '');
+      if (link !== null) directoryNode(link, alias);
+      const peerRange = isJsonObject(peers) ? own(peers, alias) : undefined;
+      const peerMeta = isJsonObject(peersMeta) ? own(peersMeta, alias) : undefined;
+      const type: EdgeType = typeof peerRange === 'string' ? (isJsonObject(peerMeta) && peerMeta.optional === true ? 'peerOptional' : 'peer') : baseType;
+      // pnpm records what a package's dependency resolved to, not the range its
+      // package.json asked for; peers keep their declared range.
+      const spec = typeof peerRange === 'string' ? peerRange : specFromReference(value);
+      entry.node.edgesOut.push(edge(alias, spec, type, to, nodes, context));
+    }
+  }
+}
+
+/** `1.0.0(peer@1)` → `1.0.0`; `ms@0.7.0` (an alias) → `npm:ms@0.7.0`; URLs and paths as written. */
+function specFromReference(reference: string): string {
+  const peers = reference.search(/[(_]/);
+  const bare = peers > 0 && semver.valid(reference.slice(0, peers)) ? reference.slice(0, peers) : reference;
+  if (semver.valid(bare)) return bare;
+  const at = bare.lastIndexOf('@');
+  if (at > 0 && semver.valid(bare.slice(at + 1).replace(/\(.*$/, ''))) return `npm:${bare.slice(0, at)}@${bare.slice(at + 1).replace(/\(.*$/, '')}`;
+  return bare.startsWith('/') ? bare.slice(1) : bare;
+}
+
+/**
+ * Arborist's dependency flags, computed over the pnpm graph: a node is dev
+ * when only dev edges of an importer lead to it, optional when only optional
+ * edges do, devOptional when every path has a dev or an optional edge but
+ * neither kind alone reaches it, and peer when only peer edges do.
+ */
+function computeFlags(nodes: Map<string, DepNode>, importers: ReadonlySet<string>): void {
+  const reach = (follow: (edge: DepEdge, fromImporter: boolean) => boolean): Set<string> => {
+    const seen = new Set<string>(importers);
+    const queue = [...importers];
+    while (queue.length > 0) {
+      const location = queue.pop()!;
+      const node = nodes.get(location);
+      if (!node) continue;
+      for (const out of node.edgesOut) {
+        if (out.to === null || seen.has(out.to) || !follow(out, importers.has(location))) continue;
+        seen.add(out.to);
+        queue.push(out.to);
+      }
+    }
+    return seen;
+  };
+  // Importers' dev edges count only from importers: a package's own devDependencies are never installed.
+  const notDev = reach((out, fromImporter) => !(fromImporter && out.type === 'dev'));
+  const notOptional = reach((out) => out.type !== 'optional' && out.type !== 'peerOptional');
+  const required = reach((out, fromImporter) => !(fromImporter && out.type === 'dev') && out.type !== 'optional' && out.type !== 'peerOptional');
+  const notPeer = reach((out) => out.type !== 'peer' && out.type !== 'peerOptional');
+  for (const node of nodes.values()) {
+    if (importers.has(node.location) || node.isWorkspace || node.source === 'root') continue;
+    if (node.location.startsWith('node_modules/.pnpm-env/')) {
+      node.dev = true;
+      continue;
+    }
+    node.dev = !notDev.has(node.location);
+    node.optional = !notOptional.has(node.location);
+    // Arborist's devOptional is the overlap: needed by dev and by optional paths, by neither alone.
+    node.devOptional = !required.has(node.location) && !node.dev && !node.optional;
+    node.peer = !notPeer.has(node.location);
+  }
+}
