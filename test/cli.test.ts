@@ -190,13 +190,59 @@ describe('depguard check: bad input is exit 2 with one clear message', () => {
     expectCleanFailure(depguard(['check', nul]), 'package-lock.json is valid JSON but not an npm lockfile: expected an object, found null');
   });
 
-  it('yarn.lock or pnpm-lock.yaml without an npm lockfile', () => {
+  it('yarn.lock without an npm lockfile (no yarn loader yet)', () => {
     const yarn = tempProject({ 'package.json': cleanManifest, 'yarn.lock': '# yarn lockfile v1\n' });
-    expectCleanFailure(depguard(['check', yarn]), 'found yarn.lock but no package-lock.json or npm-shrinkwrap.json: depguard reads npm lockfiles');
-    const pnpm = tempProject({ 'package.json': cleanManifest, 'pnpm-lock.yaml': "lockfileVersion: '9.0'\n" });
-    const result = depguard(['check', pnpm]);
-    expectCleanFailure(result, 'found pnpm-lock.yaml');
+    const result = depguard(['check', yarn]);
+    expectCleanFailure(result, 'found yarn.lock but no package-lock.json or npm-shrinkwrap.json: depguard reads npm lockfiles');
     expect(result.stderr).toContain('hint: create an npm lockfile with `npm install --package-lock-only --ignore-scripts`');
+  });
+
+  it('a pnpm-lock.yaml that is not a pnpm lockfile, or not YAML', () => {
+    const notLockfile = tempProject({ 'package.json': cleanManifest, 'pnpm-lock.yaml': 'importers: {}\n' });
+    expectCleanFailure(depguard(['check', notLockfile]), 'pnpm-lock.yaml is not a pnpm lockfile: expected a mapping with a "lockfileVersion" field, found keys importers');
+    const notYaml = tempProject({ 'package.json': cleanManifest, 'pnpm-lock.yaml': 'lockfileVersion: [\n' });
+    expectCleanFailure(depguard(['check', notYaml]), /pnpm-lock\.yaml is not valid YAML \(line \d+, column \d+\)/);
+    const old = tempProject({ 'package.json': cleanManifest, 'pnpm-lock.yaml': 'shrinkwrapVersion: 3\nlockfileVersion: 4\n' });
+    expectCleanFailure(depguard(['check', old]), `pnpm-lock.yaml: field "lockfileVersion" must be a pnpm lockfile version (5.3, 5.4, '6.0' or '9.0'), found 4`);
+  });
+
+  it('lockfiles of several managers: exit 2 naming them, unless package.json declares one or --lockfile chooses', () => {
+    const npmLock = readFileSync(join(fixture('pm-service-npm'), 'package-lock.json'), 'utf8');
+    const pnpmLock = readFileSync(join(fixture('pm-service-pnpm'), 'pnpm-lock.yaml'), 'utf8');
+    const { packageManager: _declared, ...undeclared } = JSON.parse(readFileSync(join(fixture('pm-service-pnpm'), 'package.json'), 'utf8')) as Record<string, unknown>;
+    const both = tempProject({ 'package.json': undeclared, 'package-lock.json': npmLock, 'pnpm-lock.yaml': pnpmLock }, fixture('pm-service-pnpm'));
+    const ambiguous = depguard(['check', both, '--only', 'lockfile']);
+    expectCleanFailure(ambiguous, 'found lockfiles of 2 package managers (package-lock.json, pnpm-lock.yaml) and package.json declares none');
+    expect(ambiguous.stderr).toContain('hint: choose one with `--lockfile package-lock.json`');
+    for (const file of ['pnpm-lock.yaml', 'package-lock.json']) {
+      const chosen = depguard(['check', both, '--only', 'lockfile', '--lockfile', file, '--format', 'json', '--fail-on', 'none']);
+      expect(chosen.code, chosen.stderr).toBe(0);
+    }
+    expectCleanFailure(depguard(['check', both, '--lockfile', 'yarn.lock']), '--lockfile yarn.lock: no such file in');
+    expectCleanFailure(depguard(['check', both, '--lockfile', 'Gemfile.lock']), '--lockfile Gemfile.lock: expected one of npm-shrinkwrap.json, package-lock.json, pnpm-lock.yaml');
+    // Declared: pnpm wins over the npm lockfile beside it.
+    const declared = tempProject({ 'package-lock.json': npmLock }, fixture('pm-service-pnpm'));
+    const result = depguard(['check', declared, '--only', 'lockfile', '--format', 'json', '--fail-on', 'none']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout).findings.map((f: { rule: string }) => f.rule)).not.toContain('lockfile/missing');
+  });
+
+  it('a declared manager whose lockfile is missing: lockfile/missing, whatever other lockfile is there', () => {
+    const npmLock = readFileSync(join(fixture('pm-service-npm'), 'package-lock.json'), 'utf8');
+    const dir = tempProject({ 'package.json': { ...cleanManifest, packageManager: 'pnpm@10.34.8' }, 'package-lock.json': npmLock });
+    const result = depguard(['check', dir, '--only', 'lockfile', '--format', 'json', '--fail-on', 'none']);
+    expect(result.code, result.stderr).toBe(0);
+    const missing = JSON.parse(result.stdout).findings.filter((f: { rule: string }) => f.rule === 'lockfile/missing');
+    expect(missing).toHaveLength(1);
+    expect(missing[0].message).toContain('pnpm-lock.yaml');
+    expect(missing[0].evidence).toMatchObject({ manager: 'pnpm', expected: 'pnpm-lock.yaml', declaredBy: 'packageManager' });
+  });
+
+  it('bun.lockb alone: exit 2 saying how to write the text lockfile', () => {
+    const dir = tempProject({ 'package.json': cleanManifest, 'bun.lockb': 'binary' });
+    const result = depguard(['check', dir]);
+    expectCleanFailure(result, "bun.lockb is bun's binary lockfile, which depguard cannot read");
+    expect(result.stderr).toContain('bun install --save-text-lockfile');
   });
 
   it('a config with an unknown key or a bad value', () => {

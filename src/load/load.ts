@@ -186,9 +186,9 @@ export async function loadProject(path: string, options: LoadOptions = {}): Prom
   if (selection.kind === 'lockfile' && selection.manager !== 'npm') {
     const loader = LOCKFILE_LOADERS[selection.manager];
     if (!loader) {
-      throw new DepguardError('EUNSUPPORTED_LOCKFILE', `found ${selection.file} but depguard cannot read ${selection.manager} lockfiles yet`, {
+      throw new DepguardError('EUNSUPPORTED_LOCKFILE', `found ${selection.file} but no package-lock.json or npm-shrinkwrap.json: depguard reads npm lockfiles and pnpm-lock.yaml, not ${selection.manager} lockfiles yet`, {
         file: selection.file,
-        hint: 'create an npm lockfile with `npm install --package-lock-only --ignore-scripts` and pass `--lockfile package-lock.json`, or audit a checkout that has one',
+        hint: 'create an npm lockfile with `npm install --package-lock-only --ignore-scripts`, or audit a checkout that has one',
       });
     }
     const loaded = await loader({ projectPath, file: selection.file, text: await readFile(join(projectPath, selection.file), 'utf8'), manifest });

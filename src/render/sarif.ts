@@ -27,6 +27,8 @@ export interface SarifSources {
   files: Record<string, string>;
   /** The lockfile's path relative to the project (package-lock.json, npm-shrinkwrap.json), when there is one. */
   lockfile: string | null;
+  /** 1-based line of each lockfile entry by package location, for lockfiles whose keys are not locations (pnpm, yarn, bun). */
+  lockfileLines?: Record<string, number>;
 }
 
 export interface SarifOptions extends ReportOptions {
@@ -163,6 +165,8 @@ class Locator {
       return { file: evidenceFile, line: null };
     }
     const location = finding.package?.location ?? '';
+    const entryLine = this.#sources?.lockfileLines;
+    if (location !== '' && lockfile !== null && entryLine) return { file: lockfile, line: Object.hasOwn(entryLine, location) ? entryLine[location]! : null };
     if (location !== '' && lockfile !== null) return { file: lockfile, line: this.lockfileKey(location) ?? this.lockfileKey(finding.package!.name) };
     const manifest = this.lines('package.json');
     if (finding.package && name !== null && manifest) return { file: 'package.json', line: manifestLine(manifest, name, field) };

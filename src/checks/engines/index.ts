@@ -199,7 +199,7 @@ function projectRange(asOf: AsOf, engines: Source | undefined, dependencyRange: 
 async function judgeDependencies(ctx: Ctx, asOf: AsOf, project: ProjectRange): Promise<void> {
   const { graph } = ctx;
   // v1 lockfiles record no engines: read each package's manifest instead.
-  const fromManifests = graph.lockfile?.lockfileVersion === 1 && ctx.manifests !== null;
+  const fromManifests = (graph.lockfile?.manager ?? 'npm') === 'npm' && graph.lockfile?.lockfileVersion === 1 && ctx.manifests !== null;
   const candidates = [...graph.nodes.values()].filter((node) => node.location !== '');
   const ranges = await Promise.all(
     candidates.map(async (node): Promise<{ range: string; from: 'lockfile' | 'manifest' } | null> => {

@@ -25,7 +25,7 @@ export interface Scripts {
   /** The name the package's own package.json claims, when it differs from its trusted identity. */
   claimedName?: string;
   /** Why the answer is unknown. */
-  unknownReason?: 'lockfile-v1' | 'prepare-unknown';
+  unknownReason?: 'lockfile-v1' | 'not-recorded' | 'prepare-unknown';
 }
 
 /** `prepare` runs only for packages npm builds from source: git and directory (link) dependencies. */
@@ -86,5 +86,6 @@ export async function scriptsOf(context: Pick<CheckContext<unknown>, 'graph' | '
   // Read from node_modules: Arborist already read the installed package.json, there is nothing more to learn.
   if (graph.loadedFrom !== 'lockfile') return null;
   // A v1 lockfile, or a git/directory dependency whose prepare the lockfile does not record.
-  return { has: null, scripts: null, from: null, gyp: false, unknownReason: node.installScriptKnown ? 'prepare-unknown' : 'lockfile-v1' };
+  const unrecorded = (graph.lockfile?.manager ?? 'npm') === 'npm' ? 'lockfile-v1' : 'not-recorded';
+  return { has: null, scripts: null, from: null, gyp: false, unknownReason: node.installScriptKnown ? 'prepare-unknown' : unrecorded };
 }

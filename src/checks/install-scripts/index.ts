@@ -81,6 +81,7 @@ const INVALID_REASONS: Record<InvalidReason, string> = {
 const UNKNOWN_REASONS: Record<NonNullable<Scripts['unknownReason']>, string> = {
   'lockfile-v1': 'the lockfile is lockfileVersion 1, which does not record hasInstallScript, and no manifest was available',
   'prepare-unknown': 'it is a git or directory dependency, whose prepare script the lockfile does not record, and no manifest was available',
+  'not-recorded': 'the lockfile does not record which packages build (pnpm-lock.yaml stopped recording requiresBuild in lockfileVersion 9.0), and no manifest was available',
 };
 
 export interface InventoryEntry {
@@ -236,7 +237,7 @@ export default defineCheck<InstallScriptsOptions>({
       });
     }
 
-    for (const reason of ['lockfile-v1', 'prepare-unknown'] as const) {
+    for (const reason of ['lockfile-v1', 'not-recorded', 'prepare-unknown'] as const) {
       const nodes = unknown.filter((entry) => entry.reason === reason).map((entry) => entry.node);
       if (nodes.length === 0) continue;
       const names = nodes.map(nameAtVersion).sort(compareStrings);
@@ -244,7 +245,9 @@ export default defineCheck<InstallScriptsOptions>({
       const remedy =
         reason === 'lockfile-v1'
           ? 'regenerate the lockfile with `npm install --package-lock-only --ignore-scripts` (lockfileVersion 2+ records hasInstallScript)'
-          : 'install node_modules (`npm ci --ignore-scripts`) so depguard can read their package.json';
+          : reason === 'not-recorded'
+            ? 'let depguard read their manifests from the registry (without --offline)'
+            : 'install node_modules (`npm ci --ignore-scripts`) so depguard can read their package.json';
       context.diagnostic({
         level: 'warning',
         code: 'INSTALL_SCRIPTS_UNKNOWN',

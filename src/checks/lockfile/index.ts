@@ -11,6 +11,7 @@ import { parse as parseSri, type Integrity } from 'ssri';
 import npa from 'npm-package-arg';
 import { aliasTarget, hasDotSegments, parseRegistryTarballUrl } from '../../load/identity.js';
 import { reachableLocations } from '../../load/paths.js';
+import { LOCKFILES } from '../../load/select.js';
 import type { DeclaredDependencies, DepEdge, DepGraph, DepNode, EdgeType } from '../../model.js';
 import { hostOf, trustedHostSet } from '../../enrich/npm-config.js';
 import { isJsonObject, stringEntries } from '../../util/json.js';
@@ -135,9 +136,9 @@ export default defineCheck<LockfileOptions>({
       'The lockfile exists, matches package.json, and pins every package to a trusted host over https with a strong integrity hash, a full git commit or a registry URL that names the package installed.',
     rules: {
       missing: {
-        description: 'No package-lock.json or npm-shrinkwrap.json: installs are not reproducible.',
+        description: 'No lockfile (of the package manager package.json declares, if it declares one): installs are not reproducible.',
         severity: 'high',
-        message: 'The project has no package-lock.json or npm-shrinkwrap.json, so every install may resolve different packages and none of them is pinned by an integrity hash.',
+        message: 'The project has no {expected}, so every install may resolve different packages and none of them is pinned by an integrity hash.',
       },
       'version-1': {
         description: 'The lockfile uses lockfileVersion 1 (npm 5 and 6).',
@@ -219,15 +220,28 @@ export default defineCheck<LockfileOptions>({
     const { graph } = ctx;
     const lockfile = graph.lockfile;
     if (!lockfile) {
-      ctx.report({ rule: 'missing', node: null, data: {}, evidence: { loadedFrom: graph.loadedFrom } });
+      const declared = graph.declaredManager ?? null;
+      const expected = declared ? expectedLockfiles(declared.manager) : ['package-lock.json', 'npm-shrinkwrap.json'];
+      const named = expected.join(' or ');
+      ctx.report({
+        rule: 'missing',
+        node: null,
+        data: { expected: declared ? `${named} (package.json declares ${declared.value} in ${declared.field})` : named },
+        evidence: { loadedFrom: graph.loadedFrom, ...(declared ? { manager: declared.manager, expected: named, declaredBy: declared.field } : {}) },
+      });
       return;
     }
     const file = lockfile.file;
-    if (lockfile.lockfileVersion === 1) {
+    // lockfileVersion 1 is npm 5 and 6's format; other managers number their formats their own way.
+    if ((lockfile.manager ?? 'npm') === 'npm' && lockfile.lockfileVersion === 1) {
       ctx.report({ rule: 'version-1', node: null, data: { file }, evidence: { file, lockfileVersion: 1 } });
     }
 
     checkInSync(ctx, graph, file);
+    if (lockfile.manager === 'pnpm') {
+      checkCatalogs(ctx, graph, file);
+      checkEdgeAliases(ctx, graph);
+    }
 
     const flagged = checkKeys(ctx, graph, file);
     const trusted = trustedHostSet(ctx.registries, ctx.options.allowedHosts ?? []);
@@ -244,6 +258,11 @@ export default defineCheck<LockfileOptions>({
 });
 
 type Ctx = CheckContext<LockfileOptions>;
+
+/** The lockfiles a package manager writes, in its own order of preference. */
+function expectedLockfiles(manager: string): string[] {
+  return LOCKFILES.filter((candidate) => candidate.manager === manager && candidate.file !== 'bun.lockb').map((candidate) => candidate.file);
+}
 
 // --- keys --------------------------------------------------------------------
 
@@ -300,6 +319,10 @@ function checkInSync(ctx: Ctx, graph: DepGraph, file: string): void {
     };
     const { required, all } = manifestDeclarations(manifest);
     const workspace = node.location === '' ? null : node.location;
+    const bySpecifier = graph.lockfile?.manager === 'pnpm';
+    // pnpm does not install a project's own peerDependencies (they are for its
+    // dependents); npm does. A pnpm importer records the peers it installs, if any.
+    if (bySpecifier) for (const [name, declaration] of required) if (declaration.field === 'peerDependencies' && lockSpec(name) === null) required.delete(name);
 
     for (const [name, declaration] of required) {
       const edge = edges.get(name);
@@ -307,6 +330,17 @@ function checkInSync(ctx: Ctx, graph: DepGraph, file: string): void {
       const field = (edge && FIELD_OF_EDGE[edge.type]) ?? declaration.field;
       const spec = edge?.spec ?? declaration.spec;
       const target = edge?.to != null ? graph.nodes.get(edge.to) : undefined;
+      // pnpm (like `pnpm install --frozen-lockfile`) holds each importer's specifiers to package.json's, character for character.
+      const recorded = lockSpec(name);
+      if (bySpecifier && target && recorded !== null && recorded !== declaration.spec) {
+        ctx.report({
+          rule: 'out-of-sync',
+          node: target,
+          data: { file, manifest: manifestFile, name, field: declaration.field, spec: declaration.spec, problem: `is recorded in the lockfile as "${recorded}"` },
+          evidence: { reason: 'specifier', workspace, dependency: name, dependencyType: declaration.field, declared: declaration.spec, locked: target.version || null, lockedSpec: recorded },
+        });
+        continue;
+      }
       if (!target) {
         ctx.report({
           rule: 'out-of-sync',
@@ -344,12 +378,63 @@ function checkInSync(ctx: Ctx, graph: DepGraph, file: string): void {
       for (const [name, spec] of Object.entries(lockDeclared[field] ?? {})) {
         if (all.has(name)) continue;
         const prefix = node.location === '' ? '' : `${node.location}/`;
-        const locked = graph.nodes.get(`${prefix}node_modules/${name}`) ?? graph.nodes.get(`node_modules/${name}`);
+        const through = edges.get(name)?.to;
+        const locked = (through != null ? graph.nodes.get(through) : undefined) ?? graph.nodes.get(`${prefix}node_modules/${name}`) ?? graph.nodes.get(`node_modules/${name}`);
         ctx.report({
           rule: 'out-of-sync',
           node: locked ?? (node.location === '' ? null : node),
           data: { file, manifest: manifestFile, name, field, spec, problem: 'is still recorded in the lockfile but no longer declared' },
           evidence: { reason: 'undeclared', workspace, dependency: name, dependencyType: field, declared: null, locked: locked?.version ?? null, lockedSpec: spec },
+        });
+      }
+    }
+  }
+}
+
+/**
+ * A pnpm catalog entry changed in pnpm-workspace.yaml after the lockfile was
+ * written: every `catalog:` dependency on it is locked against the old spec,
+ * and `pnpm install --frozen-lockfile` refuses the lockfile.
+ */
+function checkCatalogs(ctx: Ctx, graph: DepGraph, file: string): void {
+  const recorded = graph.lockfile?.catalogs ?? {};
+  const declared = graph.lockfile?.workspaceCatalogs;
+  if (!declared) return;
+  for (const [catalog, entries] of Object.entries(recorded)) {
+    for (const [name, spec] of Object.entries(entries)) {
+      const now = Object.hasOwn(declared, catalog) && Object.hasOwn(declared[catalog]!, name) ? declared[catalog]![name]! : null;
+      if (now === spec) continue;
+      const field = catalog === 'default' ? 'catalog' : `catalogs.${catalog}`;
+      ctx.report({
+        rule: 'out-of-sync',
+        node: null,
+        data: { file, manifest: 'pnpm-workspace.yaml', name, field, spec: now ?? '(removed)', problem: `is recorded in the lockfile's catalog as "${spec}"` },
+        evidence: { reason: 'catalog', catalog, dependency: name, declared: now, lockedSpec: spec, file: 'pnpm-workspace.yaml' },
+      });
+    }
+  }
+}
+
+/**
+ * pnpm installs an alias (`"ms-old": "npm:ms@0.7.0"`) as the package itself
+ * and links it under the alias: the alias lives on the dependent's edge, not
+ * on the package's node as in npm's tree. Shown so aliases stay visible, as
+ * for npm lockfiles.
+ */
+function checkEdgeAliases(ctx: Ctx, graph: DepGraph): void {
+  for (const node of graph.nodes.values()) {
+    const seen = new Set<string>();
+    for (const dependentLocation of node.dependents) {
+      const dependent = graph.nodes.get(dependentLocation);
+      for (const edge of dependent?.edgesOut ?? []) {
+        if (edge.to !== node.location || edge.name === node.packageName || seen.has(edge.name)) continue;
+        if (aliasTarget(edge.spec, edge.name) !== node.packageName) continue;
+        seen.add(edge.name);
+        ctx.report({
+          rule: 'alias',
+          node,
+          data: { name: edge.name, realName: node.packageName, version: node.version, spec: edge.spec },
+          evidence: { resolved: node.resolved, alias: edge.name, realName: node.packageName, spec: edge.spec, declaredBy: dependentLocation === '' ? 'package.json' : dependentLocation },
         });
       }
     }

@@ -7,6 +7,7 @@ import { redactUrl } from '../../enrich/npm-config.js';
 import { readProjectConfig, type ConfigEntry, type ConfigFile } from './read.js';
 import { allowsAllScripts, cooldownSetting, disablesStrictSsl, insecureRegistry, isCommittedCredential, namedRegistryHost } from './settings.js';
 import { defineCheck } from '../types.js';
+import type { DepGraph } from '../../model.js';
 
 interface Options {
   /** Report no-cooldown also for a project that commits no package-manager config file at all. */
@@ -19,6 +20,20 @@ function keyOf(entry: ConfigEntry): string {
 
 function where(entry: ConfigEntry): Record<string, unknown> {
   return { file: entry.file, line: entry.line, key: keyOf(entry) };
+}
+
+/** Where the project's own package manager takes a cooldown. */
+function cooldownRemedy(graph: DepGraph): string {
+  switch (graph.lockfile?.manager ?? graph.declaredManager?.manager ?? 'npm') {
+    case 'pnpm':
+      return 'set minimumReleaseAge in pnpm-workspace.yaml';
+    case 'yarn':
+      return 'set npmMinimalAgeGate in .yarnrc.yml';
+    case 'bun':
+      return 'set install.minimumReleaseAge in bunfig.toml';
+    default:
+      return 'set min-release-age in .npmrc';
+  }
 }
 
 export default defineCheck<Options>({
@@ -50,7 +65,7 @@ export default defineCheck<Options>({
       'no-cooldown': {
         description: "No release cooldown is committed (npm min-release-age, pnpm minimumReleaseAge, Yarn npmMinimalAgeGate), or it is set to 0: installs take versions minutes after they are published.",
         severity: 'low',
-        message: 'no release cooldown is configured in {files}: installs take versions minutes after they are published (set min-release-age in .npmrc)',
+        message: 'no release cooldown is configured in {files}: installs take versions minutes after they are published ({remedy})',
       },
       'all-scripts-allowed': {
         description: 'Install scripts allowed for every dependency (npm dangerously-allow-all-scripts, pnpm dangerouslyAllowAllBuilds): the allowlist is bypassed.',
@@ -94,7 +109,7 @@ export default defineCheck<Options>({
       ctx.report({
         rule: 'no-cooldown',
         node: null,
-        data: { files: names.length > 0 ? names.join(', ') : 'the project (no .npmrc, pnpm-workspace.yaml or .yarnrc.yml)' },
+        data: { files: names.length > 0 ? names.join(', ') : 'the project (no .npmrc, pnpm-workspace.yaml or .yarnrc.yml)', remedy: cooldownRemedy(ctx.graph) },
         evidence: { files: names, disabled: cooldowns.map(where) },
       });
     }

@@ -14,6 +14,7 @@ import semver, { type Comparator, type Range } from 'semver';
 import type { DepGraph, DepNode } from '../../model.js';
 import { isJsonObject, stringEntries } from '../../util/json.js';
 import { defineCheck } from '../types.js';
+import { catalogName, resolveCatalog } from '../../load/pnpm/specs.js';
 
 export const DEPENDENCY_TYPES = ['dependencies', 'optionalDependencies', 'devDependencies', 'peerDependencies'] as const;
 export type DependencyType = (typeof DEPENDENCY_TYPES)[number];
@@ -158,9 +159,25 @@ function judgeLocal(graph: DepGraph, parsed: Parsed): Verdict | null {
 /** A spec npm itself cannot read (`link:`, a broken git URL): a diagnostic, not a finding. */
 const UNREADABLE = Symbol('unreadable');
 
+/** The catalogs a `catalog:` spec resolves against: pnpm-workspace.yaml's as declared now, else the lockfile's record. */
+function catalogsOf(graph: DepGraph): Record<string, Record<string, string>> {
+  return { ...(graph.lockfile?.catalogs ?? {}), ...(graph.lockfile?.workspaceCatalogs ?? {}) };
+}
+
 function judge(graph: DepGraph, name: string, spec: string, folder: string): Verdict | null | typeof UNREADABLE {
   // npm has no `workspace:` protocol; yarn and pnpm use it for workspace links, which are fine.
   if (spec.startsWith('workspace:')) return null;
+  // pnpm's `catalog:` stands for the spec its catalog holds: that spec is what floats or not.
+  const catalog = catalogName(spec);
+  if (catalog !== null) {
+    const resolved = resolveCatalog(name, spec, catalogsOf(graph));
+    if (resolved === null || resolved.startsWith('catalog:')) return UNREADABLE;
+    const verdict = judge(graph, name, resolved, folder);
+    if (verdict === null || verdict === UNREADABLE) return verdict;
+    return { ...verdict, evidence: { ...verdict.evidence, catalog, catalogSpec: resolved } };
+  }
+  // pnpm's (and yarn's) `link:` is a folder, as npm's `file:<folder>` is; npm itself cannot read it.
+  if (spec.startsWith('link:') && (graph.lockfile?.manager ?? 'npm') !== 'npm') return judge(graph, name, `file:${spec.slice('link:'.length)}`, folder);
   const parsed = parseSpec(name, spec, folder);
   if (!parsed) return UNREADABLE;
   switch (parsed.type) {
@@ -298,7 +315,9 @@ export default defineCheck<PinningOptions>({
           const node = resolvedNode(graph, declarer, name);
           // A sibling workspace satisfies the spec through a link, whatever range it names.
           if (node ? node.isWorkspace : workspaceNames.has(name)) continue;
-          const shownSpec = verdict.rule === 'tarball-url' || verdict.rule === 'git-unpinned' ? redact(spec) : spec;
+          const writtenSpec = verdict.rule === 'tarball-url' || verdict.rule === 'git-unpinned' ? redact(spec) : spec;
+          const catalogSpec = typeof verdict.evidence?.catalogSpec === 'string' ? verdict.evidence.catalogSpec : null;
+          const shownSpec = catalogSpec === null ? writtenSpec : `${writtenSpec} (${catalogSpec} in the catalog)`;
           const steps = [...(declarer.label ? [declarer.label] : []), ...(node ? [nameAtVersion(node)] : [])];
           const via = VIA[dependencyType];
           context.report({
@@ -308,7 +327,7 @@ export default defineCheck<PinningOptions>({
             evidence: {
               name,
               dependencyType,
-              spec: shownSpec,
+              spec: writtenSpec,
               file: declarer.file,
               ...(declarer.workspace !== null ? { workspace: declarer.workspace } : {}),
               ...verdict.evidence,

@@ -24,5 +24,6 @@ export function sarifSources(graph: DepGraph): SarifSources {
     const text = read(join(graph.projectPath, file));
     if (text !== null) files[file] = text;
   }
-  return { files, lockfile: graph.lockfile ? toPosix(graph.lockfile.file) : null };
+  const lines = graph.lockfile?.lines;
+  return { files, lockfile: graph.lockfile ? toPosix(graph.lockfile.file) : null, ...(lines ? { lockfileLines: Object.fromEntries(lines) } : {}) };
 }

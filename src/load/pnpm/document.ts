@@ -31,7 +31,9 @@ export function readDocuments(text: string, file: string): PnpmDocuments {
   for (const document of documents) {
     const error = document.errors[0];
     if (error) {
-      const [line, column] = error.linePos?.[0] ? [error.linePos[0].line, error.linePos[0].col] : [null, null];
+      const offset = error.pos[0];
+      const before = text.slice(0, offset);
+      const [line, column] = Number.isInteger(offset) ? [before.split('\n').length, offset - before.lastIndexOf('\n')] : [null, null];
       throw new DepguardError('EBAD_LOCKFILE', `${file} is not valid YAML${line === null ? '' : ` (line ${line}, column ${column})`}: ${error.message.split('\n')[0]}`, { file, hint: HINT });
     }
     values.push(document.toJS({ maxAliasCount: 100 }));
