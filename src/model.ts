@@ -156,6 +156,11 @@ export interface Finding {
   rule: string;
   severity: Severity;
   package: PackageRef | null;
+  /**
+   * Every location of `package` this finding covers, sorted, when it covers
+   * more than one copy (src/policy/group.ts); `package.location` is the first.
+   */
+  locations?: string[];
   paths: string[][];
   message: string;
   evidence: Record<string, unknown>;

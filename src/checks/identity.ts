@@ -18,6 +18,10 @@
 // (commands) and SARIF fingerprints (render) read it.
 
 import type { Finding } from '../model.js';
+import { groupRules } from './group-rules.js';
+
+/** Rules whose findings are one cause (computed on first use: the check registry loads after this module in some import orders). */
+let grouped: ReadonlyMap<string, unknown> | null = null;
 
 export interface IdentityRule {
   /** The package version is part of the identity. */
@@ -96,7 +100,8 @@ export function identityRule(finding: Finding): IdentityRule | null {
  * VOLATILE ones.
  */
 export function findingKey(finding: Finding): string {
-  const name = finding.package?.name ?? null;
+  // A single cause (a host, a hash algorithm) is one thing however many packages it touches (src/policy/group.ts).
+  const name = (grouped ??= groupRules()).has(finding.rule) ? null : (finding.package?.name ?? null);
   if (finding.advisory) return canonical([finding.rule, name, finding.advisory.id]);
   const rule = identityRule(finding);
   if (rule) {

@@ -13,6 +13,13 @@ export interface RuleMeta {
   severity: Severity;
   /** Message template; `{key}` is replaced by the report's data. Ids, not prose, are the contract. */
   message: string;
+  /**
+   * One cause, one finding: findings of this rule with equal values of the
+   * `by` evidence fields become one project-level finding (src/policy/group.ts)
+   * whose message is `message` with `{count}`, `{packages}` (the first few
+   * name@version), `{s}` (plural), `{copies}` and the `by` fields.
+   */
+  group?: { by: string[]; message: string };
 }
 
 export interface CheckMeta {
@@ -57,6 +64,11 @@ export interface Report {
   via?: 'dev' | 'optional' | 'peer';
   /** This finding's own severity (an advisory's rating), used unless the policy sets one for the rule or the check. */
   severity?: Severity;
+  /**
+   * A ceiling on whatever severity the policy gives, for context the policy
+   * cannot see (a package reachable only through devDependencies).
+   */
+  maxSeverity?: Severity;
   /** The advisory a finding reports (the `advisory` key of the finding; waivers match its id and aliases). */
   advisory?: AdvisoryRef;
   /** Whether and how the finding can be fixed (the `fix` key of the finding). */

@@ -9,6 +9,7 @@ import { InstalledManifests } from '../enrich/installed.js';
 import type { RegistryClient } from '../enrich/registry-client.js';
 import { RegistryManifests } from '../enrich/registry-manifests.js';
 import { RegistryPackuments } from '../enrich/registry-packuments.js';
+import { groupFindings } from '../policy/group.js';
 import { runChecks, selectedChecks, type OmitType } from '../policy/run.js';
 import { loadProject } from '../load/load.js';
 import { SEVERITIES, type AuditResult, type DepGraph, type Diagnostic, type Finding, type Severity } from '../model.js';
@@ -106,7 +107,10 @@ export async function audit(options: AuditOptions): Promise<AuditOutcome> {
       runOptions.manifests = manifests;
     }
   }
-  const { findings, diagnostics: checkDiagnostics, data } = await runChecks(runOptions);
+  const checked = await runChecks(runOptions);
+  const { diagnostics: checkDiagnostics, data } = checked;
+  // One finding per thing: copies and single causes merged after waivers matched each copy.
+  const findings = groupFindings(checked.findings);
   // Fail closed: throws (exit 2) when required registry data is missing and incomplete data was not accepted.
   const registryDiagnostics = checkCompleteness([manifests, packuments].filter((source) => source !== null), access.allowIncomplete === true);
   const allDiagnostics: Diagnostic[] = [...diagnostics, ...checkDiagnostics, ...registryDiagnostics];

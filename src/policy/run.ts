@@ -127,8 +127,9 @@ export async function runChecks(options: RunOptions): Promise<CheckRun> {
     for (const report of reports) {
       const meta = check.meta.rules[report.rule];
       if (!meta) throw new Error(`check ${check.meta.id} reported unknown rule ${report.rule}`);
-      const severity = severityFor(policy, check, report.rule, report.severity);
-      if (severity === 'off') continue;
+      const policySeverity = severityFor(policy, check, report.rule, report.severity);
+      if (policySeverity === 'off') continue;
+      const severity = report.maxSeverity && severityRank(report.maxSeverity) < severityRank(policySeverity) ? report.maxSeverity : policySeverity;
       if (report.via && omit.has(report.via)) continue;
       if (report.node && isOmitted(report.node, omit)) continue;
       findings.push({

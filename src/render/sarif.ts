@@ -164,10 +164,12 @@ class Locator {
       if (lines && evidenceFile.endsWith('package.json') && name !== null) return { file: evidenceFile, line: manifestLine(lines, name, field) };
       return { file: evidenceFile, line: null };
     }
-    const location = finding.package?.location ?? '';
+    // A single-cause finding (src/policy/group.ts) points at its first affected entry.
+    const grouped = !finding.package && Array.isArray(finding.evidence.locations) && typeof finding.evidence.locations[0] === 'string' ? finding.evidence.locations[0] : null;
+    const location = finding.package?.location ?? grouped ?? '';
     const entryLine = this.#sources?.lockfileLines;
     if (location !== '' && lockfile !== null && entryLine) return { file: lockfile, line: Object.hasOwn(entryLine, location) ? entryLine[location]! : null };
-    if (location !== '' && lockfile !== null) return { file: lockfile, line: this.lockfileKey(location) ?? this.lockfileKey(finding.package!.name) };
+    if (location !== '' && lockfile !== null) return { file: lockfile, line: this.lockfileKey(location) ?? (finding.package ? this.lockfileKey(finding.package.name) : null) };
     const manifest = this.lines('package.json');
     if (finding.package && name !== null && manifest) return { file: 'package.json', line: manifestLine(manifest, name, field) };
     if (finding.check === 'lockfile' && lockfile !== null) return { file: lockfile, line: null };
@@ -236,6 +238,8 @@ export function sarifLog(result: AuditResult, options: Pick<SarifOptions, 'sourc
         severity: finding.severity,
         ...(label ? { package: label } : {}),
         ...(finding.package?.location ? { location: finding.package.location } : {}),
+        ...(finding.locations ? { locations: finding.locations } : {}),
+        ...(Array.isArray(finding.evidence.packages) && !finding.package ? { packages: finding.evidence.packages } : {}),
         ...(finding.paths.length > 0 ? { paths: finding.paths.map((path) => path.join(' > ')) } : {}),
         ...(finding.advisory ? { advisory: finding.advisory.id, ...(finding.advisory.url ? { advisoryUrl: finding.advisory.url } : {}) } : {}),
       },

@@ -472,7 +472,8 @@ describe('engines: dependency-excludes', () => {
   it('reports each package whose engines.node leaves out part of the project range, and its own dependencies', async () => {
     const { findings, diagnostics } = await checkFixture('engines-dependency-excludes');
     const excludes = only(findings, 'dependency-excludes');
-    expect(excludes.map((f) => [f.package!.name, f.evidence.excluded])).toEqual([
+    // Worst first: dev-tool, reachable only through devDependencies, is low (the next test), so it comes last.
+    expect(excludes.map((f) => [f.package!.name, f.evidence.excluded]).sort()).toEqual([
       ['dev-tool', ['22.22.2–22.x', '24.15.0–24.x']],
       ['legacy-lib', ['24.15.0–24.x', '26.x']],
       ['modern-core', ['22.22.2–22.x']],
@@ -500,13 +501,20 @@ describe('engines: dependency-excludes', () => {
     const policy = await presetPolicy('recommended');
     policy.rules.set('engines/dependency-excludes', 'high');
     const { findings } = await runChecks({ graph: g, policy, registries: EXAMPLE_REGISTRY, only: ['engines'], today: TODAY });
-    expect(new Set(only(findings, 'dependency-excludes').map((f) => f.severity))).toEqual(new Set(['high']));
+    expect(new Set(only(findings, 'dependency-excludes').filter((f) => f.package!.name !== 'dev-tool').map((f) => f.severity))).toEqual(new Set(['high']));
+    // Reachable only through devDependencies: never installed by the project's users, so at most low whatever the policy says.
+    expect(only(findings, 'dependency-excludes').find((f) => f.package!.name === 'dev-tool')).toMatchObject({ severity: 'low', evidence: { devOnly: true } });
   });
 
   it('judges against the maintained LTS lines when the project has no engines.node, and says so', async () => {
     const { findings } = await checkFixture('engines-missing');
-    expect(rules(findings)).toEqual(['engines/dependency-excludes', 'engines/missing']);
-    expect(findings[0]).toMatchObject({ package: { name: 'needs-24' }, evidence: { engines: '>=24', project: { source: 'maintained-lts', range: '22.x || 24.x || 26.x', judged: 'maintained' }, excluded: ['22.x'] } });
+    // One project finding, not one per dependency: what the dependencies leave out is in its evidence and message.
+    expect(rules(findings)).toEqual(['engines/missing']);
+    expect(findings[0]).toMatchObject({
+      package: null,
+      evidence: { judgedAgainst: 'maintained-lts', range: '22.x || 24.x || 26.x', dependencyExcludes: { count: 1, lines: ['22'], packages: [{ package: 'needs-24@1.0.0', engines: '>=24', excluded: ['22.x'], devOnly: false }] } },
+    });
+    expect(findings[0]!.message).toContain('1 package leaves out part of line 22 (needs-24@1.0.0)');
   });
 
   it('reads engines from installed manifests for a v1 lockfile, which records none', async () => {

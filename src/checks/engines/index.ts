@@ -11,7 +11,7 @@ import { AsOf, loadSchedule, type NodeLine } from './schedule.js';
 import { mirrorsSource, sourceData, sourceEvidence, type Source } from './source.js';
 import { collectSources } from './sources.js';
 import { describeInterval, intersect, intervalRange, normalise, overlaps, parseRange, subtract, type VersionSet } from './version-set.js';
-import { packageRef } from '../../model.js';
+import { packageRef, type DepNode } from '../../model.js';
 import { nameAtVersion } from '../../util/package-label.js';
 import { defineCheck, type CheckContext } from '../types.js';
 
@@ -196,7 +196,15 @@ function projectRange(asOf: AsOf, engines: Source | undefined, dependencyRange: 
   return { source: 'engines.node', range: engines.value, judged: 'maintained', scope: intersect(released, maintained) };
 }
 
-async function judgeDependencies(ctx: Ctx, asOf: AsOf, project: ProjectRange): Promise<void> {
+/** A dependency whose engines.node leaves out part of the project's range. */
+interface Exclusion {
+  node: DepNode;
+  range: string;
+  from: 'lockfile' | 'manifest';
+  excluded: VersionSet;
+}
+
+async function judgeDependencies(ctx: Ctx, asOf: AsOf, project: ProjectRange): Promise<Exclusion[]> {
   const { graph } = ctx;
   // v1 lockfiles record no engines: read each package's manifest instead.
   const fromManifests = (graph.lockfile?.manager ?? 'npm') === 'npm' && graph.lockfile?.lockfileVersion === 1 && ctx.manifests !== null;
@@ -211,7 +219,7 @@ async function judgeDependencies(ctx: Ctx, asOf: AsOf, project: ProjectRange): P
     }),
   );
   const excludedBy = new Map<string, VersionSet | null>();
-  const excludedLines = (set: VersionSet): string[] => asOf.schedule.lines.filter((line) => overlaps(set, line.set)).map((line) => line.label);
+  const exclusions: Exclusion[] = [];
   candidates.forEach((node, index) => {
     const found = ranges[index];
     if (!found) return;
@@ -231,9 +239,27 @@ async function judgeDependencies(ctx: Ctx, asOf: AsOf, project: ProjectRange): P
       return;
     }
     if (excluded.length === 0) return;
+    exclusions.push({ node, range: found.range, from: found.from, excluded });
+  });
+  return exclusions;
+}
+
+function excludedLines(asOf: AsOf, set: VersionSet): string[] {
+  return asOf.schedule.lines.filter((line) => overlaps(set, line.set)).map((line) => line.label);
+}
+
+/**
+ * One finding per dependency whose engines leave out part of the project's
+ * declared range. A package reachable only through devDependencies is at most
+ * low: it never runs where the project is installed by its users.
+ */
+function reportExclusions(ctx: Ctx, asOf: AsOf, project: ProjectRange, exclusions: Exclusion[]): void {
+  for (const { node, range, from, excluded } of exclusions) {
+    const found = { range, from };
     ctx.report({
       rule: 'dependency-excludes',
       node,
+      ...(node.dev ? { maxSeverity: 'low' as const } : {}),
       data: { name: node.packageName, version: node.version, range: found.range, excluded: excluded.map(describeInterval).join(', '), project: project.range, projectSource: project.source === 'engines.node' ? 'engines.node' : 'the maintained LTS lines' },
       evidence: {
         engines: found.range,
@@ -241,10 +267,11 @@ async function judgeDependencies(ctx: Ctx, asOf: AsOf, project: ProjectRange): P
         project: { source: project.source, range: project.range, judged: project.judged },
         excludes: excluded.map(intervalRange),
         excluded: excluded.map(describeInterval),
-        lines: excludedLines(excluded),
+        lines: excludedLines(asOf, excluded),
+        ...(node.dev ? { devOnly: true } : {}),
       },
     });
-  });
+  }
 }
 
 // --- the check ----------------------------------------------------------------
@@ -266,7 +293,7 @@ export default defineCheck<EnginesOptions>({
       missing: {
         description: 'package.json has no engines.node, so nothing tells npm, users or CI which Node.js versions the project supports.',
         severity: 'moderate',
-        message: 'package.json has no engines.node, so nothing tells npm, users or CI which Node.js versions the project supports; dependencies were judged against the maintained LTS lines ({range})',
+        message: 'package.json has no engines.node, so nothing tells npm, users or CI which Node.js versions the project supports; dependencies were judged against the maintained LTS lines ({range}){excluding}',
       },
       'end-of-life': {
         description: 'A source admits (or runs) a Node.js line past its end-of-life date, which gets no security fixes.',
@@ -322,11 +349,24 @@ export default defineCheck<EnginesOptions>({
     const { sources, enginesNode } = await collectSources(ctx, asOf);
     const engines = sources.find((source) => source.source === 'engines.node');
     const project = projectRange(asOf, engines, options.dependencyRange);
-    if (enginesNode === 'absent') {
-      ctx.report({ rule: 'missing', node: null, data: { range: project.range }, evidence: { file: 'package.json', field: 'engines.node', judgedAgainst: project.source, range: project.range } });
-    }
     for (const source of sources) judgeSchedule(ctx, asOf, source, options.eolSoonDays);
     judgeAgreement(ctx, asOf, sources);
-    await judgeDependencies(ctx, asOf, project);
+    const exclusions = await judgeDependencies(ctx, asOf, project);
+    if (enginesNode !== 'absent') {
+      reportExclusions(ctx, asOf, project, exclusions);
+      return;
+    }
+    // No engines.node: the project declared nothing a dependency could break, so what
+    // dependencies leave out of the maintained LTS lines is one cause, told in this one finding.
+    const packages = [...new Map(exclusions.map(({ node, range, excluded }) => [nameAtVersion(node), { package: nameAtVersion(node), engines: range, excluded: excluded.map(describeInterval), devOnly: node.dev }] as const)).values()].sort((a, b) => (a.package < b.package ? -1 : a.package > b.package ? 1 : 0));
+    const lines = [...new Set(exclusions.flatMap(({ excluded }) => excludedLines(asOf, excluded)))].sort((a, b) => Number(a) - Number(b));
+    const names = packages.map((entry) => entry.package);
+    const excluding = packages.length === 0 ? '' : `; ${packages.length} package${packages.length === 1 ? '' : 's'} leave${packages.length === 1 ? 's' : ''} out part of ${lines.length === 1 ? 'line' : 'lines'} ${lines.join(', ')} (${names.slice(0, 3).join(', ')}${names.length > 3 ? ` and ${names.length - 3} more` : ''}); declare engines.node to judge them against what the project supports`;
+    ctx.report({
+      rule: 'missing',
+      node: null,
+      data: { range: project.range, excluding },
+      evidence: { file: 'package.json', field: 'engines.node', judgedAgainst: project.source, range: project.range, ...(packages.length > 0 ? { dependencyExcludes: { count: packages.length, lines, packages } } : {}) },
+    });
   },
 });

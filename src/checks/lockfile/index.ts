@@ -154,11 +154,13 @@ export default defineCheck<LockfileOptions>({
         description: 'A resolved URL uses plain http:// or git://, so the download can be tampered with in transit.',
         severity: 'high',
         message: '{name}@{version} is fetched over {protocol}, which anyone on the network path can tamper with: {resolved}',
+        group: { by: ['protocol'], message: '{count} package{s} fetched over {protocol}, which anyone on the network path can tamper with: {packages}' },
       },
       'foreign-host': {
         description: 'A resolved URL points at a host that is neither a configured registry nor an allowed host.',
         severity: 'high',
         message: '{name}@{version} is fetched from {host}, which is neither a configured registry nor in allowedHosts: {resolved}',
+        group: { by: ['host'], message: '{count} package{s} fetched from {host}, which is neither a configured registry nor in allowedHosts: {packages}' },
       },
       'name-mismatch': {
         description: 'A registry tarball URL names a different package or version than the lockfile entry (lockfile injection).',
@@ -179,6 +181,7 @@ export default defineCheck<LockfileOptions>({
         description: 'The integrity hash uses only sha1 (or md5), which can be forged.',
         severity: 'moderate',
         message: '{name}@{version} is pinned only by a {algorithm} hash, which is too weak to rule out a forged tarball; refresh the lockfile to record sha512.',
+        group: { by: ['algorithm'], message: '{count} package{s} pinned only by a {algorithm} hash, which is too weak to rule out a forged tarball (refresh the lockfile to record sha512): {packages}' },
       },
       'invalid-integrity': {
         description: 'The integrity value is not valid Subresource Integrity.',
