@@ -3,6 +3,7 @@ import { summarise } from '../src/commands/check.js';
 import type { AuditResult, Finding } from '../src/model.js';
 import { REPORTERS } from '../src/render/index.js';
 import { failingCount, packageLabel, summaryLine } from '../src/render/summary.js';
+import { wrap } from '../src/render/table.js';
 
 const findings: Finding[] = [
   {
@@ -85,5 +86,50 @@ describe('reporters', () => {
 
   it('renders JSON that parses back to the result', () => {
     expect(JSON.parse(REPORTERS.json(result, { color: false, failOn: 'high' }))).toEqual(result);
+  });
+});
+
+describe('table: a reviewer-sized view', () => {
+  const many: Finding[] = Array.from({ length: 40 }, (_, i) => ({
+    check: 'install-scripts',
+    rule: 'install-scripts/unapproved',
+    severity: i < 2 ? 'high' : 'moderate',
+    package: { name: `pkg-${String(i).padStart(2, '0')}`, version: '1.0.0', location: `node_modules/pkg-${i}` },
+    paths: [[`parent@1.0.0`, `pkg-${i}@1.0.0`]],
+    message: `pkg-${i}@1.0.0 runs postinstall "node -e \\"try{require('./postinstall-${i}-with-a-very-long-file-name-that-will-not-fit-in-a-column.js')}catch(e){}\\"" at install time and no allowlist approves it`,
+    evidence: {},
+  }));
+  const big: AuditResult = { ...result, findings: [...many, ...findings], summary: summarise([...many, ...findings]) };
+
+  it('counts every finding by check and rule first, then the worst rows of each rule, and says how many are not shown', () => {
+    const text = REPORTERS.table(big, { color: false, failOn: 'high', width: 80 });
+    const lines = text.split('\n');
+    expect(lines[0]).toMatch(/^findings by rule\s+critical {2}high {2}moderate {2}low {2}info$/);
+    expect(lines).toEqual(expect.arrayContaining([expect.stringMatching(/^install-scripts +· +2 +38 +· +·$/), expect.stringMatching(/^ {2}unapproved +· +2 +38 +· +·$/)]));
+    expect(text).toContain('install-scripts/unapproved (2 high, 38 moderate)');
+    expect(text).toContain('… 37 more (--limit <n>, --all; --format json lists every one)');
+    expect(text.match(/^ {2}(high|moderate) /gm)).toHaveLength(3 + 2);
+    // Rows fit the width (diagnostics and the summary line are prose the terminal wraps).
+    expect(lines.filter((line) => line.startsWith('  ')).every((line) => line.length <= 80)).toBe(true);
+  });
+
+  it('never cuts text: a long script wraps, every character kept', () => {
+    const text = REPORTERS.table(big, { color: false, failOn: 'high', width: 80, limit: 1 });
+    const row = text.slice(text.indexOf('  high'), text.indexOf('… 39 more'));
+    const joined = row.split('\n').map((line) => line.slice(2 + 8 + 2 + 9 + 2)).join('');
+    expect(joined.replaceAll(' ', '')).toContain(many[0]!.message.replaceAll(' ', ''));
+  });
+
+  it('--all shows every row; --limit 0 only the counts', () => {
+    expect(REPORTERS.table(big, { color: false, failOn: 'high', limit: null }).match(/^ {2}(high|moderate) /gm)).toHaveLength(42);
+    const counts = REPORTERS.table(big, { color: false, failOn: 'high', limit: 0 });
+    expect(counts.match(/^ {2}(high|moderate) /gm)).toBeNull();
+    expect(counts).toContain('42 findings not shown: 0 per rule (--limit <n>, --all)');
+  });
+
+  it('wrap breaks at spaces and breaks a longer word without losing characters', () => {
+    expect(wrap('aaa bbb ccc', 7)).toEqual(['aaa bbb', 'ccc']);
+    expect(wrap('x https://example.org/a/very/long/url', 10)).toEqual(['x', 'https://ex', 'ample.org/', 'a/very/lon', 'g/url']);
+    expect(wrap('short', 10)).toEqual(['short']);
   });
 });

@@ -7,6 +7,8 @@ export interface ReportOptions {
   failOn: Severity | 'none';
   /** Terminal width for the table (the CLI passes the TTY's); 120 when absent. */
   width?: number;
+  /** Table rows per rule: a number (--limit), null for every row (--all); the table's default when absent. */
+  limit?: number | null;
 }
 
 /** A reporter is a pure function of the result. */

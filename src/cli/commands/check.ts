@@ -7,12 +7,19 @@ import { severityRank } from '../../model.js';
 import { sarifSources } from '../../commands/report/sources.js';
 import { FORMATS, REPORTERS, type Format } from '../../render/index.js';
 import { failingCount, summaryLine } from '../../render/summary.js';
+import { DEFAULT_LIMIT } from '../../render/table.js';
+import { DepguardError } from '../../errors.js';
 import { auditFlags, auditOptions, EXIT, outputFlags, useColor, type AuditArgs, type OutputArgs } from '../options.js';
 import { emit } from '../output.js';
 import { registryOutput } from '../registry-output.js';
 import type { Command } from './types.js';
 
-type CheckArgs = AuditArgs & OutputArgs & { format: Format; capabilities: boolean };
+type CheckArgs = AuditArgs & OutputArgs & { format: Format; capabilities: boolean; limit?: number; all: boolean };
+
+function rowLimit(limit: number): number {
+  if (!Number.isInteger(limit) || limit < 0) throw new DepguardError('EBAD_ARGS', `--limit: "${String(limit)}" is not a whole number of rows (0 or more)`, { field: '--limit', hint: 'or --all for every row' });
+  return limit;
+}
 
 async function handler(args: CheckArgs): Promise<number> {
   const options = auditOptions(args);
@@ -34,6 +41,8 @@ async function handler(args: CheckArgs): Promise<number> {
   const shown = { ...result, findings: result.findings.filter((finding) => severityRank(finding.severity) >= minimum) };
   const reportOptions: Parameters<(typeof REPORTERS)['table']>[1] = { color: useColor(args), failOn: args['fail-on'] };
   if (process.stdout.isTTY && process.stdout.columns) reportOptions.width = process.stdout.columns;
+  if (args.all) reportOptions.limit = null;
+  else if (args.limit !== undefined) reportOptions.limit = rowLimit(args.limit);
   const text =
     args.capabilities && args.format !== 'json' && args.format !== 'sarif'
       ? `${renderInventory(shown, { markdown: args.format === 'markdown', color: reportOptions.color })}${summaryLine(result, args['fail-on'])}\n`
@@ -48,6 +57,8 @@ export const check: Command<CheckArgs> = {
   builder: (yargs: Argv) =>
     outputFlags(auditFlags(yargs))
       .option('format', { alias: 'f', choices: FORMATS, default: 'table' as Format, describe: 'output format' })
+      .option('limit', { type: 'number', describe: `table: rows shown per rule, worst first (default ${DEFAULT_LIMIT}); the counts above them cover every finding` })
+      .option('all', { type: 'boolean', default: false, describe: 'table: every row of every rule (and every diagnostic)' })
       .option('capabilities', { type: 'boolean', default: false, describe: 'print the capability inventory: one row per package with what it can do (runs the capabilities check; JSON: checks.capabilities)' }),
   handler,
   examples: [
@@ -55,6 +66,7 @@ export const check: Command<CheckArgs> = {
     ['$0 check ../service --format json --output depguard.json', 'machine-readable result for CI'],
     ['$0 check --only lockfile --fail-on moderate', 'gate on lockfile problems only'],
     ['$0 check --omit dev --min-severity moderate', 'production dependencies, hide info and low'],
+    ['$0 check --all', 'every finding in the table, not only the worst rows of each rule'],
     ['$0 check --capabilities', 'which dependencies reach the network, start processes, write files, load native code…'],
   ],
 };
