@@ -95,11 +95,13 @@ describe('depguard check: exit codes and output', () => {
     expect(readdirSync(dir)).toEqual(['report.md']);
   });
 
-  it('groups the table by check, worst first, without colour when NO_COLOR is set', () => {
+  it('groups the table by check and rule, worst first, without colour when NO_COLOR is set', () => {
     const result = depguard(['check', fixture('risky-app')]);
     expect(result.stdout).not.toContain('\u001b[');
-    const lockfileAt = result.stdout.indexOf('lockfile (');
-    const pinningAt = result.stdout.indexOf('pinning (');
+    // The counts by check first, then a section per rule.
+    expect(result.stdout).toMatch(/^findings by rule .*\nlockfile +/m);
+    const lockfileAt = result.stdout.indexOf('\nlockfile/foreign-host (');
+    const pinningAt = result.stdout.indexOf('\npinning/wildcard (');
     expect(lockfileAt).toBeGreaterThanOrEqual(0);
     expect(pinningAt).toBeGreaterThanOrEqual(0);
     expect(result.stdout.trimEnd().split('\n').pop()).toMatch(/^\d+ findings \(.*\) in 2 packages; FAIL: \d+ at or above high$/);

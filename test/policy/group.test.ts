@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { findingKey } from '../../src/commands/diff/identity.js';
+import { findingKey } from '../../src/checks/identity.js';
 import { audit } from '../../src/commands/check.js';
 import type { Finding } from '../../src/model.js';
 import { groupFindings } from '../../src/policy/group.js';
