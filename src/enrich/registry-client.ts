@@ -9,6 +9,7 @@
 
 import type { RegistryResponse } from 'npm-registry-fetch';
 import pLimit, { type LimitFunction } from 'p-limit';
+import semver from 'semver';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -320,10 +321,11 @@ export class RegistryClient {
    */
   async manifest(name: string, version: string, request: Omit<PackumentRequest, 'refresh'> = {}): Promise<RegistryManifest> {
     let packument = await this.packument(name, request);
-    if (!Object.hasOwn(packument.versions, version) && packument.source === 'cache' && this.mode !== 'offline') {
+    if (versionKey(packument.versions, version) === null && packument.source === 'cache' && this.mode !== 'offline') {
       packument = await this.packument(name, { ...request, refresh: true });
     }
-    const found = Object.hasOwn(packument.versions, version) ? packument.versions[version] : undefined;
+    const key = versionKey(packument.versions, version);
+    const found = key === null ? undefined : packument.versions[key];
     if (!found) {
       throw new RegistryError('REGISTRY_NOT_FOUND', name, `${name}@${version} is not in the packument from ${redactUrl(packument.registry)}${packument.source === 'cache' ? ' (cached copy)' : ''}`, {
         url: redactUrl(packumentUrl(packument.registry, name)),
@@ -526,4 +528,16 @@ export class RegistryClient {
   #emit(event: RequestEvent): void {
     this.#onRequest?.(event);
   }
+}
+
+/**
+ * The key of `version` in a packument's versions as npm finds it: the exact
+ * key, else the version semver reads loosely (a lockfile may record
+ * `v20190909.0.0`; the registry publishes it as `20190909.0.0`, which is the
+ * version npm installs); null when neither is there.
+ */
+export function versionKey(versions: Readonly<Record<string, unknown>>, version: string): string | null {
+  if (Object.hasOwn(versions, version)) return version;
+  const clean = semver.clean(version, { loose: true });
+  return clean !== null && Object.hasOwn(versions, clean) ? clean : null;
 }

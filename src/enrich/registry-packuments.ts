@@ -8,7 +8,7 @@
 
 import { packageRef, type DepNode, type Diagnostic } from '../model.js';
 import type { CompactVersion } from './packument.js';
-import { isRegistryError, type Packument, type RegistryClient } from './registry-client.js';
+import { isRegistryError, versionKey, type Packument, type RegistryClient } from './registry-client.js';
 import type { MissingManifest } from './registry-manifests.js';
 import { matchesNamePattern } from '../util/name-patterns.js';
 
@@ -94,7 +94,8 @@ export class RegistryPackuments {
       // manifest() asks again once when a cached packument lacks the version (published since).
       const version = await this.#client.manifest(node.packageName, node.version, { full });
       const packument = await this.#client.packument(node.packageName, { full });
-      return { packument, version: Object.hasOwn(packument.versions, node.version) ? packument.versions[node.version]! : version };
+      const key = versionKey(packument.versions, node.version);
+      return { packument, version: key === null ? version : packument.versions[key]! };
     } catch (error) {
       if (!isRegistryError(error)) throw error;
       // A name that cannot be looked up is the lockfile check's to report; asking again would not help.

@@ -9,7 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import advisoriesCheck from '../../src/checks/advisories/index.js';
+import advisoriesCheck, { firstFixed, fixText } from '../../src/checks/advisories/index.js';
+import type { Fix } from '../../src/checks/advisories/fix.js';
+import type { Vuln } from '../../src/checks/advisories/match.js';
 import { applyAdvisoryFlags } from '../../src/policy/advisory-flags.js';
 import { presetPolicy, type Waiver } from '../../src/policy/load.js';
 import { createRegistryClient } from '../../src/enrich/access.js';
@@ -335,5 +337,34 @@ describe('fails closed', () => {
     expect(ids(findings)).toEqual(EXPECTED);
     expect(diagnostics).toEqual([expect.objectContaining({ level: 'warning', code: 'ADVISORY_RECORD_SKIPPED' })]);
     expect(diagnostics[0]!.message).toContain('GHSA-bad.json: not valid JSON');
+  });
+});
+
+describe('remedies in words that are true', () => {
+  const fix = (over: Partial<Fix>): Fix => ({ available: true, inRange: false, version: null, isSemVerMajor: false, dependents: [], npm: false, ...over }) as Fix;
+  // marked's OSV record: introduced 0, fixed 4.0.10; a refresh within ^4 would pick the newest safe 4.x.
+  const marked = { packument: { versions: Object.fromEntries(['0.3.6', '0.3.9', '4.0.9', '4.0.10', '4.0.12', '4.3.0', '5.0.0-beta.1'].map((v) => [v, {}])) } } as unknown as Vuln;
+
+  it('"fixed in" is the advisory\'s first fixed version above the installed one, not the version a refresh picks', () => {
+    expect(firstFixed(marked, '<4.0.10', '4.0.9')).toBe('4.0.10');
+    expect(firstFixed(marked, '<4.0.10', '0.3.6')).toBe('4.0.10');
+    expect(firstFixed(marked, '<0.3.9 || >=4.0.0 <4.0.12', '4.0.9')).toBe('4.0.12');
+    expect(firstFixed(marked, '*', '4.0.9')).toBeNull();
+    expect(firstFixed({ packument: null } as unknown as Vuln, '<4.0.10', '4.0.9')).toBeNull();
+  });
+
+  it('names a refresh target as a refresh', () => {
+    expect(fixText(fix({ inRange: true, version: '4.3.0' }), '4.0.9', '4.0.10', 'marked')).toBe('fixed in 4.0.10; a lockfile refresh moves it to 4.3.0 within the declared ranges (`npm update marked`)');
+  });
+
+  it('says upgrade or downgrade as it is (a metavulnerability whose only safe versions are older)', () => {
+    expect(fixText(fix({ version: '1.9.55', isSemVerMajor: true }), '5.16.1', null, 'gatsby')).toBe('the nearest safe version, 1.9.55, is outside a declared range (a major downgrade from 5.16.1)');
+    expect(fixText(fix({ version: '0.2.4', isSemVerMajor: true }), '0.0.8', '0.2.4', 'minimist')).toBe('fixed in 0.2.4; the nearest safe version, 0.2.4, is outside a declared range (a major upgrade from 0.0.8)');
+    expect(fixText(fix({ version: '2.5.4' }), '2.3.3', '2.5.4', 'form-data')).toBe('fixed in 2.5.4; the nearest safe version, 2.5.4, is outside a declared range (a upgrade from 2.3.3)'.replace('a upgrade', 'an upgrade'));
+  });
+
+  it('says when nothing is published or reachable', () => {
+    expect(fixText(fix({ available: false }), '1.0.0', null, 'x')).toBe('no fixed version is published');
+    expect(fixText(fix({}), '1.0.0', null, 'x')).toBe('no fixed version is reachable');
   });
 });

@@ -5,7 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { RegistryClient, RegistryError, type RegistryClientOptions, type RequestEvent } from '../../src/enrich/registry-client.js';
+import { RegistryClient, RegistryError, versionKey, type RegistryClientOptions, type RequestEvent } from '../../src/enrich/registry-client.js';
 import { makeTarball, TestRegistry } from './registry-server.js';
 
 const FAST = { retry: { retries: 0 }, timeout: 3000 };
@@ -82,6 +82,17 @@ describe('packuments', () => {
     expect(server.requests.map((r) => r.headers.accept)).toEqual([expect.stringMatching(/install-v1/), 'application/json']);
     server.add('ms', { versions: { '2.1.3': {} } });
     expect((await failure(client().manifest('ms', '9.9.9'))).code).toBe('REGISTRY_NOT_FOUND');
+  });
+
+  it('finds a version the lockfile records loosely as npm does (v20190909.0.0 is 20190909.0.0, santa-tracker-web)', async () => {
+    server.add('google-closure-library', { versions: { '20190909.0.0': {}, '20200315.0.0': {} } });
+    const manifest = await client().manifest('google-closure-library', 'v20190909.0.0');
+    expect(manifest).toMatchObject({ name: 'google-closure-library', version: 'v20190909.0.0', source: 'registry' });
+    expect(manifest.tarball).toBe(`${server.url}google-closure-library/-/google-closure-library-20190909.0.0.tgz`);
+    expect(versionKey({ '20190909.0.0': {} }, 'v20190909.0.0')).toBe('20190909.0.0');
+    expect(versionKey({ '1.0.0': {} }, '=1.0.0')).toBe('1.0.0');
+    expect(versionKey({ '1.0.0': {} }, 'v1.0.1')).toBeNull();
+    expect(versionKey({ '1.0.0': {} }, 'not-a-version')).toBeNull();
   });
 
   it('401 and 403 are REGISTRY_AUTH', async () => {

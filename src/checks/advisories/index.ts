@@ -52,10 +52,34 @@ function advisoryRef(advisory: Advisory): AdvisoryRef {
   return { id: advisory.id, aliases: advisory.aliases, url: advisory.url, title: advisory.title, range: advisory.range, source: advisory.origin };
 }
 
-function fixText(fix: Fix): string {
+/**
+ * The advisory's first fixed version above the installed one: the lowest
+ * published version past `installed` outside the advisory's own range (what
+ * the record's `fixed` event names), not what a refresh would pick.
+ */
+export function firstFixed(vuln: Vuln, range: string, installed: string): string | null {
+  const from = semver.valid(installed, SEMVER);
+  if (!from || !vuln.packument) return null;
+  const above = Object.keys(vuln.packument.versions)
+    .filter((version) => semver.valid(version, SEMVER) !== null && semver.prerelease(version, SEMVER) === null && semver.gt(version, from, SEMVER) && !semver.satisfies(version, range, SEMVER))
+    .sort((a, b) => semver.compare(a, b, SEMVER));
+  return above[0] ?? null;
+}
+
+/**
+ * The remedy in words that are true: "fixed in" is the advisory's first fixed
+ * version; a version a lockfile refresh reaches is named as a refresh; a move
+ * outside the declared ranges says whether it is an upgrade or a downgrade.
+ */
+export function fixText(fix: Fix, installed: string, fixedIn: string | null, name: string): string {
   if (!fix.available) return 'no fixed version is published';
-  if (fix.inRange) return `fixed in ${fix.version}, within the declared ranges (refresh the lockfile)`;
-  return fix.version ? `fixed in ${fix.version}, outside a declared range${fix.isSemVerMajor ? ' (a major upgrade)' : ''}` : 'no fix reachable';
+  const first = fixedIn ? `fixed in ${fixedIn}; ` : '';
+  if (fix.inRange) return `${first}a lockfile refresh moves it to ${fix.version} within the declared ranges (\`npm update ${name}\`)`;
+  if (!fix.version) return `${first}no fixed version is reachable`;
+  const from = semver.valid(installed, SEMVER);
+  const direction = from && semver.lt(fix.version, from, SEMVER) ? 'downgrade' : 'upgrade';
+  const kind = fix.isSemVerMajor ? `a major ${direction}` : direction === 'upgrade' ? 'an upgrade' : 'a downgrade';
+  return `${first}the nearest safe version, ${fix.version}, is outside a declared range (${kind} from ${installed})`;
 }
 
 /** Advisories whose range matches at least one queried version (what the bulk endpoint itself returns). */
@@ -153,19 +177,21 @@ async function run(ctx: CheckContext<AdvisoriesOptions>): Promise<void> {
       evidence.dependencies = [...entry.dependencies].sort();
       evidence.vulnerableVersions = entry.range;
     }
+    // A metavulnerability's advisory is about a dependency: its fixed versions are not this package's.
+    const fixedIn = entry.rule === 'metavulnerability' ? null : firstFixed(vuln, advisory.range, node.version);
     ctx.report({
       rule: entry.rule,
       node,
       severity: entry.rule === 'malicious' ? 'critical' : advisory.severity,
       advisory: advisoryRef(advisory),
-      fix: { ...fix },
+      fix: { ...fix, ...(fixedIn ? { firstFixed: fixedIn } : {}), ...(fix.version && semver.valid(node.version, SEMVER) ? { direction: semver.lt(fix.version, node.version, SEMVER) ? 'downgrade' : 'upgrade' } : {}) },
       data: {
         name: node.packageName,
         version: node.version,
         id: advisory.id,
         title: advisory.title,
         dependencies: [...entry.dependencies].sort().join(', '),
-        fix: fixText(fix),
+        fix: fixText(fix, node.version, fixedIn, node.packageName),
       },
       evidence,
     });
