@@ -10,8 +10,8 @@
 //   --keep           keep the other build's temporary folder
 //
 // The other commit is exported with `git archive` into a temporary folder,
-// shares this checkout's node_modules (its runtime dependencies must be the
-// same: checked) and is built with this checkout's tsc. Every command runs
+// shares this checkout's node_modules (its runtime dependencies must be
+// among this checkout's, at the same versions: checked) and is built with this checkout's tsc. Every command runs
 // from this checkout's root with relative fixture paths, --offline, a fixed
 // --date and an empty npm cache, so both builds see the same input. Run with
 // the pinned Node.js (node_modules/.bin first on PATH); build this checkout
@@ -47,8 +47,10 @@ const cleanup = () => {
 process.on('exit', cleanup);
 
 execFileSync('sh', ['-c', `git archive ${commit} | tar -x -C "${other}"`], { cwd: repo });
-const dependencies = (dir) => JSON.stringify(JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).dependencies);
-if (dependencies(other) !== dependencies(repo)) fail(`${commit.slice(0, 12)} has other runtime dependencies than this checkout: compare with a commit that has the same`);
+const dependencies = (dir) => JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).dependencies ?? {};
+const ours = dependencies(repo);
+const differing = Object.entries(dependencies(other)).filter(([name, version]) => ours[name] !== version);
+if (differing.length > 0) fail(`${commit.slice(0, 12)} needs runtime dependencies this checkout does not have (${differing.map(([name, version]) => `${name}@${version}`).join(', ')}): compare with a commit whose dependencies this checkout holds`);
 symlinkSync(join(repo, 'node_modules'), join(other, 'node_modules'), 'dir');
 execFileSync(join(repo, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.json'], { cwd: other, env, stdio: 'inherit' });
 

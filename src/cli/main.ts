@@ -5,18 +5,20 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { TOOL } from '../commands/check.js';
-import { DepguardError, isDepguardError } from '../errors.js';
+import { DepguardError } from '../errors.js';
 import { COMMANDS } from './commands/index.js';
+import { toDepguardError } from './errors.js';
 import { EXIT } from './options.js';
 
 export { EXIT } from './options.js';
 export { writeAtomically } from '../util/atomic-write.js';
 
 function printError(error: unknown, debug: boolean): void {
-  if (isDepguardError(error)) {
-    process.stderr.write(`depguard: ${error.message}\n`);
-    if (error.hint) process.stderr.write(`hint: ${error.hint}\n`);
-    if (debug && error.cause instanceof Error) process.stderr.write(`${error.cause.stack}\n`);
+  const known = toDepguardError(error);
+  if (known) {
+    process.stderr.write(`depguard: ${known.message}\n`);
+    process.stderr.write(`hint: ${known.hint}\n`);
+    if (debug && known.cause instanceof Error) process.stderr.write(`${known.cause.stack}\n`);
     return;
   }
   const message = error instanceof Error ? error.message : String(error);
@@ -45,7 +47,7 @@ export async function main(argv: string[]): Promise<number> {
     .help()
     .wrap(Math.min(110, process.stdout.columns ?? 100))
     .fail((message, error) => {
-      throw error ?? new DepguardError('EBAD_ARGS', message, { hint: 'run `depguard --help` for the options' });
+      throw error ?? new DepguardError('EBAD_ARGS', message);
     });
   try {
     await parser.parseAsync();

@@ -87,7 +87,6 @@ async function validate(schema: object, source: Source, code: 'EBAD_CONFIG' | 'E
   if (!validator(source.data)) {
     throw new DepguardError(code, `${source.file}: ${formatAjvErrors(validator.errors ?? [], source)}`, {
       file: source.file,
-      hint: 'see "Config" in the README for the format',
     });
   }
 }

@@ -118,7 +118,7 @@ async function run(ctx: CheckContext<AdvisoriesOptions>): Promise<void> {
     if (!(error instanceof AdvisorySourceError)) throw error;
     if (options.required) {
       throw new DepguardError('EADVISORIES', `advisory source ${error.source}: ${error.message}`, {
-        hint: error.hint ?? 'check the source and the network, pick another one with --advisory-source, or pass --advisories optional to audit without advisories',
+        hint: error.hint,
         cause: error,
       });
     }
