@@ -29,6 +29,8 @@ export const ERROR_HINTS = {
   EDIFF_BASE: 'pass a git ref this clone has (fetch it first) or a folder',
   EGITHUB: 'see the message above, and https://www.githubstatus.com when GitHub itself is failing',
   EADVISORIES: 'check the source and the network, pick another one with --advisory-source, or pass --advisories optional to audit without advisories',
+  ETIMEOUT: 'a registry or advisory source that stalls is the usual cause (--verbose prints each request); raise --timeout for a very large project',
+  EINCOMPLETE: 'pass --allow-incomplete to audit without what could not be analysed (a diagnostic names it)',
 } as const satisfies Record<string, string>;
 
 export type ErrorCode = keyof typeof ERROR_HINTS;

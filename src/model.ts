@@ -177,6 +177,11 @@ export interface Diagnostic {
   file?: string;
   /** The check that raised it, when one did. */
   check?: string;
+  /**
+   * The check could not judge something it needed to (a package it could not
+   * analyse): the run fails closed, exit 2, unless --allow-incomplete.
+   */
+  incomplete?: boolean;
 }
 
 export interface AuditResult {

@@ -8,7 +8,7 @@ import { TOOL } from '../commands/check.js';
 import { DepguardError } from '../errors.js';
 import { COMMANDS } from './commands/index.js';
 import { toDepguardError } from './errors.js';
-import { EXIT } from './options.js';
+import { deadlineMs, EXIT } from './options.js';
 
 export { EXIT } from './options.js';
 export { writeAtomically } from '../util/atomic-write.js';
@@ -27,6 +27,34 @@ function printError(error: unknown, debug: boolean): void {
   else process.stderr.write('hint: run again with --debug for the stack trace, and report it as a bug\n');
 }
 
+/** Set once the deadline passed: run() then exits at once, whatever is still in flight. */
+let timedOut = false;
+
+/**
+ * Runs a command within --timeout (commands without the flag have no
+ * deadline). Past it the command is abandoned with ETIMEOUT (exit 2); run()
+ * ends the process, closing every socket a registry left open.
+ */
+async function withDeadline(timeout: unknown, work: () => Promise<number>): Promise<number> {
+  if (timeout === undefined) return work();
+  const ms = deadlineMs(timeout);
+  if (ms === 0) return work();
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      timedOut = true;
+      reject(
+        new DepguardError('ETIMEOUT', `the run did not finish within --timeout ${String(timeout)}: nothing was written`, { field: '--timeout' }),
+      );
+    }, ms);
+  });
+  try {
+    return await Promise.race([work(), deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export async function main(argv: string[]): Promise<number> {
   const debug = argv.includes('--debug');
   let exitCode: number = EXIT.clean;
@@ -35,7 +63,7 @@ export async function main(argv: string[]): Promise<number> {
     .usage("$0 <command> [path] [options]\n\nAudit an npm project's dependency tree: pinning, lockfiles, install scripts, Node.js engines and more.");
   for (const command of COMMANDS) {
     parser = parser.command(command.command, command.describe, command.builder, async (args) => {
-      exitCode = await command.handler(args);
+      exitCode = await withDeadline(args.timeout, () => command.handler(args));
     });
     for (const [example, description] of command.examples) parser = parser.example(example, description);
   }
@@ -58,6 +86,19 @@ export async function main(argv: string[]): Promise<number> {
   return exitCode;
 }
 
+/** Resolves once everything written to the stream so far has been handed to the OS. */
+function flushed(stream: NodeJS.WriteStream): Promise<void> {
+  return new Promise((resolve) => {
+    if (stream.destroyed || !stream.writable) return resolve();
+    stream.write('', () => resolve());
+  });
+}
+
 export async function run(): Promise<void> {
-  process.exitCode = await main(hideBin(process.argv));
+  const code = await main(hideBin(process.argv));
+  process.exitCode = code;
+  // The run is over: a socket a registry left open (a body that stalled,
+  // keep-alive) or a timer must not keep the process alive after the report.
+  if (!timedOut) await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+  process.exit(code);
 }

@@ -14,6 +14,16 @@ import { SEVERITIES, type Severity } from '../model.js';
 
 export const EXIT = { clean: 0, findings: 1, error: 2 } as const;
 
+/** --timeout's default: a run that has not ended by then is stuck on something (a registry that stalls), not working. */
+export const DEFAULT_TIMEOUT = '5m';
+
+/** --timeout in ms (0: none), or an EBAD_ARGS error. */
+export function deadlineMs(value: unknown): number {
+  const ms = parseDuration(String(value ?? DEFAULT_TIMEOUT));
+  if (ms === null) throw new DepguardError('EBAD_ARGS', `--timeout: "${String(value)}" is not a duration (expected e.g. 90s, 5m, 1h or 0 for no deadline)`, { field: '--timeout' });
+  return ms;
+}
+
 /** What every auditing command accepts (yargs' parsed argv). */
 export interface AuditArgs {
   path: string;
@@ -35,6 +45,8 @@ export interface AuditArgs {
   'audit-registry'?: string;
   advisories?: 'required' | 'optional';
   verbose: boolean;
+  /** The overall deadline (--timeout): a duration, 0 for none. */
+  timeout: string;
   progress: boolean;
   color: boolean;
   debug: boolean;
@@ -162,6 +174,7 @@ export function auditFlags<T>(command: Argv<T>) {
     .option('audit-registry', { type: 'string', describe: "registry whose audit endpoint is asked, instead of the default registry (as npm's auditRegistry)" })
     .option('advisories', { choices: ['required', 'optional'] as const, describe: 'optional: audit without advisories (with a diagnostic) when the source cannot be reached, instead of exiting 2' })
     .option('verbose', { type: 'boolean', default: false, describe: 'print each registry request on stderr: method, URL (no credentials), status, time, cache' })
+    .option('timeout', { type: 'string', default: DEFAULT_TIMEOUT, describe: 'the whole run must end within this (e.g. 90s, 5m, 1h; 0 = no deadline); past it depguard stops and exits 2' })
     .option('progress', { type: 'boolean', default: true, describe: 'a registry request counter on stderr when it is a terminal (--no-progress turns it off)' })
     .option('color', { type: 'boolean', default: true, describe: 'colour on a TTY (--no-color, or NO_COLOR, turns it off)' })
     .option('debug', { type: 'boolean', default: false, describe: 'print stack traces of internal errors' });

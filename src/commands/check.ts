@@ -4,6 +4,7 @@
 import { createRequire } from 'node:module';
 import { applyAdvisoryFlags, type AdvisoryFlags } from '../policy/advisory-flags.js';
 import { loadPolicy, type Policy } from '../policy/load.js';
+import { DepguardError } from '../errors.js';
 import { checkCompleteness, createRegistryClient, type RegistryAccessOptions } from '../enrich/access.js';
 import { InstalledManifests } from '../enrich/installed.js';
 import type { RegistryClient } from '../enrich/registry-client.js';
@@ -113,6 +114,12 @@ export async function audit(options: AuditOptions): Promise<AuditOutcome> {
   const findings = groupFindings(checked.findings);
   // Fail closed: throws (exit 2) when required registry data is missing and incomplete data was not accepted.
   const registryDiagnostics = checkCompleteness([manifests, packuments].filter((source) => source !== null), access.allowIncomplete === true);
+  // Fail closed as well when a check could not judge something it needed to (a package it could not analyse).
+  const incomplete = checkDiagnostics.filter((diagnostic) => diagnostic.incomplete === true);
+  if (incomplete.length > 0 && access.allowIncomplete !== true) {
+    const first = incomplete[0]!;
+    throw new DepguardError('EINCOMPLETE', `${first.check ? `${first.check}: ` : ''}${first.message}${incomplete.length > 1 ? ` (and ${incomplete.length - 1} more)` : ''}`);
+  }
   const allDiagnostics: Diagnostic[] = [...diagnostics, ...checkDiagnostics, ...registryDiagnostics];
   if (graph.loadedFrom !== 'lockfile') {
     allDiagnostics.push({

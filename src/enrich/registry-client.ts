@@ -17,6 +17,7 @@ import { redactUrl, registryFor, type FetchOptions, type RegistryConfig } from '
 import { CompactCache, COMPACT_FORMAT, type CompactRecord } from './compact-cache.js';
 import { compactPackument, PackumentShapeError, type CompactPackument, type CompactVersion } from './packument.js';
 import { DEFAULT_TARBALL_LIMITS, readTarball, TarballError, type TarballContents, type TarballLimits } from './tarball.js';
+import { BodyError, DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, limitResponsesOnTheWire, readBody } from './body.js';
 
 // npm-registry-fetch and its HTTP stack cost ~100 ms to import: load them on
 // the first request, so runs served from the compact cache never pay for it.
@@ -36,6 +37,8 @@ export type RegistryErrorCode =
   | 'REGISTRY_AUTH'
   /** Not JSON, not a packument, another package's packument, an unexpected status. */
   | 'REGISTRY_BAD_RESPONSE'
+  /** A packument larger than the limit once decompressed (a gzip bomb, a runaway body): cut off. */
+  | 'REGISTRY_RESPONSE_TOO_LARGE'
   /** --offline and the cache does not hold it. */
   | 'REGISTRY_NOT_CACHED'
   /** The name or version cannot be looked up (not a valid npm package name). */
@@ -114,6 +117,14 @@ export interface RegistryClientOptions {
   /** Longest Retry-After (429/503) honoured with one more attempt once npm's own retries are spent, in ms (default 60 s). */
   maxRetryAfter?: number;
   tarballLimits?: Partial<TarballLimits>;
+  /** Largest packument accepted, in bytes after decompression (default 128 MiB). */
+  maxResponseBytes?: number;
+  /**
+   * Longest wait for response headers and for each chunk of a body, in ms
+   * (default 30 s; npm's own fetch-timeout when that is shorter). A registry
+   * that stalls ends in REGISTRY_UNREACHABLE, never a run that hangs.
+   */
+  idleTimeout?: number;
   /** One call per request (for --verbose). */
   onRequest?(event: RequestEvent): void;
   onProgress?(progress: RegistryProgress): void;
@@ -238,6 +249,12 @@ function classify(error: unknown, name: string, url: string, what: string, mode:
   return new RegistryError('REGISTRY_UNREACHABLE', name, `could not fetch the ${what} of ${name} from ${shown}: ${reason}`, details);
 }
 
+/** How to close the connection of a response whose body is abandoned. */
+const aborts = new WeakMap<object, () => void>();
+function abortOf(response: object): () => void {
+  return aborts.get(response) ?? (() => {});
+}
+
 export class RegistryClient {
   readonly registries: RegistryConfig;
   readonly mode: RegistryMode;
@@ -248,6 +265,8 @@ export class RegistryClient {
   readonly #maxAge: number;
   readonly #maxRetryAfter: number;
   readonly #tarballLimits: TarballLimits;
+  readonly #maxResponseBytes: number;
+  readonly #idleTimeout: number;
   readonly #onRequest: ((event: RequestEvent) => void) | undefined;
   readonly #onProgress: ((progress: RegistryProgress) => void) | undefined;
   readonly #now: () => number;
@@ -264,6 +283,10 @@ export class RegistryClient {
     this.#maxAge = options.maxAge ?? DEFAULT_MAX_AGE;
     this.#maxRetryAfter = options.maxRetryAfter ?? 60_000;
     this.#tarballLimits = { ...DEFAULT_TARBALL_LIMITS, ...options.tarballLimits };
+    this.#maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    limitResponsesOnTheWire(Math.max(this.#maxResponseBytes, this.#tarballLimits.maxBytes));
+    const configured = Number(options.fetchOptions?.timeout);
+    this.#idleTimeout = Math.min(options.idleTimeout ?? DEFAULT_IDLE_TIMEOUT, Number.isFinite(configured) && configured > 0 ? configured : Infinity);
     this.#compact = new CompactCache(options.cache);
     this.#limit = pLimit(Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY));
     this.#onRequest = options.onRequest;
@@ -277,6 +300,8 @@ export class RegistryClient {
       registry: options.registries.registry,
       cache: join(options.cache, '_cacache'),
       userAgent: `depguard/${VERSION} node/${process.version}`,
+      // npm-registry-fetch's timeout is the wait for response headers (npm's default: 5 minutes, per attempt).
+      timeout: this.#idleTimeout,
       offline: this.mode === 'offline',
       preferOffline: this.mode === 'prefer-offline',
       preferOnline: this.mode === 'online' && this.#maxAge === 0,
@@ -339,8 +364,11 @@ export class RegistryClient {
    * limits and checked against the packument's integrity. Fetched only from
    * the package's registry host; never extracted, never executed.
    */
-  async tarball(name: string, version: string): Promise<TarballContents> {
+  async tarball(name: string, version: string, request: { integrity?: string | null } = {}): Promise<TarballContents> {
     const manifest = await this.manifest(name, version);
+    // The lockfile's integrity when given: what `npm ci` would verify. A registry serving other bytes is an attack signal.
+    const expected = request.integrity ?? manifest.integrity;
+    const against = request.integrity ? 'the lockfile records' : 'its packument records';
     const registry = this.registryFor(name);
     if (!manifest.tarball) throw new RegistryError('REGISTRY_BAD_RESPONSE', name, `the packument of ${name} gives no dist.tarball for ${version}`);
     if (!sameOrigin(manifest.tarball, registry)) {
@@ -354,41 +382,28 @@ export class RegistryClient {
     const url = manifest.tarball;
     const limits = this.#tarballLimits;
     const bytes = await this.#task(async () => {
-      const response = await this.#request(name, url, { accept: '*/*', integrity: manifest.integrity, what: 'tarball' });
+      const response = await this.#request(name, url, { accept: '*/*', integrity: expected, what: 'tarball' });
       const length = Number(header(response, 'content-length'));
       if (Number.isFinite(length) && length > limits.maxBytes) {
+        abortOf(response)();
         (response.body as unknown as { destroy?(): void }).destroy?.();
         throw new RegistryError('REGISTRY_TARBALL_TOO_LARGE', name, `the tarball of ${name}@${version} is ${length} bytes, more than the limit of ${limits.maxBytes}`, { url: redactUrl(url) });
       }
-      const chunks: Buffer[] = [];
-      let size = 0;
       try {
-        // One 'data' listener for the whole body: async iteration over a
-        // minipass stream adds listeners per chunk and trips Node's
-        // MaxListenersExceededWarning on large tarballs.
-        await new Promise<void>((resolve, reject) => {
-          const body = response.body as unknown as NodeJS.EventEmitter & { destroy?(): void };
-          body.on('data', (chunk: Buffer) => {
-            size += chunk.length;
-            if (size > limits.maxBytes) {
-              body.destroy?.();
-              reject(new RegistryError('REGISTRY_TARBALL_TOO_LARGE', name, `the tarball of ${name}@${version} is more than the limit of ${limits.maxBytes} bytes`, { url: redactUrl(url) }));
-              return;
-            }
-            chunks.push(chunk);
-          });
-          body.once('end', () => resolve());
-          body.once('error', reject);
-        });
+        return await readBody(response.body, { maxBytes: limits.maxBytes, idleTimeout: this.#idleTimeout }, abortOf(response));
       } catch (error) {
-        if (error instanceof RegistryError) throw error;
+        if (error instanceof BodyError) {
+          if (error.code === 'EBODY_TOO_LARGE') {
+            throw new RegistryError('REGISTRY_TARBALL_TOO_LARGE', name, `the tarball of ${name}@${version} is more than the limit of ${limits.maxBytes} bytes`, { url: redactUrl(url) });
+          }
+          throw new RegistryError('REGISTRY_UNREACHABLE', name, `the tarball of ${name}@${version} from ${redactUrl(url)} stopped arriving (${error.message})`, { url: redactUrl(url) });
+        }
         const code = (error as ErrorLike).code;
         if (code === 'EINTEGRITY' || code === 'EBADSIZE') {
-          throw new RegistryError('REGISTRY_TARBALL_INTEGRITY', name, `the tarball of ${name}@${version} from ${redactUrl(url)} does not match the integrity its packument records`, { url: redactUrl(url), cause: error });
+          throw new RegistryError('REGISTRY_TARBALL_INTEGRITY', name, `the tarball of ${name}@${version} from ${redactUrl(url)} does not match the integrity ${against}`, { url: redactUrl(url), cause: error });
         }
         throw new RegistryError('REGISTRY_TARBALL_CORRUPT', name, `the tarball of ${name}@${version} was cut short: ${cleanMessage(error)}`, { url: redactUrl(url), cause: error });
       }
-      return Buffer.concat(chunks, size);
     });
     let read: ReturnType<typeof readTarball>;
     try {
@@ -402,7 +417,7 @@ export class RegistryClient {
     return {
       name,
       version,
-      integrity: manifest.integrity,
+      integrity: expected,
       bytes: bytes.length,
       unpackedBytes: read.unpackedBytes,
       entries: read.entries,
@@ -452,7 +467,7 @@ export class RegistryClient {
     if (previous && previous.packument.full === asFull && ((etag && etag === previous.etag) || (!etag && lastModified && lastModified === previous.lastModified))) {
       try {
         if (bodyCached) (response.body as unknown as { destroy?(): void }).destroy?.();
-        else await response.buffer(); // let npm's cache finish storing it
+        else await readBody(response.body, { maxBytes: this.#maxResponseBytes, idleTimeout: this.#idleTimeout }, abortOf(response)); // let npm's cache finish storing it
       } catch {
         // The body is not needed.
       }
@@ -462,8 +477,16 @@ export class RegistryClient {
     }
     let compact: CompactPackument;
     try {
-      compact = compactPackument(await response.json(), name, registry, asFull);
+      const body = await readBody(response.body, { maxBytes: this.#maxResponseBytes, idleTimeout: this.#idleTimeout }, abortOf(response));
+      compact = compactPackument(JSON.parse(body.toString('utf8')), name, registry, asFull);
     } catch (error) {
+      if (error instanceof BodyError) {
+        const shown = redactUrl(url);
+        if (error.code === 'EBODY_TOO_LARGE') {
+          throw new RegistryError('REGISTRY_RESPONSE_TOO_LARGE', name, `${shown} sent a packument of ${name} of ${error.message} (decompressed): not read`, { url: shown });
+        }
+        throw new RegistryError('REGISTRY_UNREACHABLE', name, `${shown} stopped sending the packument of ${name} (${error.message})`, { url: shown });
+      }
       throw classify(error, name, url, 'packument', this.mode);
     }
     await this.#compact.write({ format: COMPACT_FORMAT, checkedAt, etag, lastModified, packument: compact });
@@ -477,8 +500,11 @@ export class RegistryClient {
     if (options.revalidate && this.mode !== 'offline') Object.assign(fetchOptions, { preferOnline: true, preferOffline: false });
     for (let attempt = 0; ; attempt++) {
       const started = this.#now();
+      // One signal per attempt: cutting a body off must close its socket (see body.ts).
+      const controller = new AbortController();
       try {
-        const response = await (await loadFetch())(url, fetchOptions);
+        const response = await (await loadFetch())(url, { ...fetchOptions, signal: controller.signal });
+        aborts.set(response, () => controller.abort());
         const attempts = Number(header(response, 'x-fetch-attempts'));
         this.#emit({
           method: 'GET',

@@ -4,7 +4,7 @@
 // gives one clear message instead of an Arborist stack trace.
 
 import { existsSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { DepguardError } from '../errors.js';
 import type { DeclaredDependencies, DepGraph, DepNode, Diagnostic, LockfileInfo, WorkspaceInfo } from '../model.js';
@@ -40,7 +40,7 @@ async function readManifest(projectPath: string, relative: string): Promise<Json
       hint: 'run depguard in the folder that holds package.json',
     });
   }
-  const manifest = parseJson(await readFile(file, 'utf8'), relative);
+  const manifest = parseJson(await readProjectFile(projectPath, relative, 'EBAD_PACKAGE_JSON', MAX_MANIFEST_BYTES), relative);
   if (!isJsonObject(manifest)) {
     throw new DepguardError('EBAD_PACKAGE_JSON', `${relative} must hold a JSON object, found ${describe(manifest)}`, { file: relative });
   }
@@ -150,9 +150,50 @@ function declaredDependencies(entry: JsonObject): DeclaredDependencies {
   return declared;
 }
 
+/** Lockfiles past these are refused (exit 2) rather than audited without bound (docs/security.md). */
+export const MAX_LOCKFILE_BYTES = 64 * 1024 * 1024;
+export const MAX_LOCKFILE_ENTRIES = 50_000;
+const MAX_MANIFEST_BYTES = 16 * 1024 * 1024;
+
+/**
+ * A project file's text: a folder in its place, or a file past the size
+ * limit, is a clear error naming it (never an internal error, never an
+ * unbounded read). Symbolic links are followed, as npm does; errors never
+ * quote a file's bytes (parseJson), so a link to /etc/passwd leaks nothing.
+ */
+async function readProjectFile(projectPath: string, relative: string, code: 'EBAD_PACKAGE_JSON' | 'EBAD_LOCKFILE', maxBytes: number): Promise<string> {
+  const path = join(projectPath, relative);
+  let info;
+  try {
+    info = await stat(path);
+  } catch (error) {
+    throw new DepguardError(code, `${relative} cannot be read: ${(error as NodeJS.ErrnoException).code ?? 'error'}`, { file: relative, cause: error });
+  }
+  if (info.isDirectory()) throw new DepguardError(code, `${relative} is a folder: expected a JSON file`, { file: relative, hint: `remove or rename the folder ${relative}` });
+  if (!info.isFile()) throw new DepguardError(code, `${relative} is not a regular file: expected a JSON file`, { file: relative });
+  if (info.size > maxBytes) {
+    throw new DepguardError(code, `${relative} is ${info.size} bytes, more than the ${maxBytes}-byte limit depguard reads`, {
+      file: relative,
+      hint: code === 'EBAD_LOCKFILE' ? 'audit each workspace on its own, or see docs/security.md (bounded resources)' : 'a package.json is a few kilobytes: check what this file is',
+    });
+  }
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    throw new DepguardError(code, `${relative} cannot be read: ${(error as NodeJS.ErrnoException).code ?? 'error'}`, { file: relative, cause: error });
+  }
+}
+
 async function readLockfile(projectPath: string, file: string): Promise<LockfileInfo> {
-  const data = parseJson(await readFile(join(projectPath, file), 'utf8'), file);
-  return inspectLockfile(data, file);
+  const data = parseJson(await readProjectFile(projectPath, file, 'EBAD_LOCKFILE', MAX_LOCKFILE_BYTES), file);
+  const info = inspectLockfile(data, file);
+  if (info.entries.size > MAX_LOCKFILE_ENTRIES) {
+    throw new DepguardError('EBAD_LOCKFILE', `${file} has ${info.entries.size} entries, more than the limit of ${MAX_LOCKFILE_ENTRIES} depguard audits`, {
+      file,
+      hint: 'audit each workspace on its own, or see docs/security.md (bounded resources)',
+    });
+  }
+  return info;
 }
 
 async function readWorkspaceManifests(projectPath: string, workspaces: WorkspaceInfo[], diagnostics: Diagnostic[]): Promise<Map<string, JsonObject>> {

@@ -40,7 +40,13 @@ export function parseJson(text: string, file: string): unknown {
     const position = /position (\d+)/.exec(reason);
     const where = position ? lineAndColumn(text, Number(position[1])) : null;
     const at = where ? ` at line ${where.line}, column ${where.column}` : '';
-    const detail = reason.replace(/\s*\(line \d+ column \d+\)/, '').replace(/ in JSON at position \d+/, '');
+    const detail = reason
+      .replace(/\s*\(line \d+ column \d+\)/, '')
+      .replace(/ in JSON at position \d+/, '')
+      // V8 quotes the text around the error ("root:x:0:0"… is not valid JSON): a file's bytes never go into a message
+      // (a symlinked lockfile may point at /etc/passwd; a lockfile may hold a token in a URL).
+      .replace(/,?\s*"(?:[^"\\]|\\.)*"(?:\.\.\.)? is not valid JSON/, '')
+      .replace(/Unexpected token '(.)'/, (whole, char: string) => (/[\w]/.test(char) ? 'Unexpected token' : whole));
     throw new DepguardError('EJSON_PARSE', `${file} is not valid JSON${at}: ${detail}`, { file });
   }
 }

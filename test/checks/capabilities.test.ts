@@ -84,6 +84,8 @@ describe('capabilities check metadata', () => {
       native: 'moderate',
       'install-time': 'info',
       obfuscation: 'moderate',
+      'integrity-mismatch': 'critical',
+      'foreign-tarball': 'high',
     });
     expect(capabilitiesCheck.meta.needs).toEqual(['registry']);
     expect(capabilitiesCheck.meta.enabledByDefault).toBe(false);

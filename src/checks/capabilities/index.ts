@@ -134,7 +134,19 @@ export default defineCheck<CapabilitiesOptions>({
     id: 'capabilities',
     description:
       'What each dependency can do, from its own code parsed as JavaScript: reach the network, start processes, write files, evaluate code, read the environment, load native code, run at install time, hide its code — with file:line evidence and per-capability allowlists.',
-    rules: RULES,
+    rules: {
+      ...RULES,
+      'integrity-mismatch': {
+        description: "The package's tarball, as the registry serves it, does not match the integrity the lockfile (else the packument) records: the bytes npm would install are not the ones that were locked or published.",
+        severity: 'critical',
+        message: '{name}@{version}: the tarball the registry serves does not match the integrity {against}, so its code was not analysed and npm ci would refuse it: {url}',
+      },
+      'foreign-tarball': {
+        description: "The packument points the version's tarball at another host than the registry: depguard does not fetch it, and an install would download code from a host nobody configured.",
+        severity: 'high',
+        message: "{name}@{version}: the registry's packument points the tarball at {url}, another host than the registry, so its code was not analysed",
+      },
+    },
     optionsSchema: {
       type: 'object',
       additionalProperties: false,
@@ -188,6 +200,11 @@ export default defineCheck<CapabilitiesOptions>({
       inventory.push(entry);
       if (outcome.status === 'unavailable') {
         entry.error = { code: outcome.code, message: outcome.message };
+        // Fail closed: a tarball that is not what was locked, or comes from elsewhere, is a finding, never a silent pass.
+        if (outcome.code === 'REGISTRY_TARBALL_INTEGRITY' || outcome.code === 'REGISTRY_TARBALL_FOREIGN_HOST') {
+          reportUnverified(context, node, outcome);
+          return;
+        }
         const group = unavailable.get(outcome.code) ?? [];
         group.push({ node, outcome });
         unavailable.set(outcome.code, group);
@@ -227,6 +244,8 @@ export default defineCheck<CapabilitiesOptions>({
         code,
         message: `the capabilities of ${names.length} package${names.length === 1 ? '' : 's'} could not be analysed: ${listed(names)}; first: ${group[0]!.outcome.message}`,
       };
+      // Could not analyse (too large, unreachable…): the run fails closed (exit 2) unless --allow-incomplete.
+      if (blocking) diagnostic.incomplete = true;
       if (group.length === 1) diagnostic.package = { name: group[0]!.node.packageName, version: group[0]!.node.version, location: group[0]!.node.location };
       context.diagnostic(diagnostic);
     }
@@ -257,6 +276,21 @@ export default defineCheck<CapabilitiesOptions>({
     });
   },
 });
+
+function reportUnverified(context: CheckContext<CapabilitiesOptions>, node: DepNode, outcome: Extract<ScanOutcome, { status: 'unavailable' }>): void {
+  const url = outcome.url ?? '(unknown URL)';
+  if (outcome.code === 'REGISTRY_TARBALL_INTEGRITY') {
+    const against = node.integrity ? 'the lockfile records' : 'the packument records';
+    context.report({
+      rule: 'integrity-mismatch',
+      node,
+      data: { name: node.packageName, version: node.version, against, url },
+      evidence: { url, expected: node.integrity, against: node.integrity ? 'lockfile' : 'packument', error: outcome.message },
+    });
+    return;
+  }
+  context.report({ rule: 'foreign-tarball', node, data: { name: node.packageName, version: node.version, url }, evidence: { url, error: outcome.message } });
+}
 
 function report(context: CheckContext<CapabilitiesOptions>, node: DepNode, capability: Capability, summary: CapabilitySummary, outcome: Extract<ScanOutcome, { status: 'analysed' }>): void {
   const data: Record<string, string> = { name: node.packageName, version: node.version, where: where(summary) };

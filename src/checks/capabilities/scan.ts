@@ -27,6 +27,8 @@ export type ScanOutcome =
       message: string;
       /** False when asking again could not help: packages depguard never fetches, names it cannot look up. */
       blocking: boolean;
+      /** The URL concerned (no credentials), when a registry request failed. */
+      url?: string | null;
     };
 
 export interface ScannerOptions {
@@ -96,7 +98,7 @@ export class CapabilityScanner {
       installed = await this.#installed(node);
     } catch (error) {
       if (!(error instanceof PackageTooLargeError)) throw error;
-      return { status: 'unavailable', code: 'CAPABILITIES_TOO_LARGE', message: `${label} in ${node.location}: ${error.message}`, blocking: false };
+      return { status: 'unavailable', code: 'CAPABILITIES_TOO_LARGE', message: `${label} in ${node.location}: ${error.message}`, blocking: true };
     }
     if (installed) return this.#analysed(installed, 'node_modules', key);
 
@@ -124,7 +126,7 @@ export class CapabilityScanner {
       return await this.#analysed(files, 'registry', integrity);
     } catch (error) {
       if (!isRegistryError(error)) throw error;
-      return { status: 'unavailable', code: error.code, message: error.message, blocking: error.code !== 'REGISTRY_BAD_NAME' };
+      return { status: 'unavailable', code: error.code, message: error.message, blocking: error.code !== 'REGISTRY_BAD_NAME', url: error.url };
     }
   }
 
@@ -136,10 +138,11 @@ export class CapabilityScanner {
 
   /** A package's tarball; a bundler's is fetched once for itself and every package it bundles. */
   #tarball(node: DepNode): Promise<TarballContents> {
-    if (!this.#bundlers.has(node.location)) return this.#registry!.tarball(node.packageName, node.version);
+    // Checked against the lockfile's integrity (what npm ci verifies), else the packument's.
+    if (!this.#bundlers.has(node.location)) return this.#registry!.tarball(node.packageName, node.version, { integrity: node.integrity });
     let loading = this.#bundlerTarballs.get(node.location);
     if (!loading) {
-      loading = this.#registry!.tarball(node.packageName, node.version);
+      loading = this.#registry!.tarball(node.packageName, node.version, { integrity: node.integrity });
       this.#bundlerTarballs.set(node.location, loading);
     }
     return loading;

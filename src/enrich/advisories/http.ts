@@ -5,6 +5,15 @@
 
 import { redactUrl, type FetchOptions } from '../npm-config.js';
 import { AdvisorySourceError } from './types.js';
+import { BodyError, DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, limitResponsesOnTheWire, readBody } from '../body.js';
+
+/** Largest advisory answer read, decompressed (a bulk answer for thousands of packages is a few MiB). */
+export const MAX_ADVISORY_RESPONSE_BYTES = DEFAULT_MAX_RESPONSE_BYTES;
+
+function timeoutOf(fetchOptions: FetchOptions): number {
+  const configured = Number(fetchOptions.timeout);
+  return Number.isFinite(configured) && configured > 0 ? configured : Infinity;
+}
 
 type Fetch = typeof import('npm-registry-fetch').default;
 let fetchModule: Promise<Fetch> | undefined;
@@ -44,11 +53,17 @@ export interface JsonRequest {
 /** The JSON a URL answers; `source` names the advisory source in errors. */
 export async function fetchJson(source: string, url: string, fetchOptions: FetchOptions, request: JsonRequest = {}): Promise<unknown> {
   const shown = redactUrl(url);
+  limitResponsesOnTheWire(MAX_ADVISORY_RESPONSE_BYTES);
   const fetch = await loadFetch();
   let response: Awaited<ReturnType<Fetch>>;
+  // Cutting a body off must close its socket (see ../body.ts).
+  const controller = new AbortController();
   try {
     response = await fetch(url, {
       ...fetchOptions,
+      signal: controller.signal,
+      // npm-registry-fetch's timeout is the wait for headers (npm's default, 5 minutes, is per attempt).
+      timeout: Math.min(DEFAULT_IDLE_TIMEOUT, timeoutOf(fetchOptions)),
       method: request.method ?? 'GET',
       ...(request.body !== undefined ? { body: request.body } : {}),
       ...(request.gzip ? { gzip: true } : {}),
@@ -59,8 +74,12 @@ export async function fetchJson(source: string, url: string, fetchOptions: Fetch
   }
   let text: string;
   try {
-    text = (await response.buffer()).toString('utf8');
+    // Counted after decompression and cut at the limit: a gzip bomb or an endless body never fills memory.
+    text = (await readBody(response.body, { maxBytes: MAX_ADVISORY_RESPONSE_BYTES, idleTimeout: Math.min(DEFAULT_IDLE_TIMEOUT, timeoutOf(fetchOptions)) }, () => controller.abort())).toString('utf8');
   } catch (error) {
+    if (error instanceof BodyError) {
+      throw new AdvisorySourceError(source, error.code === 'EBODY_TOO_LARGE' ? `${shown} answered ${error.message} (decompressed): not read` : `${shown} stopped sending its answer (${error.message})`, { cause: error });
+    }
     throw new AdvisorySourceError(source, `${shown}: the answer was cut short: ${reasonOf(error, shown)}`, { cause: error });
   }
   try {
