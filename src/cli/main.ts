@@ -1,6 +1,8 @@
 // The only module that sets the exit code; commands (src/cli/commands/) read
-// argv and write stdout/stderr. Exit codes (contract): 0 nothing at or above
-// --fail-on, 1 findings at or above it, 2 could not audit.
+// argv and write stdout/stderr, and check, diff and report end in one
+// render -> write -> exit helper (output.ts deliver, gating with
+// src/policy/gate.ts). Exit codes (contract): 0 nothing at or above
+// --fail-on, 1 findings at or above it, 2 could not audit (every error, here).
 
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';

@@ -2,8 +2,9 @@
 // the counts, how a change and a base are named. Pure functions.
 
 import type { ChangedPackage, DiffReport, DiffResult } from './diff-model.js';
-import { SEVERITIES, severityRank, type Finding, type Severity } from '../model.js';
+import { SEVERITIES, type Finding, type Severity } from '../model.js';
 import type { ReportOptions } from './types.js';
+import { failingFindings } from '../policy/gate.js';
 
 export interface DiffReportOptions extends ReportOptions {
   /** Hidden marker the markdown starts with, so a PR comment can be found again (src/cli/github/). */
@@ -15,10 +16,9 @@ export interface DiffReportOptions extends ReportOptions {
 /** A diff reporter is a pure function of the diff result. */
 export type DiffReporter = (result: DiffResult, options: DiffReportOptions) => string;
 
-/** New findings at or above the threshold that no waiver covers: what makes `diff` exit 1. */
+/** New findings that fail the gate (src/policy/gate.ts): `diff` gates on what the change introduces only. */
 export function failingNew(diff: DiffReport, failOn: Severity | 'none'): Finding[] {
-  if (failOn === 'none') return [];
-  return diff.newFindings.filter((finding) => !finding.waived && severityRank(finding.severity) >= severityRank(failOn));
+  return failingFindings(diff.newFindings, failOn);
 }
 
 function plural(count: number, word: string): string {

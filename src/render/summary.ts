@@ -1,4 +1,5 @@
-import { SEVERITIES, severityRank, type AuditResult, type Finding, type Severity } from '../model.js';
+import { SEVERITIES, type AuditResult, type Finding, type Severity } from '../model.js';
+import { failingFindings } from '../policy/gate.js';
 
 /** `name@version`, just `name` for a declared dependency with no resolved version, `(project)` for project-level findings. */
 export function packageLabel(finding: Finding): string {
@@ -6,10 +7,9 @@ export function packageLabel(finding: Finding): string {
   return finding.package.version ? `${finding.package.name}@${finding.package.version}` : finding.package.name;
 }
 
-/** Findings at or above the threshold that no waiver covers: what makes `check` exit 1. */
+/** How many findings fail the gate (src/policy/gate.ts), for the verdict. */
 export function failingCount(result: AuditResult, failOn: Severity | 'none'): number {
-  if (failOn === 'none') return 0;
-  return result.findings.filter((f) => !f.waived && severityRank(f.severity) >= severityRank(failOn)).length;
+  return failingFindings(result.findings, failOn).length;
 }
 
 /** One line: counts by severity, waived, packages, and the verdict against --fail-on. */

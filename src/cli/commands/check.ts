@@ -6,11 +6,12 @@ import { renderInventory } from '../../render/capabilities-table.js';
 import { severityRank } from '../../model.js';
 import { sarifSources } from '../../commands/report/sources.js';
 import { FORMATS, REPORTERS, type Format } from '../../render/index.js';
-import { failingCount, summaryLine } from '../../render/summary.js';
+import { failingFindings } from '../../policy/gate.js';
+import { summaryLine } from '../../render/summary.js';
 import { DEFAULT_LIMIT } from '../../render/table.js';
 import { DepguardError } from '../../errors.js';
-import { auditFlags, auditOptions, EXIT, outputFlags, useColor, type AuditArgs, type OutputArgs } from '../options.js';
-import { emit } from '../output.js';
+import { auditFlags, auditOptions, outputFlags, useColor, type AuditArgs, type OutputArgs } from '../options.js';
+import { deliver } from '../output.js';
 import { registryOutput } from '../registry-output.js';
 import type { Command } from './types.js';
 
@@ -35,7 +36,6 @@ async function handler(args: CheckArgs): Promise<number> {
     output.finish();
   }
   const { result } = outcome;
-  const failing = failingCount(result, args['fail-on']);
   // --min-severity narrows what is shown; the gate above has already counted everything.
   const minimum = severityRank(args['min-severity']);
   const shown = { ...result, findings: result.findings.filter((finding) => severityRank(finding.severity) >= minimum) };
@@ -43,12 +43,11 @@ async function handler(args: CheckArgs): Promise<number> {
   if (process.stdout.isTTY && process.stdout.columns) reportOptions.width = process.stdout.columns;
   if (args.all) reportOptions.limit = null;
   else if (args.limit !== undefined) reportOptions.limit = rowLimit(args.limit);
-  const text =
+  const render = (): string =>
     args.capabilities && args.format !== 'json' && args.format !== 'sarif'
       ? `${renderInventory(shown, { markdown: args.format === 'markdown', color: reportOptions.color })}${summaryLine(result, args['fail-on'])}\n`
       : REPORTERS[args.format](shown, args.format === 'sarif' ? { ...reportOptions, sources: sarifSources(outcome.graph) } : reportOptions);
-  emit(text, args.output, summaryLine(result, args['fail-on']));
-  return failing > 0 ? EXIT.findings : EXIT.clean;
+  return deliver({ render, summary: summaryLine(result, args['fail-on']), failing: failingFindings(result.findings, args['fail-on']) }, args.output);
 }
 
 export const check: Command<CheckArgs> = {

@@ -11,8 +11,8 @@ import { severityRank, type Finding, type Severity } from '../../model.js';
 import { DIFF_FORMATS, DIFF_REPORTERS, type DiffFormat } from '../../render/diff-formats.js';
 import { diffMarkdown } from '../../render/diff-markdown.js';
 import { diffSummaryLine, failingNew, type DiffReportOptions } from '../../render/diff-summary.js';
-import { auditFlags, auditOptions, EXIT, outputFlags, useColor, type AuditArgs, type OutputArgs } from '../options.js';
-import { emit } from '../output.js';
+import { auditFlags, auditOptions, outputFlags, useColor, type AuditArgs, type OutputArgs } from '../options.js';
+import { deliver } from '../output.js';
 import { registryOutput } from '../registry-output.js';
 import type { Command } from './types.js';
 
@@ -53,7 +53,6 @@ async function handler(args: DiffArgs): Promise<number> {
   }
   const { result } = outcome;
   const failOn = args['fail-on'];
-  const failing = failingNew(result.diff, failOn).length;
   // --min-severity narrows what is shown; the gate above has already counted everything.
   const shown = shownOnly(result, args['min-severity']);
   const marker = commentMarker(args.path);
@@ -64,8 +63,7 @@ async function handler(args: DiffArgs): Promise<number> {
     const posted = await upsertStickyComment({ target, body, marker: `<!-- ${marker} -->`, ...(args['comment-author'] !== undefined ? { author: args['comment-author'] } : {}) });
     process.stderr.write(`depguard: ${posted.action} the comment on ${target.owner}/${target.repo}#${target.number}${posted.url ? `: ${posted.url}` : ''}\n`);
   }
-  emit(DIFF_REPORTERS[args.format](shown, reportOptions), args.output, diffSummaryLine(result.diff, failOn));
-  return failing > 0 ? EXIT.findings : EXIT.clean;
+  return deliver({ render: () => DIFF_REPORTERS[args.format](shown, reportOptions), summary: diffSummaryLine(result.diff, failOn), failing: failingNew(result.diff, failOn) }, args.output);
 }
 
 export const diffCommand: Command<DiffArgs> = {

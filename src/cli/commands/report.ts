@@ -13,10 +13,11 @@ import { sarifSources } from '../../commands/report/sources.js';
 import { reportHtml } from '../../render/report-html.js';
 import { reportMarkdown } from '../../render/report-markdown.js';
 import { sarif } from '../../render/sarif.js';
-import { failingCount, summaryLine } from '../../render/summary.js';
+import { failingFindings } from '../../policy/gate.js';
+import { summaryLine } from '../../render/summary.js';
 import { toPosix } from '../../util/posix-path.js';
-import { auditFlags, auditOptions, EXIT, outputFlags, type AuditArgs, type OutputArgs } from '../options.js';
-import { emit } from '../output.js';
+import { auditFlags, auditOptions, outputFlags, type AuditArgs, type OutputArgs } from '../options.js';
+import { deliver } from '../output.js';
 import { registryOutput } from '../registry-output.js';
 import type { Command } from './types.js';
 
@@ -58,8 +59,7 @@ async function handler(args: ReportArgs): Promise<number> {
     output.finish();
   }
   const { document, graph } = outcome;
-  emit(render(document, args, () => sarifSources(graph)), args.output, summaryLine(document, args['fail-on']));
-  return failingCount(document, args['fail-on']) > 0 ? EXIT.findings : EXIT.clean;
+  return deliver({ render: () => render(document, args, () => sarifSources(graph)), summary: summaryLine(document, args['fail-on']), failing: failingFindings(document.findings, args['fail-on']) }, args.output);
 }
 
 export const reportCommand: Command<ReportArgs> = {
