@@ -9,6 +9,7 @@ import { hideBin } from 'yargs/helpers';
 import { TOOL } from '../commands/check.js';
 import { DepguardError } from '../errors.js';
 import { COMMANDS } from './commands/index.js';
+import { redactText } from '../util/redact.js';
 import { toDepguardError } from './errors.js';
 import { deadlineMs, EXIT } from './options.js';
 
@@ -18,13 +19,13 @@ export { writeAtomically } from '../util/atomic-write.js';
 function printError(error: unknown, debug: boolean): void {
   const known = toDepguardError(error);
   if (known) {
-    process.stderr.write(`depguard: ${known.message}\n`);
-    process.stderr.write(`hint: ${known.hint}\n`);
+    process.stderr.write(`depguard: ${redactText(known.message)}\n`);
+    process.stderr.write(`hint: ${redactText(known.hint)}\n`);
     if (debug && known.cause instanceof Error) process.stderr.write(`${known.cause.stack}\n`);
     return;
   }
   const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`depguard: internal error: ${message}\n`);
+  process.stderr.write(`depguard: internal error: ${redactText(message)}\n`);
   if (debug && error instanceof Error) process.stderr.write(`${error.stack}\n`);
   else process.stderr.write('hint: run again with --debug for the stack trace, and report it as a bug\n');
 }

@@ -4,6 +4,7 @@
 
 import type { Finding } from '../model.js';
 import { writeAtomically } from '../util/atomic-write.js';
+import { redactText } from '../util/redact.js';
 import { EXIT } from './options.js';
 
 export interface Deliverable {
@@ -15,14 +16,19 @@ export interface Deliverable {
   failing: readonly Finding[];
 }
 
-/** Renders, writes, and returns the exit code: 1 when a finding fails the gate, else 0. */
+/**
+ * Renders, writes, and returns the exit code: 1 when a finding fails the
+ * gate, else 0. Every format of every reporting command leaves through here,
+ * so here the rendered text loses any credential a URL or message still
+ * carried (src/util/redact.ts).
+ */
 export function deliver(deliverable: Deliverable, output: string | undefined): number {
-  const text = deliverable.render();
+  const clean = redactText(deliverable.render());
   if (output) {
-    writeAtomically(output, text);
-    process.stderr.write(`${deliverable.summary}\nwrote ${output}\n`);
+    writeAtomically(output, clean);
+    process.stderr.write(redactText(`${deliverable.summary}\nwrote ${output}\n`));
   } else {
-    process.stdout.write(text);
+    process.stdout.write(clean);
   }
   return deliverable.failing.length > 0 ? EXIT.findings : EXIT.clean;
 }

@@ -4,6 +4,7 @@
 // one JSON document.
 
 import type { RegistryProgress, RequestEvent } from '../enrich/registry-client.js';
+import { redactText } from '../util/redact.js';
 
 export interface RegistryOutput {
   onRequest?: (event: RequestEvent) => void;
@@ -17,7 +18,7 @@ export function requestLine(event: RequestEvent): string {
   const parts = [`depguard: ${event.method} ${event.url} ${status} ${event.ms}ms cache=${event.cache}`];
   if (event.attempts !== undefined) parts.push(`attempts=${event.attempts}`);
   if (event.error !== undefined) parts.push(`error=${event.error}`);
-  return `${parts.join(' ')}\n`;
+  return redactText(`${parts.join(' ')}\n`);
 }
 
 export function registryOutput(options: { verbose: boolean; progress: boolean; stream?: NodeJS.WriteStream }): RegistryOutput {

@@ -13,6 +13,7 @@ import { dependencyPaths } from '../load/paths.js';
 import { packageRef, severityRank, type DepGraph, type DepNode, type Diagnostic, type Finding, type Severity } from '../model.js';
 import { trustedHostSet, type NpmSettings, type RegistryConfig } from '../enrich/npm-config.js';
 import { compareStrings } from '../util/compare.js';
+import { redactDeep, redactText } from '../util/redact.js';
 import { applyWaivers } from './waivers.js';
 
 export const OMIT_TYPES = ['dev', 'optional', 'peer'] as const;
@@ -119,9 +120,9 @@ export async function runChecks(options: RunOptions): Promise<CheckRun> {
       now: options.now ?? Date.parse(`${options.today}T00:00:00Z`),
       npmSettings: options.npmSettings ?? null,
       report: (report) => reports.push(report),
-      diagnostic: (diagnostic) => diagnostics.push({ ...diagnostic, check: check.meta.id }),
+      diagnostic: (diagnostic) => diagnostics.push(redactDeep({ ...diagnostic, check: check.meta.id })),
       data: (key, value) => {
-        (data[check.meta.id] ??= {})[key] = value;
+        (data[check.meta.id] ??= {})[key] = redactDeep(value);
       },
     });
     for (const report of reports) {
@@ -138,8 +139,9 @@ export async function runChecks(options: RunOptions): Promise<CheckRun> {
         severity,
         package: report.node && report.node.location !== '' ? packageRef(report.node) : (report.package ?? null),
         paths: report.paths ?? (report.node ? dependencyPaths(graph, report.node.location) : []),
-        message: interpolate(meta.message, report.data),
-        evidence: report.evidence,
+        // A lockfile URL or a registry error can carry a credential: findings never do.
+        message: redactText(interpolate(meta.message, report.data)),
+        evidence: redactDeep(report.evidence),
         ...(report.advisory ? { advisory: report.advisory } : {}),
         ...(report.fix ? { fix: report.fix } : {}),
       });

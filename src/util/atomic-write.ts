@@ -3,6 +3,7 @@ import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { DepguardError } from '../errors.js';
+import { redactText } from './redact.js';
 
 /** Writes a file the user asked for atomically: a reader never sees half a report. */
 export function writeAtomically(path: string, content: string): void {
@@ -26,7 +27,8 @@ export async function writeCacheFile(target: string, content: string): Promise<b
   const temporary = `${target}.${randomBytes(6).toString('hex')}.tmp`;
   try {
     await mkdir(dirname(target), { recursive: true });
-    await writeFile(temporary, content);
+    // A cache outlives the run and is shared (CI caches ~/.npm): it never holds a credential.
+    await writeFile(temporary, redactText(content));
     await rename(temporary, target);
     return true;
   } catch {

@@ -13,6 +13,7 @@ import { diffMarkdown } from '../../render/diff-markdown.js';
 import { diffSummaryLine, failingNew, type DiffReportOptions } from '../../render/diff-summary.js';
 import { auditFlags, auditOptions, outputFlags, useColor, type AuditArgs, type OutputArgs } from '../options.js';
 import { deliver } from '../output.js';
+import { redactText } from '../../util/redact.js';
 import { registryOutput } from '../registry-output.js';
 import type { Command } from './types.js';
 
@@ -59,7 +60,7 @@ async function handler(args: DiffArgs): Promise<number> {
   const reportOptions: DiffReportOptions = { color: useColor(args), failOn, marker };
   if (process.stdout.isTTY && process.stdout.columns) reportOptions.width = process.stdout.columns;
   if (target) {
-    const body = diffMarkdown(shown, { color: false, failOn, marker });
+    const body = redactText(diffMarkdown(shown, { color: false, failOn, marker }));
     const posted = await upsertStickyComment({ target, body, marker: `<!-- ${marker} -->`, ...(args['comment-author'] !== undefined ? { author: args['comment-author'] } : {}) });
     process.stderr.write(`depguard: ${posted.action} the comment on ${target.owner}/${target.repo}#${target.number}${posted.url ? `: ${posted.url}` : ''}\n`);
   }
