@@ -63,6 +63,22 @@ export function summarise(findings: Finding[]): AuditResult['summary'] {
   return { ...summary, waived };
 }
 
+/**
+ * How many packages the project installs, counted as its package manager
+ * counts them: npm every node of its tree (a package installed at two
+ * locations is two), the others each name@version once (pnpm's `packages`
+ * entries: a package resolved against two sets of peers is one package).
+ */
+export function packageCount(graph: DepGraph): number {
+  if ((graph.lockfile?.manager ?? 'npm') === 'npm') return graph.nodes.size - 1 - graph.workspaces.length;
+  const distinct = new Set<string>();
+  for (const node of graph.nodes.values()) {
+    if (node.location === '' || node.isWorkspace || !/(^|\/)node_modules\//.test(node.location)) continue;
+    distinct.add(`${node.packageName}@${node.version}`);
+  }
+  return distinct.size;
+}
+
 export async function audit(options: AuditOptions): Promise<AuditOutcome> {
   const { graph, diagnostics } = await loadProject(options.path, options.lockfile !== undefined ? { lockfile: options.lockfile } : {});
   const policyOptions: Parameters<typeof loadPolicy>[0] = { projectPath: graph.projectPath, manifest: graph.manifest };
@@ -145,7 +161,7 @@ export async function audit(options: AuditOptions): Promise<AuditOutcome> {
         name: typeof name === 'string' ? name : null,
         version: typeof version === 'string' ? version : null,
         path: options.path,
-        packageCount: graph.nodes.size - 1 - graph.workspaces.length,
+        packageCount: packageCount(graph),
       },
       summary: summarise(findings),
       findings,

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadProject } from '../../src/load/load.js';
 import type { DepGraph } from '../../src/model.js';
+import { depguard } from '../helpers/cli.js';
 import { fixture, tempProject } from '../helpers/project.js';
 
 const PNPM_FIXTURES = ['pm-service-pnpm-v53', 'pm-service-pnpm7', 'pm-service-pnpm8', 'pm-service-pnpm', 'pm-service-pnpm11'] as const;
@@ -109,5 +110,35 @@ describe('pnpm-lock.yaml of one service, every lockfileVersion', async () => {
       expect(graph.nodes.size).toBe(1);
       expect(graph.lockfile).toMatchObject({ file: 'pnpm-lock.yaml', manager: 'pnpm' });
     }
+  });
+});
+
+describe('SARIF on a pnpm project', () => {
+  it('puts a package finding at its pnpm-lock.yaml entry line', () => {
+    const dir = tempProject({});
+    const output = join(dir, 'out.sarif');
+    const run = depguard(['check', fixture('pm-service-pnpm'), '--only', 'lockfile', '--format', 'sarif', '--date', '2026-11-27', '--fail-on', 'none', '-o', output]);
+    expect(run.code, run.stderr).toBe(0);
+    const log = JSON.parse(readFileSync(output, 'utf8')) as { runs: Array<{ results: Array<{ ruleId: string; locations: Array<{ physicalLocation: { artifactLocation: { uri: string }; region?: { startLine: number } } }> }> }> };
+    const lines = readFileSync(join(fixture('pm-service-pnpm'), 'pnpm-lock.yaml'), 'utf8').split('\n');
+    const entry = lines.indexOf('  ms@0.7.0:') + 1;
+    expect(entry).toBeGreaterThan(0);
+    expect(log.runs[0]!.results.map((result) => [result.ruleId, result.locations[0]!.physicalLocation.artifactLocation.uri, result.locations[0]!.physicalLocation.region?.startLine])).toEqual([
+      ['lockfile/alias', 'pnpm-lock.yaml', entry],
+    ]);
+  });
+});
+
+describe('diff across a change of package manager', () => {
+  it('npm base, pnpm head of the same service: no package added, removed or changed; the spec changes read through pnpm', () => {
+    const run = depguard(['diff', fixture('pm-service-pnpm'), '--base', fixture('pm-service-npm'), '--only', 'lockfile,pinning', '--format', 'json', '--fail-on', 'none', '--date', '2026-11-27']);
+    expect(run.code, run.stderr).toBe(0);
+    const { diff } = JSON.parse(run.stdout) as { diff: { added: unknown[]; removed: unknown[]; changed: unknown[]; manifest: unknown[]; newFindings: Array<{ rule: string }>; resolvedFindings: Array<{ rule: string }> } };
+    expect({ added: diff.added, removed: diff.removed, changed: diff.changed }).toEqual({ added: [], removed: [], changed: [] });
+    // `"@svc/lib": "0.1.0"` (npm workspace) became `workspace:*`; `semver: ^7.5.0` became `catalog:` holding ^7.5.0: neither is looser.
+    expect(diff.manifest).toEqual([{ kind: 'spec-changed', file: 'package.json', field: 'dependencies', key: '@svc/lib', from: '0.1.0', to: 'workspace:*', looseness: { from: 'exact', to: 'exact' } }]);
+    // The alias finding is the same on both sides; the semver range finding names the new spec.
+    expect(diff.newFindings.map((f) => f.rule)).toEqual(['pinning/range']);
+    expect(diff.resolvedFindings.map((f) => f.rule)).toEqual(['pinning/range']);
   });
 });

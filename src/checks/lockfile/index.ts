@@ -241,10 +241,9 @@ export default defineCheck<LockfileOptions>({
     }
 
     checkInSync(ctx, graph, file);
-    if (lockfile.manager === 'pnpm') {
-      checkCatalogs(ctx, graph, file);
-      checkEdgeAliases(ctx, graph);
-    }
+    if (lockfile.manager === 'pnpm') checkCatalogs(ctx, graph, file);
+    // npm's aliases show through their registry URL (checkTarballIdentity); without one, and for pnpm, through the edges.
+    checkEdgeAliases(ctx, graph, (lockfile.manager ?? 'npm') === 'npm');
 
     const flagged = checkKeys(ctx, graph, file);
     const trusted = trustedHostSet(ctx.registries, ctx.options.allowedHosts ?? []);
@@ -421,11 +420,13 @@ function checkCatalogs(ctx: Ctx, graph: DepGraph, file: string): void {
 /**
  * pnpm installs an alias (`"ms-old": "npm:ms@0.7.0"`) as the package itself
  * and links it under the alias: the alias lives on the dependent's edge, not
- * on the package's node as in npm's tree. Shown so aliases stay visible, as
- * for npm lockfiles.
+ * on the package's node as in npm's tree. npm's own entries show an alias by
+ * their registry URL, unless the lockfile omits it
+ * (omit-lockfile-registry-resolved): then the edge tells here too.
  */
-function checkEdgeAliases(ctx: Ctx, graph: DepGraph): void {
+function checkEdgeAliases(ctx: Ctx, graph: DepGraph, unresolvedOnly: boolean): void {
   for (const node of graph.nodes.values()) {
+    if (unresolvedOnly && (node.resolved !== null || node.inBundle)) continue;
     const seen = new Set<string>();
     for (const dependentLocation of node.dependents) {
       const dependent = graph.nodes.get(dependentLocation);

@@ -7,7 +7,8 @@
 
 import type { DepGraph } from '../../model.js';
 import { isJsonObject, own, stringEntries, type JsonObject } from '../../util/json.js';
-import { changesSource, isLoosened, readSpec } from './specs.js';
+import { changesSource, isLoosened, readSpec, type Catalogs } from './specs.js';
+import { catalogName } from '../../load/pnpm/specs.js';
 import type { ManifestChange } from '../../render/diff-model.js';
 
 const DEPENDENCY_FIELDS = ['dependencies', 'optionalDependencies', 'peerDependencies', 'devDependencies'] as const;
@@ -33,19 +34,19 @@ function canonical(value: unknown): string {
     .join(',')}}`;
 }
 
-function dependencyChanges(file: string, base: JsonObject | null, head: JsonObject): ManifestChange[] {
+function dependencyChanges(file: string, base: JsonObject | null, head: JsonObject, catalogs: SideCatalogs): ManifestChange[] {
   const changes: ManifestChange[] = [];
   for (const field of DEPENDENCY_FIELDS) {
     const before = new Map(stringEntries(base ? own(base, field) : undefined));
     for (const [name, spec] of stringEntries(own(head, field))) {
-      const to = readSpec(name, spec);
+      const to = readSpec(name, spec, catalogs.head);
       const old = before.get(name);
       if (old === undefined) {
         changes.push({ kind: 'dependency-added', file, field, key: name, from: null, to: spec, looseness: { from: null, to: to.looseness } });
         continue;
       }
-      if (old === spec) continue;
-      const from = readSpec(name, old);
+      const from = readSpec(name, old, catalogs.base);
+      if (old === spec && !(catalogName(spec) !== null && from.range !== to.range)) continue;
       if (isLoosened(from, to)) changes.push({ kind: 'spec-loosened', file, field, key: name, from: old, to: spec, looseness: { from: from.looseness, to: to.looseness } });
       else if (changesSource(from, to)) changes.push({ kind: 'spec-changed', file, field, key: name, from: old, to: spec, looseness: { from: from.looseness, to: to.looseness } });
     }
@@ -125,9 +126,15 @@ function keyedChanges(kind: ManifestChange['kind'], file: string, field: string,
   return changes;
 }
 
-export function manifestChanges(file: string, base: JsonObject | null, head: JsonObject): ManifestChange[] {
+/** The catalogs (pnpm `catalog:`) each side resolves against. */
+export interface SideCatalogs {
+  base: Catalogs;
+  head: Catalogs;
+}
+
+export function manifestChanges(file: string, base: JsonObject | null, head: JsonObject, catalogs: SideCatalogs = { base: {}, head: {} }): ManifestChange[] {
   return [
-    ...dependencyChanges(file, base, head),
+    ...dependencyChanges(file, base, head, catalogs),
     ...overrideChanges(file, base, head),
     ...approvalChanges(file, base, head),
     ...keyedChanges('engines-changed', file, 'engines', base ? own(base, 'engines') : undefined, own(head, 'engines')),
@@ -177,10 +184,15 @@ export function configChanges(base: RawConfig | null, head: RawConfig | null): M
 }
 
 /** Every package.json of the project (root, then workspaces by folder), base against head. */
+function catalogsOf(graph: DepGraph): Catalogs {
+  return { ...(graph.lockfile?.catalogs ?? {}), ...(graph.lockfile?.workspaceCatalogs ?? {}) };
+}
+
 export function projectManifestChanges(base: DepGraph, head: DepGraph): ManifestChange[] {
-  const changes = manifestChanges('package.json', base.manifest, head.manifest);
+  const catalogs = { base: catalogsOf(base), head: catalogsOf(head) };
+  const changes = manifestChanges('package.json', base.manifest, head.manifest, catalogs);
   for (const location of [...head.workspaceManifests.keys()].sort(cmp)) {
-    changes.push(...manifestChanges(`${location}/package.json`, base.workspaceManifests.get(location) ?? null, head.workspaceManifests.get(location)!));
+    changes.push(...manifestChanges(`${location}/package.json`, base.workspaceManifests.get(location) ?? null, head.workspaceManifests.get(location)!, catalogs));
   }
   return changes;
 }

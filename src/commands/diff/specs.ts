@@ -6,6 +6,7 @@
 import npa from 'npm-package-arg';
 import semver from 'semver';
 import type { Looseness } from '../../render/diff-model.js';
+import { catalogName, resolveCatalog } from '../../load/pnpm/specs.js';
 
 const RANK: Record<Looseness, number> = { exact: 0, range: 1, open: 2, any: 3 };
 
@@ -36,8 +37,21 @@ function rangeLooseness(range: string): Looseness {
   return sets.every((set) => set.length === 1 && (set[0]!.operator === '' || set[0]!.operator === '=')) ? 'exact' : 'range';
 }
 
-/** Reads a spec as npm would; an unreadable one counts as `any` (npm may read it some other way). */
-export function readSpec(name: string, spec: string): SpecReading {
+/** Catalog name → dependency → spec, for pnpm's `catalog:` specs. */
+export type Catalogs = Record<string, Record<string, string>>;
+
+/**
+ * Reads a spec as npm would; an unreadable one counts as `any` (npm may read
+ * it some other way). pnpm's own protocols first: `workspace:` and `link:`
+ * name a folder of the repository, `catalog:` reads as the spec its catalog holds.
+ */
+export function readSpec(name: string, spec: string, catalogs: Catalogs = {}): SpecReading {
+  if (spec.startsWith('workspace:')) return { looseness: 'exact', source: 'workspace', target: name, range: null };
+  if (spec.startsWith('link:')) return { looseness: 'exact', source: 'directory', target: name, range: null };
+  if (catalogName(spec) !== null) {
+    const resolved = resolveCatalog(name, spec, catalogs);
+    return resolved === null || catalogName(resolved) !== null ? { looseness: 'any', source: 'unknown', target: name, range: null } : readSpec(name, resolved);
+  }
   let parsed: ReturnType<typeof npa.resolve>;
   try {
     parsed = npa.resolve(name, spec, '/');

@@ -205,12 +205,14 @@ async function workspaceCatalogs(projectPath: string, diagnostics: Diagnostic[])
   return catalogs;
 }
 
-async function workspaceName(projectPath: string, location: string): Promise<string | null> {
+/** A workspace's name and version from its package.json (the lockfile records neither); the project loader reports a missing one. */
+async function workspaceIdentity(projectPath: string, location: string): Promise<{ name: string | null; version: string }> {
   try {
     const manifest: unknown = JSON.parse(await readFile(join(projectPath, location, 'package.json'), 'utf8'));
-    return isJsonObject(manifest) && typeof manifest.name === 'string' && manifest.name !== '' ? manifest.name : null;
+    if (!isJsonObject(manifest)) return { name: null, version: '' };
+    return { name: typeof manifest.name === 'string' && manifest.name !== '' ? manifest.name : null, version: typeof manifest.version === 'string' ? manifest.version : '' };
   } catch {
-    return null;
+    return { name: null, version: '' };
   }
 }
 
@@ -296,7 +298,8 @@ export async function loadPnpmLockfile(input: LockfileLoaderInput): Promise<Load
       if (parsed.nonSemver !== null && resolution.source === 'unknown') node.source = 'remote';
       entries.set(`${prefix}\0${key}`, { key, prefix, parsed, snapshot, metadata, node });
       nodes.set(location, node);
-      const line = sectionLines.get(instanceSection)?.get(key);
+      // The line findings point at: the `packages` entry, which holds the resolution and integrity (v9), else the snapshot.
+      const line = sectionLines.get('packages')?.get(parsed.base) ?? sectionLines.get('packages')?.get(key) ?? sectionLines.get(instanceSection)?.get(key);
       if (line !== undefined) lineOf.set(location, line);
     }
   };
@@ -388,12 +391,23 @@ export async function loadPnpmLockfile(input: LockfileLoaderInput): Promise<Load
   for (const workspace of workspaces) {
     const node = nodes.get(workspace.location)!;
     const linkedAs = [...links.entries()].find(([, target]) => target === workspace.location)?.[0];
-    const name = (await workspaceName(projectPath, workspace.location)) ?? (linkedAs ? linkedAs.slice(linkedAs.lastIndexOf('node_modules/') + 'node_modules/'.length) : posix.basename(workspace.location));
+    const identity = await workspaceIdentity(projectPath, workspace.location);
+    node.version = identity.version;
+    const name = identity.name ?? (linkedAs ? linkedAs.slice(linkedAs.lastIndexOf('node_modules/') + 'node_modules/'.length) : posix.basename(workspace.location));
     workspace.name = name;
     node.name = name;
     node.packageName = name;
   }
   workspaces.sort((a, b) => (a.location < b.location ? -1 : 1));
+  // The root holds every workspace, as in Arborist's tree (a `workspace` edge
+  // each): what the workspaces depend on is part of the project.
+  for (const workspace of workspaces) {
+    if (root.edgesOut.some((out) => out.name === workspace.name)) continue;
+    root.edgesOut.push({ name: workspace.name, spec: `file:${workspace.location}`, type: 'workspace', to: workspace.location, valid: true, missing: false });
+    const node = nodes.get(workspace.location)!;
+    if (!node.dependents.includes('')) node.dependents.unshift('');
+  }
+  root.edgesOut.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 
   const entryLocations = new Set<string>();
   for (const entry of entries.values()) entryLocations.add(entry.node.location);

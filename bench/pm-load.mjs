@@ -1,0 +1,65 @@
+// Loading a pnpm lockfile next to the floor depguard is held to: a bare
+// Arborist loadVirtual() of an npm lockfile of the same project, side by side
+// in one process, interleaved round by round so both see the same machine.
+//   node bench/pm-load.mjs [-n rounds] [npm project dir] [pnpm project dir]
+// Defaults: bench/.work/large (bench/regenerate.sh) and bench/.work/large-pnpm
+// (bench/regenerate-pnpm.sh). Times depguard's loader from dist/ (build first):
+// the pnpm loader alone, and loadProject (the loader plus package.json and the
+// workspaces' manifests, what `depguard check` runs). Prints the package
+// counts so a run that silently loaded nothing shows.
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import { bench, repo } from './lib/paths.mjs';
+
+const args = process.argv.slice(2);
+let rounds = 7;
+const dirs = [];
+for (let i = 0; i < args.length; i++) {
+  if (args[i] === '-n') rounds = Number(args[++i]);
+  else dirs.push(resolve(args[i]));
+}
+const npmDir = dirs[0] ?? join(bench, '.work/large');
+const pnpmDir = dirs[1] ?? join(bench, '.work/large-pnpm');
+for (const [dir, file, how] of [[npmDir, 'package-lock.json', 'bash bench/regenerate.sh'], [pnpmDir, 'pnpm-lock.yaml', 'bash bench/regenerate-pnpm.sh']]) {
+  if (!existsSync(join(dir, file))) {
+    process.stderr.write(`no ${file} in ${dir}: run \`${how}\` first\n`);
+    process.exit(2);
+  }
+}
+const dist = (path) => pathToFileURL(join(repo, 'dist', path)).href;
+const { default: Arborist } = await import('@npmcli/arborist');
+const { loadPnpmLockfile } = await import(dist('load/pnpm/index.js'));
+const { loadProject } = await import(dist('load/load.js'));
+const { packageCount } = await import(dist('commands/check.js'));
+
+const manifest = JSON.parse(await readFile(join(pnpmDir, 'package.json'), 'utf8'));
+const tasks = {
+  'bare Arborist loadVirtual (npm lockfile)': async () => (await new Arborist({ path: npmDir }).loadVirtual()).inventory.size - 1,
+  'depguard pnpm loader (pnpm-lock.yaml)': async () => {
+    const text = await readFile(join(pnpmDir, 'pnpm-lock.yaml'), 'utf8');
+    const loaded = await loadPnpmLockfile({ projectPath: pnpmDir, file: 'pnpm-lock.yaml', text, manifest });
+    return loaded.nodes.size - 1;
+  },
+  'depguard loadProject (pnpm-lock.yaml)': async () => packageCount((await loadProject(pnpmDir)).graph),
+};
+const times = Object.fromEntries(Object.keys(tasks).map((name) => [name, []]));
+const counts = {};
+for (let round = -1; round < rounds; round++) {
+  for (const [name, task] of Object.entries(tasks)) {
+    const start = performance.now();
+    counts[name] = await task();
+    const ms = performance.now() - start;
+    if (round >= 0) times[name].push(ms);
+  }
+}
+const median = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
+const floor = median(times['bare Arborist loadVirtual (npm lockfile)']);
+process.stdout.write(`${rounds} interleaved rounds after one warm-up, in one process (node ${process.version})\n`);
+process.stdout.write('| load | packages | median ms | min | max | vs Arborist |\n| --- | --- | --- | --- | --- | --- |\n');
+for (const [name, list] of Object.entries(times)) {
+  const m = median(list);
+  process.stdout.write(`| ${name} | ${counts[name]} | ${m.toFixed(0)} | ${Math.min(...list).toFixed(0)} | ${Math.max(...list).toFixed(0)} | ${(m / floor).toFixed(2)}× |\n`);
+}

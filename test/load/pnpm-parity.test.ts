@@ -1,0 +1,83 @@
+// One small service resolved by npm and by pnpm 7, 8, 10 and 11 (fixtures/
+// projects/pm-service-*): every version agrees, so every check must give the
+// same findings on each, except where pnpm's own files say something npm's
+// do not. Each such difference is listed here with its reason:
+// * npm-config/no-cooldown: the pnpm projects commit pnpm-workspace.yaml
+//   (pnpm needs it for workspaces), a config file with no minimumReleaseAge;
+//   the npm project commits no config file, and the rule needs one
+//   (reportWithoutConfigFile is off by default).
+// * install-scripts/unapproved node-gyp-build (pnpm 8 only): pnpm 8's
+//   lockfile records `requiresBuild: true` for node-gyp-build, whose
+//   manifest declares no install script; depguard trusts the lockfile's flag
+//   as it trusts npm's hasInstallScript.
+// * pnpm 11's two-document lockfile: its env document pins pnpm itself
+//   (pnpm, @pnpm/exe and its platform packages), which depguard loads as dev
+//   packages; their findings (here: none from the registry below, which has
+//   no install scripts or engines for them) come on top.
+// The registry is a loopback TestRegistry serving the 14 packages with the
+// install script bufferutil really has; advisories come from the OSV records
+// in fixtures/advisories/osv (minimist 1.2.5 is affected).
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHECKS } from '../../src/checks/index.js';
+import { loadProject } from '../../src/load/load.js';
+import type { Finding } from '../../src/model.js';
+import { TestRegistry } from '../enrich/registry-server.js';
+import { fixture } from '../helpers/project.js';
+import { auditWith } from '../helpers/registry-checks.js';
+
+const PNPM = ['pm-service-pnpm-v53', 'pm-service-pnpm7', 'pm-service-pnpm8', 'pm-service-pnpm', 'pm-service-pnpm11'] as const;
+const ALL = CHECKS.map((check) => check.meta.id).sort();
+
+let server: TestRegistry;
+beforeAll(async () => {
+  server = await new TestRegistry().start();
+  const { graph } = await loadProject(fixture('pm-service-pnpm11'));
+  const time = '2024-01-01T00:00:00.000Z';
+  for (const node of graph.nodes.values()) {
+    if (!node.location.includes('node_modules/')) continue;
+    const spec = server.packages.get(node.packageName) ?? { versions: {} };
+    spec.versions[node.version] = { time, ...(node.packageName === 'bufferutil' ? { scripts: { install: 'node-gyp-build' } } : {}) };
+    server.add(node.packageName, spec);
+  }
+});
+afterAll(async () => {
+  await server.stop();
+});
+
+/** Per check, the sorted `rule name@version` of its findings. */
+async function findingsByCheck(name: string): Promise<Record<string, string[]>> {
+  const { result } = await auditWith(server, fixture(name), ALL, {
+    config: { policyName: 'strict', advisories: { source: fixture('../advisories/osv') } },
+    access: { allowIncomplete: true },
+  });
+  const byCheck: Record<string, string[]> = Object.fromEntries(ALL.map((id) => [id, []]));
+  for (const finding of result.findings) byCheck[finding.check]!.push(label(finding));
+  for (const list of Object.values(byCheck)) list.sort();
+  return byCheck;
+}
+
+function label(finding: Finding): string {
+  return `${finding.rule} ${finding.package ? `${finding.package.name}@${finding.package.version}` : '-'}`;
+}
+
+describe('the same service through npm and pnpm: the same findings per check', () => {
+  it.each(PNPM)('%s', async (name) => {
+    const npm = await findingsByCheck('pm-service-npm');
+    const pnpm = await findingsByCheck(name);
+    // The npm side, so a check that silently finds nothing on both cannot pass unnoticed.
+    expect(npm.advisories).toContain('advisories/vulnerable minimist@1.2.5');
+    expect(npm['install-scripts']).toContain('install-scripts/unapproved bufferutil@4.0.8');
+    expect(npm.lockfile).toEqual(['lockfile/alias ms@0.7.0']);
+    expect(npm.pinning).toEqual(['pinning/range debug@4.4.3', 'pinning/range semver@7.8.6']);
+
+    const expected = structuredClone(npm);
+    expected['npm-config'] = [...expected['npm-config']!, 'npm-config/no-cooldown -'].sort();
+    if (name === 'pm-service-pnpm8') expected['install-scripts'] = [...expected['install-scripts']!, 'install-scripts/unapproved node-gyp-build@4.8.4'].sort();
+    if (name === 'pm-service-pnpm11') {
+      // pnpm 11 itself requires Node.js 22.13+, which the project's engines (>=20) do not.
+      expected.engines = [...expected.engines!, 'engines/dependency-excludes pnpm@11.28.6'].sort();
+    }
+    expect(pnpm).toEqual(expected);
+  });
+});
