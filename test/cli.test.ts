@@ -204,6 +204,8 @@ describe('depguard check: bad input is exit 2 with one clear message', () => {
     expectCleanFailure(depguard(['check', notLockfile]), 'pnpm-lock.yaml is not a pnpm lockfile: expected a mapping with a "lockfileVersion" field, found keys importers');
     const notYaml = tempProject({ 'package.json': cleanManifest, 'pnpm-lock.yaml': 'lockfileVersion: [\n' });
     expectCleanFailure(depguard(['check', notYaml]), /pnpm-lock\.yaml is not valid YAML \(line \d+, column \d+\)/);
+    const twice = tempProject({ 'package.json': cleanManifest, 'pnpm-lock.yaml': "lockfileVersion: '9.0'\n\npackages:\n\n  ms@2.1.3:\n    resolution: {integrity: sha512-AAAA}\n\n  ms@2.1.3:\n    resolution: {integrity: sha512-BBBB}\n" });
+    expectCleanFailure(depguard(['check', twice]), 'pnpm-lock.yaml: packages key "ms@2.1.3" appears twice (lines 5 and 8)');
     const old = tempProject({ 'package.json': cleanManifest, 'pnpm-lock.yaml': 'shrinkwrapVersion: 3\nlockfileVersion: 4\n' });
     expectCleanFailure(depguard(['check', old]), `pnpm-lock.yaml: field "lockfileVersion" must be a pnpm lockfile version (5.3, 5.4, '6.0' or '9.0'), found 4`);
   });

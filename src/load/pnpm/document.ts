@@ -24,7 +24,10 @@ export interface PnpmDocuments {
 const HINT = 'regenerate it with `pnpm install --lockfile-only --ignore-scripts`';
 
 export function readDocuments(text: string, file: string): PnpmDocuments {
-  const documents = parseAllDocuments(text, { prettyErrors: false });
+  // uniqueKeys: yaml checks every key of a mapping against every other, which
+  // is quadratic in the thousands of entries a lockfile has; entryLines()
+  // finds duplicated entry keys in its one pass instead (duplicateEntryKey).
+  const documents = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: false });
   // An empty stream (empty file, comments only) is an empty lockfile.
   if (!Array.isArray(documents)) return { project: null, env: null, projectIndex: -1 };
   const values: unknown[] = [];
@@ -73,7 +76,7 @@ function describe(value: unknown): string {
  * rather than YAML node positions: pnpm writes these keys at two spaces'
  * indent, and a scan costs a fraction of building the YAML syntax tree.
  */
-export function entryLines(text: string): Array<Map<string, Map<string, number>>> {
+export function entryLines(text: string, file: string): Array<Map<string, Map<string, number>>> {
   const documents: Array<Map<string, Map<string, number>>> = [new Map()];
   let section: Map<string, number> | null = null;
   let sawContent = false;
@@ -96,9 +99,18 @@ export function entryLines(text: string): Array<Map<string, Map<string, number>>
       documents[documents.length - 1]!.set(name, section);
       continue;
     }
-    if (section === null || line.charCodeAt(1) !== 32 || line.charCodeAt(2) === 32) continue;
+    if (section === null || line.charCodeAt(1) !== 32 || line.charCodeAt(2) === 32 || line.charCodeAt(2) === 35 /* # */) continue;
     const key = yamlKey(line.slice(2));
-    if (key !== null && !section.has(key)) section.set(key, index + 1);
+    if (key === null) continue;
+    if (section.has(key)) {
+      const name = [...documents[documents.length - 1]!.entries()].find(([, entries]) => entries === section)![0];
+      throw new DepguardError('EBAD_LOCKFILE', `${file}: ${name} key "${key}" appears twice (lines ${section.get(key)} and ${index + 1}): a YAML mapping holds each key once, and pnpm refuses such a lockfile`, {
+        file,
+        field: `${name}["${key}"]`,
+        hint: HINT,
+      });
+    }
+    section.set(key, index + 1);
   }
   return documents;
 }

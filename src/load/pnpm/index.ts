@@ -244,7 +244,7 @@ export async function loadPnpmLockfile(input: LockfileLoaderInput): Promise<Load
   if (lockfileVersion >= 10) {
     diagnostics.push({ level: 'warning', code: 'PNPM_LOCKFILE_VERSION', message: `${file} has lockfileVersion ${String(document.lockfileVersion)}, newer than the '9.0' depguard knows; it was read as '9.0'`, file });
   }
-  const lines = entryLines(text);
+  const lines = entryLines(text, file);
   const projectLines = lines[documents.projectIndex] ?? lines[lines.length - 1] ?? new Map();
   const catalogs = catalogsOf(document);
   const specContext: SpecContext = { catalogs };
