@@ -148,7 +148,7 @@ export default defineCheck<LockfileOptions>({
       'out-of-sync': {
         description: 'package.json declares a dependency the lockfile lacks or locks at a version that does not satisfy it, or the lockfile still records one package.json dropped.',
         severity: 'high',
-        message: '{file} is out of sync with {manifest}: {name} ({field} {spec}) {problem}; run `npm install` and commit the lockfile.',
+        message: '{file} is out of sync with {manifest}: {name} ({field} {spec}) {problem}; run `{install}` and commit the lockfile.',
       },
       'insecure-protocol': {
         description: 'A resolved URL uses plain http:// or git://, so the download can be tampered with in transit.',
@@ -261,6 +261,20 @@ export default defineCheck<LockfileOptions>({
 
 type Ctx = CheckContext<LockfileOptions>;
 
+/** What refreshes the lockfile, in the words of the package manager that wrote it. */
+function installCommand(graph: DepGraph): string {
+  switch (graph.lockfile?.manager ?? 'npm') {
+    case 'pnpm':
+      return 'pnpm install';
+    case 'yarn':
+      return 'yarn install';
+    case 'bun':
+      return 'bun install';
+    default:
+      return 'npm install';
+  }
+}
+
 /** The lockfiles a package manager writes, in its own order of preference. */
 function expectedLockfiles(manager: string): string[] {
   return LOCKFILES.filter((candidate) => candidate.manager === manager && candidate.file !== 'bun.lockb').map((candidate) => candidate.file);
@@ -338,7 +352,7 @@ function checkInSync(ctx: Ctx, graph: DepGraph, file: string): void {
         ctx.report({
           rule: 'out-of-sync',
           node: target,
-          data: { file, manifest: manifestFile, name, field: declaration.field, spec: declaration.spec, problem: `is recorded in the lockfile as "${recorded}"` },
+          data: { file, install: installCommand(graph), manifest: manifestFile, name, field: declaration.field, spec: declaration.spec, problem: `is recorded in the lockfile as "${recorded}"` },
           evidence: { reason: 'specifier', workspace, dependency: name, dependencyType: declaration.field, declared: declaration.spec, locked: target.version || null, lockedSpec: recorded },
         });
         continue;
@@ -347,7 +361,7 @@ function checkInSync(ctx: Ctx, graph: DepGraph, file: string): void {
         ctx.report({
           rule: 'out-of-sync',
           node: node.location === '' ? null : node,
-          data: { file, manifest: manifestFile, name, field, spec, problem: 'has no entry in the lockfile' },
+          data: { file, install: installCommand(graph), manifest: manifestFile, name, field, spec, problem: 'has no entry in the lockfile' },
           evidence: { reason: 'missing', workspace, dependency: name, dependencyType: field, declared: spec, locked: null, lockedSpec: lockSpec(name) },
         });
         continue;
@@ -361,7 +375,7 @@ function checkInSync(ctx: Ctx, graph: DepGraph, file: string): void {
       ctx.report({
         rule: 'out-of-sync',
         node: target,
-        data: { file, manifest: manifestFile, name, field, spec, problem: `is locked at ${target.version || target.resolved || 'an unknown version'}, which does not satisfy it` },
+        data: { file, install: installCommand(graph), manifest: manifestFile, name, field, spec, problem: `is locked at ${target.version || target.resolved || 'an unknown version'}, which does not satisfy it` },
         evidence: {
           reason: 'unsatisfied',
           workspace,
@@ -385,7 +399,7 @@ function checkInSync(ctx: Ctx, graph: DepGraph, file: string): void {
         ctx.report({
           rule: 'out-of-sync',
           node: locked ?? (node.location === '' ? null : node),
-          data: { file, manifest: manifestFile, name, field, spec, problem: 'is still recorded in the lockfile but no longer declared' },
+          data: { file, install: installCommand(graph), manifest: manifestFile, name, field, spec, problem: 'is still recorded in the lockfile but no longer declared' },
           evidence: { reason: 'undeclared', workspace, dependency: name, dependencyType: field, declared: null, locked: locked?.version ?? null, lockedSpec: spec },
         });
       }
@@ -410,7 +424,7 @@ function checkCatalogs(ctx: Ctx, graph: DepGraph, file: string): void {
       ctx.report({
         rule: 'out-of-sync',
         node: null,
-        data: { file, manifest: 'pnpm-workspace.yaml', name, field, spec: now ?? '(removed)', problem: `is recorded in the lockfile's catalog as "${spec}"` },
+        data: { file, install: installCommand(graph), manifest: 'pnpm-workspace.yaml', name, field, spec: now ?? '(removed)', problem: `is recorded in the lockfile's catalog as "${spec}"` },
         evidence: { reason: 'catalog', catalog, dependency: name, declared: now, lockedSpec: spec, file: 'pnpm-workspace.yaml' },
       });
     }
