@@ -21,7 +21,7 @@ describe('install-scripts on pnpm-lock.yaml', () => {
     const workspace = (settings: string) => tempProject({ 'pnpm-workspace.yaml': `packages:\n  - packages/*\n${settings}` }, fixture('pm-service-pnpm7'));
     expect(await installScripts(workspace("onlyBuiltDependencies:\n  - 'bufferutil@4.0.8'\n"))).toEqual([]);
     expect(await installScripts(workspace('allowBuilds:\n  bufferutil: true\n'))).toEqual(['install-scripts/unpinned-approval bufferutil@']);
-    // Denied: pnpm will not run it, so nothing runs unreviewed.
-    expect(await installScripts(workspace('neverBuiltDependencies:\n  - bufferutil\n'))).toEqual([]);
+    // Denied: pnpm will not run it; the check says so (info), as for npm's allowScripts false.
+    expect(await installScripts(workspace('neverBuiltDependencies:\n  - bufferutil\n'))).toEqual(['install-scripts/denied bufferutil@4.0.8']);
   });
 });
