@@ -142,3 +142,13 @@ describe('diff across a change of package manager', () => {
     expect(diff.resolvedFindings.map((f) => f.rule)).toEqual(['pinning/range']);
   });
 });
+
+describe('report on a pnpm project', () => {
+  it('writes the report from the pnpm graph: packages, direct and transitive, findings', () => {
+    const run = depguard(['report', fixture('pm-service-pnpm'), '--format', 'markdown', '--offline', '--allow-incomplete', '--only', 'lockfile,pinning', '--date', '2026-11-27', '--fail-on', 'none']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('# Dependency audit: pm-service@1.0.0');
+    expect(run.stdout).toContain('14 packages: 9 direct, 5 transitive');
+    expect(run.stdout).toContain('`lockfile/alias`');
+  });
+});
