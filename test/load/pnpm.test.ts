@@ -152,3 +152,14 @@ describe('report on a pnpm project', () => {
     expect(run.stdout).toContain('`lockfile/alias`');
   });
 });
+
+describe('hostile pnpm-lock.yaml input', () => {
+  it('keys named like Object.prototype members are ordinary keys', async () => {
+    const lockfile = "lockfileVersion: '9.0'\nimporters:\n  .:\n    dependencies:\n      __proto__:\n        specifier: 1.0.0\n        version: 1.0.0\npackages:\n  __proto__@1.0.0:\n    resolution: {integrity: sha512-AA}\n  constructor@1.0.0:\n    resolution: {integrity: sha512-AA}\nsnapshots:\n  __proto__@1.0.0: {}\n  constructor@1.0.0:\n    dependencies:\n      toString: 1.0.0\n";
+    const dir = tempProject({ 'package.json': { name: 'x', version: '1.0.0' }, 'pnpm-lock.yaml': lockfile });
+    const { graph } = await loadProject(dir);
+    expect(Object.hasOwn(graph.lockfile!.declared!.get('')!.dependencies!, '__proto__')).toBe(true);
+    expect(graph.root.edgesOut).toMatchObject([{ name: '__proto__', to: 'node_modules/.pnpm/__proto__@1.0.0/node_modules/__proto__' }]);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});

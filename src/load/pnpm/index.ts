@@ -66,6 +66,11 @@ export function lockfileVersionOf(value: unknown, file: string): number {
   return number;
 }
 
+/** Sets an own property, whatever the key: a dependency may be named `__proto__` in a hostile lockfile. */
+function define(target: Record<string, string>, key: string, value: string): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
 function emptyNode(location: string, init: Partial<DepNode>): DepNode {
   return {
     location,
@@ -145,8 +150,9 @@ function importerDependencies(importer: JsonObject, style: KeyStyle): ImporterDe
       if (style === 'v5' || typeof value === 'string') {
         const specifier = isJsonObject(specifiers) ? own(specifiers, alias) : undefined;
         dependencies.push({ alias, field, specifier: typeof specifier === 'string' ? specifier : null, reference: String(value) });
-      } else if (isJsonObject(value) && typeof value.version === 'string') {
-        dependencies.push({ alias, field, specifier: typeof value.specifier === 'string' ? value.specifier : null, reference: value.version });
+      } else if (isJsonObject(value) && (typeof value.version === 'string' || typeof value.version === 'number')) {
+        const specifier = typeof value.specifier === 'string' || typeof value.specifier === 'number' ? String(value.specifier) : null;
+        dependencies.push({ alias, field, specifier, reference: String(value.version) });
       }
     }
   }
@@ -167,7 +173,7 @@ function catalogsOf(document: JsonObject): Record<string, Record<string, string>
     if (!isJsonObject(entries)) continue;
     const specs: Record<string, string> = {};
     for (const [dependency, value] of Object.entries(entries)) {
-      if (isJsonObject(value) && typeof value.specifier === 'string') specs[dependency] = value.specifier;
+      if (isJsonObject(value) && typeof value.specifier === 'string') define(specs, dependency, value.specifier);
     }
     catalogs[name] = specs;
   }
@@ -348,7 +354,7 @@ export async function loadPnpmLockfile(input: LockfileLoaderInput): Promise<Load
       const type = IMPORTER_FIELDS.find(([field]) => field === dependency.field)![1];
       const spec = dependency.specifier ?? dependency.reference;
       from.edgesOut.push(edge(dependency.alias, spec, type, to, nodes, specContext));
-      if (dependency.specifier !== null) (declaredHere[dependency.field] ??= {})[dependency.alias] = dependency.specifier;
+      if (dependency.specifier !== null) define((declaredHere[dependency.field] ??= {}), dependency.alias, dependency.specifier);
       if (to === null) {
         diagnostics.push({ level: 'warning', code: 'PNPM_MISSING_ENTRY', message: `${file}: importer "${id}" depends on ${dependency.alias} at ${dependency.reference}, which has no entry in the lockfile`, file });
       }
