@@ -232,7 +232,14 @@ export async function loadProject(path: string, options: LoadOptions = {}): Prom
         hint: 'create an npm lockfile with `npm install --package-lock-only --ignore-scripts`, or audit a checkout that has one',
       });
     }
-    const loaded = await loader({ projectPath, file: selection.file, text: await readFile(join(projectPath, selection.file), 'utf8'), manifest });
+    const text = await readProjectFile(projectPath, selection.file, 'EBAD_LOCKFILE', MAX_LOCKFILE_BYTES);
+    const loaded = await loader({ projectPath, file: selection.file, text, manifest });
+    if (loaded.nodes.size > MAX_LOCKFILE_ENTRIES) {
+      throw new DepguardError('EBAD_LOCKFILE', `${selection.file} has ${loaded.nodes.size - 1} entries, more than the limit of ${MAX_LOCKFILE_ENTRIES} depguard audits`, {
+        file: selection.file,
+        hint: 'audit each workspace on its own, or see docs/security.md (bounded resources)',
+      });
+    }
     const root = loaded.nodes.get('');
     if (!root) throw new DepguardError('ELOAD_GRAPH', `the ${selection.manager} loader returned a graph without a root node`, { file: selection.file });
     const diagnostics = [...loaded.diagnostics];
