@@ -132,6 +132,20 @@ describe('lockfile check on pnpm-lock.yaml', () => {
     expect(summary(sync)).toEqual(['lockfile/out-of-sync - (missing)', 'lockfile/out-of-sync moved@2.0.0 (specifier)', 'lockfile/out-of-sync old@1.0.0 (undeclared)']);
   });
 
+  it('overrides changed in package.json or pnpm-workspace.yaml since the lockfile was written', async () => {
+    const withOverrides = LOCKFILE.replace("lockfileVersion: '9.0'\n", "lockfileVersion: '9.0'\n\noverrides:\n  ms: 2.1.3\n  qs: 6.0.0\n");
+    const manifest = { ...MANIFEST, pnpm: { overrides: { ms: '2.1.3' } } };
+    const dir = tempProject({ 'package.json': manifest, 'pnpm-lock.yaml': withOverrides, 'pnpm-workspace.yaml': 'catalog:\n  lib: ^1.0.0\noverrides:\n  semver: 7.8.6\n' });
+    const overrides = (await lockfileFindings(dir)).filter((f) => f.evidence.reason === 'overrides');
+    expect(overrides.map((f) => f.evidence)).toEqual([
+      { reason: 'overrides', dependency: 'qs', declared: null, lockedSpec: '6.0.0' },
+      { reason: 'overrides', dependency: 'semver', declared: '7.8.6', lockedSpec: null },
+    ]);
+    // The same overrides on both sides: nothing.
+    const same = tempProject({ 'package.json': { ...MANIFEST, pnpm: { overrides: { ms: '2.1.3', qs: '6.0.0' } } }, 'pnpm-lock.yaml': withOverrides, 'pnpm-workspace.yaml': 'catalog:\n  lib: ^1.0.0\n' });
+    expect((await lockfileFindings(same)).filter((f) => f.evidence.reason === 'overrides')).toEqual([]);
+  });
+
   it('is quiet on the service pnpm resolved, in every lockfileVersion (the alias is shown, as for npm)', async () => {
     for (const name of ['pm-service-pnpm-v53', 'pm-service-pnpm7', 'pm-service-pnpm8', 'pm-service-pnpm', 'pm-service-pnpm11']) {
       expect(summary(await lockfileFindings(fixture(name))), name).toEqual(['lockfile/alias ms@0.7.0']);

@@ -241,7 +241,10 @@ export default defineCheck<LockfileOptions>({
     }
 
     checkInSync(ctx, graph, file);
-    if (lockfile.manager === 'pnpm') checkCatalogs(ctx, graph, file);
+    if (lockfile.manager === 'pnpm') {
+      checkCatalogs(ctx, graph, file);
+      checkOverrides(ctx, graph, file);
+    }
     // npm's aliases show through their registry URL (checkTarballIdentity); without one, and for pnpm, through the edges.
     checkEdgeAliases(ctx, graph, (lockfile.manager ?? 'npm') === 'npm');
 
@@ -428,6 +431,36 @@ function checkCatalogs(ctx: Ctx, graph: DepGraph, file: string): void {
         evidence: { reason: 'catalog', catalog, dependency: name, declared: now, lockedSpec: spec, file: 'pnpm-workspace.yaml' },
       });
     }
+  }
+}
+
+/**
+ * pnpm records the overrides it resolved with; overrides changed in
+ * package.json (`pnpm.overrides`) or pnpm-workspace.yaml since then are not
+ * in the lockfile's tree, and `pnpm install --frozen-lockfile` refuses it.
+ */
+function checkOverrides(ctx: Ctx, graph: DepGraph, file: string): void {
+  const settings = graph.lockfile?.settings ?? {};
+  const recorded = isJsonObject(settings.overrides) ? (settings.overrides as Record<string, string>) : {};
+  const declared = isJsonObject(settings.declaredOverrides) ? (settings.declaredOverrides as Record<string, string>) : {};
+  for (const selector of new Set([...Object.keys(recorded), ...Object.keys(declared)])) {
+    const was = Object.hasOwn(recorded, selector) ? recorded[selector]! : null;
+    const now = Object.hasOwn(declared, selector) ? declared[selector]! : null;
+    if (was === now) continue;
+    ctx.report({
+      rule: 'out-of-sync',
+      node: null,
+      data: {
+        file,
+        install: installCommand(graph),
+        manifest: 'package.json (pnpm.overrides) or pnpm-workspace.yaml (overrides)',
+        name: selector,
+        field: 'overrides',
+        spec: now ?? '(removed)',
+        problem: was === null ? 'is not in the lockfile' : `is recorded in the lockfile as "${was}"`,
+      },
+      evidence: { reason: 'overrides', dependency: selector, declared: now, lockedSpec: was },
+    });
   }
 }
 

@@ -181,11 +181,12 @@ function catalogsOf(document: JsonObject): Record<string, Record<string, string>
 }
 
 /**
- * The catalogs pnpm-workspace.yaml declares (`catalog:` is the default one,
- * `catalogs:` the named ones): what the next install resolves `catalog:`
- * specs against, compared with the lockfile's record by the lockfile check.
+ * What pnpm-workspace.yaml declares now that the lockfile records too: the
+ * catalogs (`catalog:` is the default one, `catalogs:` the named ones) and
+ * `overrides`. The next install resolves against these; the lockfile check
+ * compares them with the lockfile's record.
  */
-async function workspaceCatalogs(projectPath: string, diagnostics: Diagnostic[]): Promise<Record<string, Record<string, string>> | null> {
+async function workspaceSettings(projectPath: string, diagnostics: Diagnostic[]): Promise<{ catalogs: Record<string, Record<string, string>>; overrides: Record<string, string> } | null> {
   let text: string;
   try {
     text = await readFile(join(projectPath, 'pnpm-workspace.yaml'), 'utf8');
@@ -196,19 +197,19 @@ async function workspaceCatalogs(projectPath: string, diagnostics: Diagnostic[])
   try {
     settings = parseYaml(text, { maxAliasCount: 100 });
   } catch (error) {
-    diagnostics.push({ level: 'warning', code: 'PNPM_WORKSPACE_UNREADABLE', message: `pnpm-workspace.yaml is not valid YAML (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); its catalogs were not read`, file: 'pnpm-workspace.yaml' });
+    diagnostics.push({ level: 'warning', code: 'PNPM_WORKSPACE_UNREADABLE', message: `pnpm-workspace.yaml is not valid YAML (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); its catalogs and overrides were not read`, file: 'pnpm-workspace.yaml' });
     return null;
   }
   if (!isJsonObject(settings)) return null;
-  const catalogs: Record<string, Record<string, string>> = {};
+  const catalogs = new Map<string, Record<string, string>>();
   const add = (name: string, entries: unknown): void => {
     const specs = stringEntries(entries);
-    if (specs.length > 0) catalogs[name] = { ...catalogs[name], ...Object.fromEntries(specs) };
+    if (specs.length > 0) catalogs.set(name, { ...catalogs.get(name), ...Object.fromEntries(specs) });
   };
   add('default', own(settings, 'catalog'));
   const named = own(settings, 'catalogs');
   if (isJsonObject(named)) for (const [name, entries] of Object.entries(named)) add(name, entries);
-  return catalogs;
+  return { catalogs: Object.fromEntries(catalogs), overrides: Object.fromEntries(stringEntries(own(settings, 'overrides'))) };
 }
 
 /** A workspace's name and version from its package.json (the lockfile records neither); the project loader reports a missing one. */
@@ -418,7 +419,7 @@ export async function loadPnpmLockfile(input: LockfileLoaderInput): Promise<Load
   const entryLocations = new Set<string>();
   for (const entry of entries.values()) entryLocations.add(entry.node.location);
   const patched = own(document, 'patchedDependencies');
-  const settings = {
+  const settings: Record<string, unknown> = {
     overrides: Object.fromEntries(stringEntries(own(document, 'overrides'))),
     patchedDependencies: isJsonObject(patched) ? Object.keys(patched) : [],
     packageExtensionsChecksum: typeof document.packageExtensionsChecksum === 'string' ? document.packageExtensionsChecksum : null,
@@ -433,8 +434,11 @@ export async function loadPnpmLockfile(input: LockfileLoaderInput): Promise<Load
     catalogs,
     settings,
   };
-  const declaredCatalogs = await workspaceCatalogs(projectPath, diagnostics);
-  if (declaredCatalogs) lockfile.workspaceCatalogs = declaredCatalogs;
+  const workspace = await workspaceSettings(projectPath, diagnostics);
+  if (workspace) lockfile.workspaceCatalogs = workspace.catalogs;
+  // The overrides pnpm applies: package.json's `pnpm.overrides`, then pnpm-workspace.yaml's (pnpm 10 reads both).
+  const manifestPnpm = own(manifest, 'pnpm');
+  settings.declaredOverrides = { ...Object.fromEntries(stringEntries(isJsonObject(manifestPnpm) ? own(manifestPnpm, 'overrides') : undefined)), ...(workspace?.overrides ?? {}) };
   return { nodes, workspaces, links, lockfile, diagnostics };
 }
 
