@@ -45,18 +45,23 @@ writeFileSync(userconfig, '');
 const env = { ...process.env, NO_COLOR: '1', npm_config_userconfig: userconfig, npm_config_update_notifier: 'false', npm_config_proxy: 'http://127.0.0.1:9/', npm_config_https_proxy: 'http://127.0.0.1:9/', npm_config_noproxy: '127.0.0.1' };
 const cache = join(scratch, 'cache');
 
+// CPU time of the child from GNU time when there is one.
+const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
+
 function run(args, cwd) {
   return new Promise((done) => {
     const started = performance.now();
-    const child = spawn(process.execPath, args, { cwd, env });
+    const child = TIME ? spawn(TIME, ['-f', 'CPU %U %S', process.execPath, ...args], { cwd, env }) : spawn(process.execPath, args, { cwd, env });
     let stdout = '';
+    let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
     child.stderr.on('data', (chunk) => {
-      if (!values.quiet) process.stderr.write(chunk);
+      stderr += chunk;
+      if (!values.quiet) process.stderr.write(String(chunk).replace(/^(CPU .*|Command exited with non-zero status \d+)\n?/gm, ''));
     });
     child.on('close', (code) => {
-      const usage = process.resourceUsage();
-      done({ code, stdout, ms: performance.now() - started, usage });
+      const cpu = /^CPU ([\d.]+) ([\d.]+)$/m.exec(stderr);
+      done({ code, stdout, ms: performance.now() - started, cpuMs: cpu ? (Number(cpu[1]) + Number(cpu[2])) * 1000 : null });
     });
   });
 }
@@ -68,16 +73,14 @@ for (let round = 0; round < runs; round++) {
   for (const file of ['package.json', 'package-lock.json']) cpSync(join(SANTA, file), join(dir, file));
   const label = round === 0 ? 'cold' : 'warm';
   const prof = values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', resolve(values['cpu-prof']), '--cpu-prof-name', `fix-santa-${label}-${round}.cpuprofile`] : [];
-  const before = process.resourceUsage();
-  const result = await run([...prof, join(repo, 'bin', 'depguard.js'), 'fix', dir, '--registry', registry, '--cache', cache, '--advisory-source', OSV, '--format', 'json', ...positionals], dir);
-  const after = process.resourceUsage();
+  const result = await run([...prof, join(repo, 'bin', 'depguard.js'), 'fix', dir, '--registry', registry, '--cache', cache, '--advisory-source', OSV, '--format', 'json', '--verbose', ...positionals], dir);
   if (![0, 1].includes(result.code)) fail(`depguard fix exited ${result.code}`);
   const plan = JSON.parse(result.stdout);
   const offered = plan.packages.flatMap((entry) => entry.suggestions.filter((s) => s.offered));
-  const fixed = new Set(offered.flatMap((s) => s.verification.fixed.map((hit) => (typeof hit === 'string' ? hit : `${hit.package ?? hit.name} ${hit.id ?? hit.advisory}`))));
-  const joined = plan.joined ?? plan.plan ?? null;
-  rows.push({ label, ms: result.ms, cpuMs: (after.userCPUTime - before.userCPUTime + after.systemCPUTime - before.systemCPUTime) / 1000, packages: plan.packages.length, offered: offered.length, fixed: fixed.size, partial: plan.partial ?? false, joined });
+  const fixed = new Set(offered.flatMap((s) => s.verification.fixed));
+  const joined = plan.plan.verification;
+  rows.push({ label, ms: result.ms, cpuMs: result.cpuMs, packages: plan.packages.length, offered: offered.length, fixed: fixed.size, joinedFixed: joined?.fixed.length ?? 0, joinedIntroduced: joined?.introduced.length ?? 0, left: joined?.stillVulnerable.length ?? null, partial: Boolean(plan.partial) });
 }
 server.close();
-process.stdout.write('| run | wall (s) | CPU (s) | packages planned | suggestions offered | hits fixed (offered) | partial |\n| --- | ---: | ---: | ---: | ---: | ---: | --- |\n');
-for (const row of rows) process.stdout.write(`| ${row.label} | ${(row.ms / 1000).toFixed(1)} | ${(row.cpuMs / 1000).toFixed(1)} | ${row.packages} | ${row.offered} | ${row.fixed} | ${row.partial} |\n`);
+process.stdout.write('| run | wall (s) | CPU (s) | packages planned | suggestions offered | advisory hits the offered suggestions fix | plan: hits fixed | plan: introduced | plan: left | partial |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n');
+for (const row of rows) process.stdout.write(`| ${row.label} | ${(row.ms / 1000).toFixed(1)} | ${row.cpuMs === null ? '—' : (row.cpuMs / 1000).toFixed(1)} | ${row.packages} | ${row.offered} | ${row.fixed} | ${row.joinedFixed} | ${row.joinedIntroduced} | ${row.left ?? '—'} | ${row.partial} |\n`);

@@ -219,6 +219,44 @@ export interface LoadOptions {
   lockfile?: string;
 }
 
+/* eslint-disable-next-line @typescript-eslint/no-explicit-any -- Arborist ships no types */
+type ArboristTree = any;
+
+/** An Arborist tree (loaded, or an ideal tree built in memory) as depguard's nodes; `lockfile` null for a node_modules tree. */
+export function convertTree(tree: ArboristTree, lockfile: LockfileInfo | null): { nodes: Map<string, DepNode>; links: Map<string, string>; workspaces: WorkspaceInfo[]; root: DepNode } {
+  const nodes = new Map<string, DepNode>();
+  const links = new Map<string, string>();
+  const workspaces: WorkspaceInfo[] = [];
+  for (const node of tree.inventory.values()) {
+    // Links are plumbing: edges into a link already point at its target.
+    if (node.isLink) {
+      if (node.target) links.set(node.location, node.target.location);
+      continue;
+    }
+    const converted = convertNode(node, lockfile !== null);
+    // v2+ lockfiles record hasInstallScript whenever it is true; v1 never
+    // does; a node_modules tree has the real package.json with its scripts.
+    converted.installScriptKnown = converted.hasInstallScript || !lockfile || lockfile.lockfileVersion >= 2;
+    nodes.set(converted.location, converted);
+    if (converted.isWorkspace) workspaces.push({ name: converted.packageName, location: converted.location });
+  }
+  // Whoever depends on a link depends on its target (the root on its workspaces).
+  for (const node of tree.inventory.values()) {
+    if (!node.isLink || !node.target) continue;
+    const target = nodes.get(node.target.location);
+    if (!target) continue;
+    for (const edge of node.edgesIn) {
+      const from = edge.from?.location;
+      if (typeof from === 'string' && !target.dependents.includes(from)) target.dependents.push(from);
+    }
+    target.dependents.sort();
+  }
+  workspaces.sort((a, b) => (a.location < b.location ? -1 : 1));
+  const root = nodes.get('');
+  if (!root) throw new DepguardError('ELOAD_GRAPH', 'Arborist returned a tree without a root node', {});
+  return { nodes, links, workspaces, root };
+}
+
 export async function loadProject(path: string, options: LoadOptions = {}): Promise<LoadedProject> {
   const projectPath = resolve(path);
   requireProjectFolder(projectPath);
@@ -278,36 +316,7 @@ export async function loadProject(path: string, options: LoadOptions = {}): Prom
     });
   }
 
-  const nodes = new Map<string, DepNode>();
-  const links = new Map<string, string>();
-  const workspaces: WorkspaceInfo[] = [];
-  for (const node of tree.inventory.values()) {
-    // Links are plumbing: edges into a link already point at its target.
-    if (node.isLink) {
-      if (node.target) links.set(node.location, node.target.location);
-      continue;
-    }
-    const converted = convertNode(node, lockfile !== null);
-    // v2+ lockfiles record hasInstallScript whenever it is true; v1 never
-    // does; a node_modules tree has the real package.json with its scripts.
-    converted.installScriptKnown = converted.hasInstallScript || !lockfile || lockfile.lockfileVersion >= 2;
-    nodes.set(converted.location, converted);
-    if (converted.isWorkspace) workspaces.push({ name: converted.packageName, location: converted.location });
-  }
-  // Whoever depends on a link depends on its target (the root on its workspaces).
-  for (const node of tree.inventory.values()) {
-    if (!node.isLink || !node.target) continue;
-    const target = nodes.get(node.target.location);
-    if (!target) continue;
-    for (const edge of node.edgesIn) {
-      const from = edge.from?.location;
-      if (typeof from === 'string' && !target.dependents.includes(from)) target.dependents.push(from);
-    }
-    target.dependents.sort();
-  }
-  workspaces.sort((a, b) => (a.location < b.location ? -1 : 1));
-  const root = nodes.get('');
-  if (!root) throw new DepguardError('ELOAD_GRAPH', 'Arborist returned a tree without a root node', {});
+  const { nodes, links, workspaces, root } = convertTree(tree, lockfile);
   const diagnostics: Diagnostic[] = [];
   const workspaceManifests = await readWorkspaceManifests(projectPath, workspaces, diagnostics);
   return {

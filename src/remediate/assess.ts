@@ -53,6 +53,11 @@ export function bundlerOf(graph: DepGraph, node: DepNode): DepNode | null {
 /** With `replacements`, deprecated versions and denied ranges count as hits too (advisory ids `deprecated`, `denied`: replacements.ts). */
 export async function assess(projectPath: string, source: AdvisorySource, client: RegistryClient, replacements: ReplacementOptions = NO_REPLACEMENTS): Promise<Assessment> {
   const { graph } = await loadProject(projectPath);
+  return assessGraph(graph, source, client, replacements);
+}
+
+/** assess() of a graph already in memory (a candidate's ideal tree, converted without writing and re-reading its lockfile). */
+export async function assessGraph(graph: DepGraph, source: AdvisorySource, client: RegistryClient, replacements: ReplacementOptions = NO_REPLACEMENTS): Promise<Assessment> {
   const view = new GraphView(graph);
   const query = auditQuery(view);
   const lookup = query.size === 0 ? { advisories: [] } : await source.advisories(query);

@@ -20,7 +20,7 @@ import semver from 'semver';
 import type { Assessment } from './assess.js';
 import { mergeOverrides } from './merge.js';
 import type { DependencyEdit, OverrideValue, PackageRemediation, Suggestion, Verification } from './types.js';
-import { verifyWithTree, type VerifyContext } from './verify.js';
+import { outOfTime, report, verifyWithTree, type VerifyContext } from './verify.js';
 
 export interface CombinedPlan {
   overrides: Record<string, OverrideValue>;
@@ -28,6 +28,8 @@ export interface CombinedPlan {
   update: string[];
   /** The whole plan verified at once (absent when it changes nothing). */
   verification?: Verification;
+  /** A phase was skipped because the time budget ran out (remediate() moves it to the plan's `partial`). */
+  partial?: boolean;
 }
 
 interface State {
@@ -80,7 +82,13 @@ export async function combine(projectPath: string, before: Assessment, packages:
   let verification: Verification | undefined;
 
   /** Verifies `next`; keeps it when it resolves and introduces nothing the accepted state did not. */
-  const attempt = async (next: State): Promise<void> => {
+  let partial = false;
+  const attempt = async (next: State, phase: string): Promise<void> => {
+    if (outOfTime(ctx)) {
+      partial = true;
+      return;
+    }
+    report(ctx, { phase: 'combine', package: phase });
     const result = await verifyWithTree(projectPath, before, { package: '', edits: edits(next) }, ctx);
     const accepted = new Set(verification?.introduced ?? []);
     if (result.verification.error || !result.after || result.verification.introduced.some((key) => !accepted.has(key))) return;
@@ -96,7 +104,7 @@ export async function combine(projectPath: string, before: Assessment, packages:
     const best = offered(entry)[0];
     if (best && isDependencyEdit(best)) phase1.dependencies.set(best.parent!.name, higher(phase1.dependencies.get(best.parent!.name), best));
   }
-  if (phase1.dependencies.size > 0) await attempt(phase1);
+  if (phase1.dependencies.size > 0) await attempt(phase1, 'direct dependency edits');
 
   // 2. Raise an edited dependency for packages it still leaves hit.
   const phase2 = copy();
@@ -110,7 +118,7 @@ export async function combine(projectPath: string, before: Assessment, packages:
       }
     }
   }
-  if (raised) await attempt(phase2);
+  if (raised) await attempt(phase2, 'raised dependency edits');
 
   // 3 and 4. For the packages still hit, their best suggestion that is not a dependency edit: lockfile moves first, then overrides.
   const rest = (): Array<[PackageRemediation, Suggestion]> =>
@@ -120,7 +128,7 @@ export async function combine(projectPath: string, before: Assessment, packages:
     });
   const phase3 = copy();
   for (const [, s] of rest()) if (!s.edits.overrides) for (const name of s.edits.update ?? []) if (!phase3.update.includes(name)) phase3.update.push(name);
-  if (phase3.update.length > state.update.length) await attempt(phase3);
+  if (phase3.update.length > state.update.length) await attempt(phase3, 'lockfile moves');
 
   const phase4 = copy();
   let overridden = false;
@@ -132,7 +140,7 @@ export async function combine(projectPath: string, before: Assessment, packages:
     for (const name of s.edits.update ?? []) if (!phase4.update.includes(name)) phase4.update.push(name);
     overridden = true;
   }
-  if (overridden) await attempt(phase4);
+  if (overridden) await attempt(phase4, 'overrides');
 
-  return { ...edits(state), ...(empty(state) || !verification ? {} : { verification }) };
+  return { ...edits(state), ...(empty(state) || !verification ? {} : { verification }), ...(partial ? { partial } : {}) };
 }

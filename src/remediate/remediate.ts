@@ -13,7 +13,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { candidatesFor } from './plan.js';
 import { FIX_KINDS, type Candidate, type PackageRemediation, type Suggestion } from './types.js';
-import { verify, type VerifyContext } from './verify.js';
+import { outOfTime, report, verify, type VerifyContext } from './verify.js';
+import pLimit from 'p-limit';
 
 export interface RemediationPlan {
   packages: PackageRemediation[];
@@ -26,7 +27,12 @@ export interface RemediationPlan {
   overrideFindings: OverrideFinding[];
   /** An override conflicts with a direct dependency: npm refuses the project as it is, so nothing was planned. */
   blocked: boolean;
+  /** The time budget (--max-time) ran out: the plan holds only what was verified before it did. */
+  partial?: { reason: 'max-time'; candidatesSkipped: number; combineSkipped: boolean };
 }
+
+/** Re-resolutions in flight at once: they overlap registry and disk waits; the machine has 2 cores. */
+const VERIFY_CONCURRENCY = 2;
 
 /** [major, minor, patch] distance of the move the candidate makes. */
 function jump(candidate: Candidate): number[] {
@@ -62,31 +68,55 @@ export function unresolvable(graph: Assessment['graph']): string | null {
 export async function remediate(projectPath: string, ctx: VerifyContext, options: { auditOverrides?: boolean } = {}): Promise<RemediationPlan> {
   const conflicts = conflictingOverrides(JSON.parse(readFileSync(join(projectPath, 'package.json'), 'utf8')) as Record<string, unknown>);
   if (conflicts.length > 0) return { packages: [], bundled: [], replace: [], combined: { overrides: {}, dependencies: [], update: [] }, overrideFindings: conflicts, blocked: true };
+  report(ctx, { phase: 'assess' });
   const before: Assessment = await assess(projectPath, ctx.source, ctx.client, ctx.replacements);
   const refusal = unresolvable(before.graph);
-  const packages: PackageRemediation[] = [];
-  for (const vuln of [...before.vulns.values()].sort((a, b) => (a.name < b.name ? -1 : 1))) {
-    const candidates = await candidatesFor(before, vuln, ctx.client);
-    const hits = [...before.hits].filter((hit) => hit.startsWith(`${vuln.name}@`));
-    if (hits.length === 0) continue;
-    const suggestions: Suggestion[] = [];
-    for (const candidate of candidates) {
-      const verification = refusal ? { fixed: [], stillVulnerable: [], introduced: [], changed: [], error: refusal } : await verify(projectPath, before, candidate, ctx);
-      const fixed = verification.fixed.length;
-      const introduced = verification.introduced.length;
-      const score = (fixed - introduced) / Math.max(1, verification.changed.length);
-      const offered = !verification.error && introduced === 0 && verification.fixed.some((key) => key.startsWith(`${vuln.name} `));
-      suggestions.push({ ...candidate, verification, score, offered });
-    }
-    suggestions.sort(compareSuggestions);
-    packages.push({
-      package: vuln.name,
-      versions: [...new Set(hits.map((hit) => hit.slice(vuln.name.length + 1, hit.indexOf(' '))))].sort(),
-      advisories: [...new Set(hits.map((hit) => hit.slice(hit.indexOf(' ') + 1)))].sort(),
-      suggestions,
-    });
-  }
+  const vulns = [...before.vulns.values()].filter((vuln) => [...before.hits].some((hit) => hit.startsWith(`${vuln.name}@`))).sort((a, b) => (a.name < b.name ? -1 : 1));
+  const limit = pLimit(VERIFY_CONCURRENCY);
+  let skipped = 0;
+  const packages: PackageRemediation[] = await Promise.all(
+    vulns.map(async (vuln, index) => {
+      const candidates = await candidatesFor(before, vuln, ctx.client);
+      const hits = [...before.hits].filter((hit) => hit.startsWith(`${vuln.name}@`));
+      const verified = await Promise.all(
+        candidates.map((candidate) =>
+          limit(async (): Promise<Suggestion | null> => {
+            if (!refusal && outOfTime(ctx)) {
+              skipped++;
+              return null;
+            }
+            report(ctx, { phase: 'verify', package: vuln.name, index: index + 1, total: vulns.length });
+            const verification = refusal ? { fixed: [], stillVulnerable: [], introduced: [], changed: [], error: refusal } : await verify(projectPath, before, candidate, ctx);
+            const fixed = verification.fixed.length;
+            const introduced = verification.introduced.length;
+            const score = (fixed - introduced) / Math.max(1, verification.changed.length);
+            const offered = !verification.error && introduced === 0 && verification.fixed.some((key) => key.startsWith(`${vuln.name} `));
+            return { ...candidate, verification, score, offered };
+          }),
+        ),
+      );
+      const suggestions = verified.filter((suggestion): suggestion is Suggestion => suggestion !== null).sort(compareSuggestions);
+      return {
+        package: vuln.name,
+        versions: [...new Set(hits.map((hit) => hit.slice(vuln.name.length + 1, hit.indexOf(' '))))].sort(),
+        advisories: [...new Set(hits.map((hit) => hit.slice(hit.indexOf(' ') + 1)))].sort(),
+        suggestions,
+      };
+    }),
+  );
   const combined = refusal ? { overrides: {}, dependencies: [], update: [] } : await combine(projectPath, before, packages, ctx);
+  report(ctx, { phase: 'overrides' });
   const overrideFindings = options.auditOverrides === false || refusal ? [] : await auditOverrides(projectPath, before, ctx);
-  return { packages, bundled: before.bundled, replace: before.replace, combined, overrideFindings, blocked: false };
+  report(ctx, { phase: 'done' });
+  const combineSkipped = combined.partial === true;
+  delete combined.partial;
+  return {
+    packages,
+    bundled: before.bundled,
+    replace: before.replace,
+    combined,
+    overrideFindings,
+    blocked: false,
+    ...(skipped > 0 || combineSkipped ? { partial: { reason: 'max-time' as const, candidatesSkipped: skipped, combineSkipped } } : {}),
+  };
 }

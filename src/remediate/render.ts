@@ -60,6 +60,7 @@ export function renderJson(plan: RemediationPlan, manager: PackageManager, heade
       plan: { overrides, dependencies: plan.combined.dependencies, update: plan.combined.update, verification: plan.combined.verification ?? null },
       overrideFindings: plan.overrideFindings,
       blocked: plan.blocked,
+      ...(plan.partial ? { partial: plan.partial } : {}),
       ...(written !== undefined ? { written } : {}),
     },
     null,
@@ -70,6 +71,7 @@ export function renderJson(plan: RemediationPlan, manager: PackageManager, heade
 export function renderText(plan: RemediationPlan, manager: PackageManager, markdown: boolean): string {
   const lines: string[] = [];
   const heading = (text: string) => lines.push(markdown ? `### ${text}` : text);
+  if (plan.partial) lines.push(`PARTIAL PLAN: the time budget (--max-time) ran out; ${plan.partial.candidatesSkipped} candidate(s) were not verified${plan.partial.combineSkipped ? ' and a joining phase was skipped' : ''}. Every suggestion below was verified.`, '');
   if (plan.blocked) lines.push('An override conflicts with a direct dependency (npm refuses to install with EOVERRIDE): fix it first, then plan again.', '');
   else if (plan.packages.length === 0 && plan.bundled.length === 0 && plan.replace.length === 0) lines.push('No package is hit by an advisory: nothing to fix.');
   for (const entry of plan.packages) {

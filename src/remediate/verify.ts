@@ -10,7 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AdvisorySource } from '../enrich/advisories/types.js';
 import type { RegistryClient } from '../enrich/registry-client.js';
-import { assess, type Assessment } from './assess.js';
+import { convertTree } from '../load/load.js';
+import type { DepGraph, LockfileInfo } from '../model.js';
+import { assessGraph, type Assessment } from './assess.js';
 import type { ReplacementOptions } from './replacements.js';
 import { mergeOverrides } from './merge.js';
 import type { Candidate, Verification } from './types.js';
@@ -21,6 +23,8 @@ interface IdealTree {
 }
 type ArboristCtor = new (options: Record<string, unknown>) => { buildIdealTree(options: Record<string, unknown>): Promise<IdealTree> };
 const Arborist = require('@npmcli/arborist') as ArboristCtor;
+// npm's own in-memory packument cache (an LRU bounded by the heap), shared by every re-resolution of a run.
+const PackumentCache = require('@npmcli/arborist/lib/packument-cache.js') as new () => unknown;
 
 const LOCKFILES = ['npm-shrinkwrap.json', 'package-lock.json'];
 
@@ -35,6 +39,58 @@ export interface VerifyContext {
   fetchOptions?: Record<string, unknown>;
   /** Plan for deprecated versions and denied ranges too (default: neither). */
   replacements?: ReplacementOptions;
+  /** Told what the planner is doing (the CLI prints it on stderr). */
+  progress?: (event: FixProgress) => void;
+  /** Epoch ms after which no new verification starts (--max-time): the plan so far is returned, labelled partial. */
+  deadline?: number;
+}
+
+/** What the planner is doing, for a progress line. */
+export interface FixProgress {
+  phase: 'assess' | 'verify' | 'combine' | 'overrides' | 'done';
+  /** The vulnerable package being planned (verify), or the phase's name (combine). */
+  package?: string;
+  /** 1-based position of that package among `total`. */
+  index?: number;
+  total?: number;
+  /** Re-resolutions done so far, and verifications answered from the run's memo. */
+  verified: number;
+  reused: number;
+  elapsedMs: number;
+}
+
+/**
+ * What one run of the planner shares between verifications: npm's packument
+ * cache (each packument fetched and parsed once per run, not once per
+ * re-resolution) and the verifications by edit, so that the same candidate
+ * (the same package.json edits and updates) is never re-resolved twice.
+ */
+interface Session {
+  started: number;
+  packumentCache: unknown;
+  memo: Map<string, Promise<{ verification: Verification; after: Assessment | null }>>;
+  verified: number;
+  reused: number;
+}
+
+const sessions = new WeakMap<VerifyContext, Session>();
+
+export function session(ctx: VerifyContext): Session {
+  let found = sessions.get(ctx);
+  if (!found) sessions.set(ctx, (found = { started: Date.now(), packumentCache: new PackumentCache(), memo: new Map(), verified: 0, reused: 0 }));
+  return found;
+}
+
+/** Tells ctx.progress, with the run's counters. */
+export function report(ctx: VerifyContext, event: Omit<FixProgress, 'verified' | 'reused' | 'elapsedMs'>): void {
+  if (!ctx.progress) return;
+  const run = session(ctx);
+  ctx.progress({ ...event, verified: run.verified, reused: run.reused, elapsedMs: Date.now() - run.started });
+}
+
+/** The time budget is spent: start no new verification. */
+export function outOfTime(ctx: VerifyContext): boolean {
+  return ctx.deadline !== undefined && Date.now() >= ctx.deadline;
 }
 
 /** The candidate's package.json: overrides merged, a direct dependency's spec replaced; key order kept. */
@@ -52,7 +108,7 @@ export async function resolveCopy(projectPath: string, manifest: Record<string, 
   writeFileSync(join(dir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   const lockfile = LOCKFILES.find((file) => existsSync(join(projectPath, file)));
   if (lockfile) copyFileSync(join(projectPath, lockfile), join(dir, lockfile));
-  const arborist = new Arborist({ path: dir, registry: ctx.registry, cache: ctx.cache, ignoreScripts: true, audit: false, fund: false, ...ctx.fetchOptions });
+  const arborist = new Arborist({ path: dir, registry: ctx.registry, cache: ctx.cache, ignoreScripts: true, audit: false, fund: false, packumentCache: session(ctx).packumentCache, ...ctx.fetchOptions });
   const tree = await arborist.buildIdealTree(update && update.length > 0 ? { update: { names: update } } : {});
   writeFileSync(join(dir, lockfile ?? 'package-lock.json'), `${JSON.stringify(tree.meta.commit(), null, 2)}\n`);
   return dir;
@@ -80,11 +136,55 @@ export async function verify(projectPath: string, before: Assessment, candidate:
 
 /** verify, and the re-resolved tree's assessment (null when the re-resolution failed). */
 export async function verifyWithTree(projectPath: string, before: Assessment, candidate: Pick<Candidate, 'edits' | 'package'>, ctx: VerifyContext): Promise<{ verification: Verification; after: Assessment | null }> {
-  const manifest = JSON.parse(readFileSync(join(projectPath, 'package.json'), 'utf8')) as Record<string, unknown>;
+  const manifest = applyEdits(JSON.parse(readFileSync(join(projectPath, 'package.json'), 'utf8')) as Record<string, unknown>, candidate);
+  const update = [...new Set(candidate.edits.update ?? [])].sort();
+  // The same edits resolve to the same tree: re-resolved once per run, whichever candidate or phase asks.
+  const key = JSON.stringify([projectPath, manifest, update]);
+  const run = session(ctx);
+  let resolving = run.memo.get(key);
+  if (resolving) run.reused++;
+  else {
+    run.memo.set(key, (resolving = resolveAndAssess(projectPath, before, manifest, update, ctx)));
+  }
+  const { verification, after } = await resolving;
+  // stillVulnerable is about the candidate's own package: the only part that depends on who asks.
+  if (!after) return { verification, after };
+  const now = [...after.hits].map((hit) => `${hit.slice(0, hit.lastIndexOf('@'))} ${hit.slice(hit.indexOf(' ') + 1)}`);
+  const was = advisoryKeys(before);
+  return { verification: { ...verification, stillVulnerable: [...new Set(now)].filter((key) => (candidate.package === '' ? was.has(key) : key.startsWith(`${candidate.package} `))).sort() }, after };
+}
+
+/**
+ * The candidate's ideal tree, assessed in memory: Arborist's tree is converted
+ * as loadProject converts a loaded one, without committing, writing and
+ * loading its lockfile again (that round trip was a third of a verification).
+ */
+async function idealGraph(projectPath: string, manifest: Record<string, unknown>, update: string[], ctx: VerifyContext): Promise<{ dir: string; graph: DepGraph }> {
+  const dir = mkdtempSync(join(tmpdir(), 'depguard-fix-'));
+  try {
+    writeFileSync(join(dir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+    const lockfile = LOCKFILES.find((file) => existsSync(join(projectPath, file)));
+    if (lockfile) copyFileSync(join(projectPath, lockfile), join(dir, lockfile));
+    const arborist = new Arborist({ path: dir, registry: ctx.registry, cache: ctx.cache, ignoreScripts: true, audit: false, fund: false, packumentCache: session(ctx).packumentCache, ...ctx.fetchOptions });
+    const tree = (await arborist.buildIdealTree(update.length > 0 ? { update: { names: update } } : {})) as unknown as { inventory: Map<string, { location: string }> };
+    const entries = new Set([...tree.inventory.values()].map((node) => node.location).filter((location) => location !== ''));
+    const info: LockfileInfo = { file: lockfile ?? 'package-lock.json', lockfileVersion: 3, entries };
+    const { nodes, links, workspaces, root } = convertTree(tree, info);
+    const graph: DepGraph = { projectPath: dir, root, nodes, links, workspaces, lockfile: info, loadedFrom: 'lockfile', manifest, workspaceManifests: new Map() };
+    return { dir, graph };
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+async function resolveAndAssess(projectPath: string, before: Assessment, manifest: Record<string, unknown>, update: string[], ctx: VerifyContext): Promise<{ verification: Verification; after: Assessment | null }> {
   let dir: string | null = null;
   try {
-    dir = await resolveCopy(projectPath, applyEdits(manifest, candidate), candidate.edits.update, ctx);
-    const after = await assess(dir, ctx.source, ctx.client, ctx.replacements);
+    session(ctx).verified++;
+    const ideal = await idealGraph(projectPath, manifest, update, ctx);
+    dir = ideal.dir;
+    const after = await assessGraph(ideal.graph, ctx.source, ctx.client, ctx.replacements);
     const was = advisoryKeys(before);
     const now = advisoryKeys(after);
     const oldVersions = versionsByName(before);
@@ -92,7 +192,7 @@ export async function verifyWithTree(projectPath: string, before: Assessment, ca
     const names = new Set([...oldVersions.keys(), ...newVersions.keys()]);
     const verification = {
       fixed: [...was].filter((key) => !now.has(key)).sort(),
-      stillVulnerable: [...now].filter((key) => (candidate.package === '' ? was.has(key) : key.startsWith(`${candidate.package} `))).sort(),
+      stillVulnerable: [],
       introduced: [...now].filter((key) => !was.has(key)).sort(),
       changed: [...names].filter((name) => oldVersions.get(name) !== newVersions.get(name)).sort(),
     };

@@ -20,7 +20,7 @@ import { deniedEntries, type DeniedOption } from '../../checks/denied/index.js';
 import type { ReplacementOptions } from '../../remediate/replacements.js';
 import { remediate } from '../../remediate/remediate.js';
 import { FIX_FORMATS, renderJson, renderText, type FixFormat } from '../../remediate/render.js';
-import type { VerifyContext } from '../../remediate/verify.js';
+import type { FixProgress, VerifyContext } from '../../remediate/verify.js';
 import { writePlan } from '../../remediate/write.js';
 import type { JsonObject } from '../../util/json.js';
 import { advisorySourceFlag, auditRegistryFlag, EXIT } from '../options.js';
@@ -41,6 +41,42 @@ interface FixArgs {
   config?: string;
   policy?: string;
   debug: boolean;
+  verbose: boolean;
+  progress: boolean;
+  'max-time'?: number;
+}
+
+/**
+ * Progress on stderr: a line per event with --verbose; on a terminal, one
+ * status line rewritten in place (cleared at the end); nothing otherwise.
+ */
+function progressPrinter(args: FixArgs): { progress?: (event: FixProgress) => void; finish(): void } {
+  const tty = process.stderr.isTTY === true && args.progress;
+  if (!args.verbose && !tty) return { finish: () => {} };
+  let shown = false;
+  const describe = (event: FixProgress): string => {
+    const seconds = `${(event.elapsedMs / 1000).toFixed(1)} s`;
+    const counts = `${event.verified} re-resolved${event.reused > 0 ? `, ${event.reused} reused` : ''}`;
+    if (event.phase === 'assess') return `depguard fix: assessing the project (${seconds})`;
+    if (event.phase === 'verify') return `depguard fix: verifying candidates for ${event.package} (package ${event.index} of ${event.total}; ${counts}; ${seconds})`;
+    if (event.phase === 'combine') return `depguard fix: joining the plan: ${event.package} (${counts}; ${seconds})`;
+    if (event.phase === 'overrides') return `depguard fix: auditing the existing overrides (${counts}; ${seconds})`;
+    return `depguard fix: done (${counts}; ${seconds})`;
+  };
+  return {
+    progress: (event) => {
+      const line = describe(event);
+      if (args.verbose) process.stderr.write(`${line}\n`);
+      else {
+        const width = process.stderr.columns ?? 80;
+        process.stderr.write(`\r${line.slice(0, width - 1).padEnd(width - 1)}`);
+        shown = true;
+      }
+    },
+    finish: () => {
+      if (shown) process.stderr.write(`\r${' '.repeat((process.stderr.columns ?? 80) - 1)}\r`);
+    },
+  };
 }
 
 /**
@@ -87,14 +123,29 @@ async function handler(args: FixArgs): Promise<number> {
     cache: npm.cache,
     offline: npm.offline,
   });
-  const ctx: VerifyContext = { source, client, registry: npm.registries.registry, cache: npm.cache, fetchOptions: npm.fetchOptions, replacements: await replacementPlanning(projectPath, args) };
+  const maxTime = args['max-time'];
+  if (maxTime !== undefined && (!Number.isFinite(maxTime) || maxTime <= 0)) throw new DepguardError('EBAD_ARGS', `--max-time: "${String(maxTime)}" is not a number of seconds above 0`, { field: '--max-time' });
+  const printer = progressPrinter(args);
+  const ctx: VerifyContext = {
+    source,
+    client,
+    registry: npm.registries.registry,
+    cache: npm.cache,
+    fetchOptions: npm.fetchOptions,
+    replacements: await replacementPlanning(projectPath, args),
+    ...(printer.progress ? { progress: printer.progress } : {}),
+    ...(maxTime !== undefined ? { deadline: Date.now() + maxTime * 1000 } : {}),
+  };
   let plan: Awaited<ReturnType<typeof remediate>>;
   try {
     plan = await remediate(projectPath, ctx, { auditOverrides: args['audit-overrides'] });
   } catch (error) {
     if (!(error instanceof AdvisorySourceError)) throw error;
     throw new DepguardError('EADVISORIES', `advisory source ${error.source}: ${error.message}`, { hint: error.hint ?? 'check the source and the network, or pick another one with --advisory-source', cause: error });
+  } finally {
+    printer.finish();
   }
+  if (plan.partial) process.stderr.write(`depguard fix: --max-time ${String(maxTime)} s ran out: the plan is PARTIAL (${plan.partial.candidatesSkipped} candidate(s) not verified${plan.partial.combineSkipped ? ', a joining phase skipped' : ''}); every suggestion shown was verified\n`);
   let written: Awaited<ReturnType<typeof writePlan>> | undefined;
   if (args.write) {
     written = await writePlan(projectPath, plan, args['package-manager'], args.lockfile ? ctx : null);
@@ -114,7 +165,7 @@ async function handler(args: FixArgs): Promise<number> {
   };
   process.stdout.write(args.format === 'json' ? renderJson(plan, args['package-manager'], header, written) : renderText(plan, args['package-manager'], args.format === 'markdown'));
   // Exit 1 while an advisory has no verified fix (a bundled copy has none), or an existing override forces a vulnerable version.
-  const unfixed = plan.bundled.length > 0 || plan.packages.some((entry) => !entry.suggestions.some((suggestion) => suggestion.offered));
+  const unfixed = plan.partial !== undefined || plan.bundled.length > 0 || plan.packages.some((entry) => !entry.suggestions.some((suggestion) => suggestion.offered));
   const badOverride = plan.overrideFindings.some((finding) => finding.severity === 'high');
   return unfixed || badOverride || plan.blocked ? EXIT.findings : EXIT.clean;
 }
@@ -137,11 +188,15 @@ export const fix: Command<FixArgs> = {
       .option('deprecated', { type: 'boolean', describe: 'plan for deprecated versions too (default: when the policy enables the deprecated check; --no-deprecated: never)' })
       .option('config', { alias: 'c', type: 'string', describe: 'config file whose deprecated and denied settings the plan follows (default: depguard.config.json, .depguardrc.json or package.json#depguard)' })
       .option('policy', { type: 'string', describe: `policy preset, instead of the config's "extends" (${listPolicies().join(', ')})` })
+      .option('max-time', { type: 'number', describe: 'time budget in seconds: no verification starts after it, and the best verified plan so far is printed, labelled partial (exit 1)' })
+      .option('verbose', { type: 'boolean', default: false, describe: 'print progress on stderr, a line per step: phase, package n of m, candidates re-resolved' })
+      .option('progress', { type: 'boolean', default: true, describe: 'a progress line on stderr when it is a terminal (--no-progress turns it off)' })
       .option('debug', { type: 'boolean', default: false, describe: 'print stack traces of internal errors' }),
   handler,
   examples: [
     ['$0 fix', 'suggest verified fixes for every advisory in this project'],
     ['$0 fix --package-manager pnpm --format markdown', 'pnpm.overrides, for a pull request'],
     ['$0 fix --write --lockfile', 'apply the plan to package.json and refresh package-lock.json'],
+    ['$0 fix --max-time 60 --verbose', 'at most a minute of planning, with each step on stderr'],
   ],
 };
