@@ -1,8 +1,7 @@
 // depguard fix's engine: assess the project, build candidates for every
 // package an advisory hits, verify each by re-resolving a copy, rank them
-// (osv-scanner's order: advisories fixed minus introduced per package changed,
-// then the smaller version jump, then the kind's place in the preference
-// order), then join the best offered ones into one plan (combine.ts).
+// (smallest edit first among those that fix as much: compareSuggestions),
+// then join the best offered ones into one plan (combine.ts).
 
 import semver from 'semver';
 import { assess, type Assessment, type BundledHit } from './assess.js';
@@ -44,8 +43,51 @@ function jump(candidate: Candidate): number[] {
   return [Math.abs(b.major - a.major), Math.abs(b.minor - a.minor), Math.abs(b.patch - a.patch)];
 }
 
+/**
+ * How big an edit is, smallest first: a move within the declared ranges (a
+ * lockfile refresh, `npm update <parent>`), a direct dependency bumped within
+ * its major, a scoped override, an override everywhere, then anything that
+ * crosses a major version.
+ */
+export function editRank(s: Candidate): number {
+  if (s.major) return 4;
+  if (!s.edits.dependency && !s.edits.dependencies && !s.edits.overrides) return 0;
+  if (s.kind === 'parent-upgrade') return 1;
+  return s.kind === 'scoped-override' ? 2 : 3;
+}
+
+function countOverrides(value: unknown): number {
+  if (typeof value === 'string') return 1;
+  return value && typeof value === 'object' ? Object.values(value).reduce((sum: number, inner) => sum + countOverrides(inner), 0) : 0;
+}
+
+/** Edits a suggestion makes: dependency specs, override entries, names updated. */
+export function editCount(s: Pick<Candidate, 'edits'>): number {
+  const { dependency, dependencies, overrides, update } = s.edits;
+  return (dependency ? 1 : 0) + (dependencies?.length ?? 0) + countOverrides(overrides ?? {}) + (update?.length ?? 0);
+}
+
+/** Of the suggestion's own package's advisories, how many its verification removed. */
+function ownFixed(s: Suggestion): number {
+  return s.verification.fixed.filter((key) => key.startsWith(`${s.package} `)).length;
+}
+
+/**
+ * Best first: offered (verified, introduces nothing) first; then the one that
+ * removes more of the package's own advisories; among those, the smallest edit
+ * (editRank: never an override when a direct bump within its major fixes the
+ * same and introduces none), then fewer edits, then osv-scanner's score
+ * (advisories fixed minus introduced per package changed), the smaller version
+ * jump, and the kind's place in the preference order.
+ */
 export function compareSuggestions(a: Suggestion, b: Suggestion): number {
   if (a.offered !== b.offered) return a.offered ? -1 : 1;
+  const own = ownFixed(b) - ownFixed(a);
+  if (own !== 0) return own;
+  const rank = editRank(a) - editRank(b);
+  if (rank !== 0) return rank;
+  const edits = editCount(a) - editCount(b);
+  if (edits !== 0) return edits;
   if (a.score !== b.score) return b.score - a.score;
   const [ja, jb] = [jump(a), jump(b)];
   for (let i = 0; i < 3; i++) if (ja[i] !== jb[i]) return ja[i]! - jb[i]!;

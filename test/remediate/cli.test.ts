@@ -85,25 +85,30 @@ describe.skipIf(!present)('depguard fix (CLI)', () => {
     // The common header first (schemaVersion, tool, project), then fix's own keys.
     expect(Object.keys(doc).slice(0, 4)).toEqual(['schemaVersion', 'tool', 'project', 'packageManager']);
     expect(doc.tool.name).toBe('depguard');
-    expect(doc.plan.overrides).toEqual({ field: 'overrides', value: { mkdirp: { minimist: '0.2.1' } } });
+    // The mkdirp patch bump ranks above the minimist override (smallest edit first) and is the plan.
+    expect(doc.plan.overrides).toBeNull();
+    expect(doc.plan.dependencies).toEqual([{ field: 'dependencies', name: 'mkdirp', spec: '0.5.2' }]);
     expect(doc.packages[0]).toMatchObject({ package: 'minimist', advisories: ['1179'] });
+    expect(doc.packages[0].suggestions.map((s: { kind: string; offered: boolean }) => `${s.kind} ${s.offered}`)).toEqual(['parent-upgrade true', 'scoped-override true']);
     expect(readFileSync(join(dir, 'package.json'), 'utf8')).toBe(before);
     expect(readFileSync(join(dir, 'package-lock.json'), 'utf8')).toBe(lock);
     const pnpm = JSON.parse((await depguard(['fix', dir, '--format', 'json', '--package-manager', 'pnpm', '--no-audit-overrides'], dir)).stdout);
-    expect(pnpm.plan.overrides).toEqual({ field: 'pnpm.overrides', value: { 'mkdirp>minimist': '0.2.1' } });
+    expect(pnpm).toMatchObject({ packageManager: 'pnpm', plan: { overrides: null, dependencies: [{ name: 'mkdirp', spec: '0.5.2' }] } });
     const markdown = await depguard(['fix', dir, '--format', 'markdown', '--package-manager', 'yarn', '--no-audit-overrides'], dir);
-    expect(markdown.stdout).toContain('"mkdirp/minimist": "0.2.1"');
-    expect(markdown.stdout).toContain('| best | scoped-override |');
+    expect(markdown.stdout).toContain('| best | parent-upgrade |');
+    expect(markdown.stdout).toContain('| ok | scoped-override | override minimist → 0.2.1 under mkdirp |');
+    expect(markdown.stdout).toContain('- set "mkdirp": "0.5.2" in dependencies');
   }, 60_000);
 
   it('--write --lockfile applies the plan; npm audit on the result no longer reports the advisory', async () => {
     const dir = project();
     const result = await depguard(['fix', dir, '--write', '--lockfile'], dir);
     expect(result.code).toBe(0);
-    expect(result.stderr).toContain('wrote overrides in package.json and refreshed package-lock.json');
+    expect(result.stderr).toContain('wrote dependencies.mkdirp in package.json and refreshed package-lock.json');
     const text = readFileSync(join(dir, 'package.json'), 'utf8');
-    expect(text).toBe(`${JSON.stringify({ name: 'pinned-app', version: '1.0.0', dependencies: { mkdirp: '0.5.1' }, private: true, overrides: { mkdirp: { minimist: '0.2.1' } } }, null, 4)}\n`);
-    expect(json(join(dir, 'package-lock.json')).packages['node_modules/minimist'].version).toBe('0.2.1');
+    expect(text).toBe(`${JSON.stringify({ name: 'pinned-app', version: '1.0.0', dependencies: { mkdirp: '0.5.2' }, private: true }, null, 4)}\n`);
+    expect(json(join(dir, 'package-lock.json')).packages['node_modules/mkdirp'].version).toBe('0.5.2');
+    expect(json(join(dir, 'package-lock.json')).packages['node_modules/minimist'].version).not.toBe('0.0.8');
     // Applying again is a no-op.
     expect((await depguard(['fix', dir, '--write'], dir)).stderr).toContain('package.json already holds the plan');
     if (spawnSync('npm', ['--version']).status !== 0) return;
@@ -125,7 +130,8 @@ describe.skipIf(!universePresent)('depguard fix --write --lockfile, then npm aud
   const npmPresent = spawnSync('npm', ['--version']).status === 0;
   for (const [name, before, fields] of [
     ['fix-direct-major', ['terser'], 'dependencies.terser'],
-    ['fix-global-override', ['json5', 'minimist', 'mkdirp'], 'dependencies.json5, overrides'],
+    // The direct mkdirp bump fixes minimist there, so no override is needed (smallest edit first).
+    ['fix-global-override', ['json5', 'minimist', 'mkdirp'], 'dependencies.json5, dependencies.mkdirp'],
   ] as const) {
     it(`${name}: npm audit reports ${before.join(', ')} before and nothing after`, async () => {
       const dir = mkdtempSync(join(tmpdir(), 'depguard-fix-cli-'));

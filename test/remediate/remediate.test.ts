@@ -56,9 +56,11 @@ describe.skipIf(!present)('depguard fix: mkdirp@0.5.1 pinning a vulnerable minim
     expect(upgrade).toMatchObject({ parent: { name: 'mkdirp', from: '0.5.1', to: '0.5.2' }, edits: { dependency: { field: 'dependencies', name: 'mkdirp', spec: '0.5.2' } }, leavesRange: true, major: false, offered: true });
     expect(upgrade.verification.fixed).toEqual(['minimist 1179']);
     expect(upgrade.verification.changed).toEqual(['minimist', 'mkdirp']);
-    // One package changed beats two for the same advisory fixed.
-    expect(minimist.suggestions[0]!.kind).toBe('scoped-override');
-    expect(plan.combined.overrides).toEqual({ mkdirp: { minimist: '0.2.1' } });
+    // Smallest edit first (issue 19): the patch bump of the direct dependency fixes the same advisory and introduces
+    // nothing, so it ranks above the override, which moves minimist across a (0.x) major; the plan takes the bump.
+    expect(minimist.suggestions.map((s) => s.kind)).toEqual(['parent-upgrade', 'scoped-override']);
+    expect(plan.combined).toMatchObject({ overrides: {}, dependencies: [{ field: 'dependencies', name: 'mkdirp', spec: '0.5.2' }], update: [] });
+    expect(plan.combined.verification).toMatchObject({ fixed: ['minimist 1179'], stillVulnerable: [], introduced: [] });
   }, 60_000);
 });
 
@@ -86,9 +88,12 @@ describe.skipIf(!present)('depguard fix: hits bundled inside another package (au
     // minimist@0.0.8 twice: under mkdirp at the top (fixable) and in nyc@11.9.0's bundleDependencies (only a new nyc can move it).
     expect(plan.packages.map((entry) => entry.package)).toEqual(['minimist']);
     const [minimist] = plan.packages;
-    expect(minimist!.suggestions[0]).toMatchObject({ kind: 'scoped-override', to: '0.2.1', parents: ['mkdirp'], offered: true });
+    const override = minimist!.suggestions.find((s) => s.kind === 'scoped-override');
+    expect(override).toMatchObject({ kind: 'scoped-override', to: '0.2.1', parents: ['mkdirp'], offered: true });
     // The bundled copy stays, yet the advisory counts as fixed where it could be: keys of bundled copies are kept apart.
-    expect(minimist!.suggestions[0]!.verification).toMatchObject({ fixed: ['minimist 1179'], introduced: [] });
+    expect(override!.verification).toMatchObject({ fixed: ['minimist 1179'], introduced: [] });
+    // Moving mkdirp within its declared range (`npm update mkdirp`) fixes the same and ranks first (smallest edit first).
+    expect(minimist!.suggestions[0]).toMatchObject({ kind: 'parent-upgrade', parent: { name: 'mkdirp' }, edits: { update: ['mkdirp'] }, leavesRange: false, offered: true });
     expect(new Set(plan.bundled.map((hit) => hit.bundler))).toEqual(new Set(['nyc@11.9.0']));
     expect(plan.bundled).toContainEqual({ package: 'minimist', version: '0.0.8', advisory: '1179', bundler: 'nyc@11.9.0' });
     expect(new Set(plan.bundled.map((hit) => hit.package))).toEqual(new Set(['handlebars', 'kind-of', 'lodash', 'mem', 'minimist', 'mixin-deep', 'set-value']));
