@@ -15,6 +15,14 @@
 //   3. lockfile moves (refresh, upgrades within the declared range);
 //   4. overrides, scoped only to the parents that still hold a hit copy.
 // A phase whose verification fails or introduces an advisory is dropped.
+//   5. beyond the phase order: a phase is all or nothing, so one edit that
+//      does not go with the others (two direct bumps whose peers conflict)
+//      takes the rest down with it. The offered suggestions of the packages
+//      still hit are tried on top of the accepted plan, in combination:
+//      every subset when there are few (EXHAUSTIVE), else a beam search
+//      (BEAM wide, SEARCH_BUDGET re-resolutions at most); each combination is
+//      verified, and one is kept when it leaves fewer hits and introduces
+//      nothing, the fewer edits among equals.
 
 import semver from 'semver';
 import type { Assessment } from './assess.js';
@@ -30,7 +38,15 @@ export interface CombinedPlan {
   verification?: Verification;
   /** A phase was skipped because the time budget ran out (remediate() moves it to the plan's `partial`). */
   partial?: boolean;
+  /** The search beyond the phases: combinations verified, and whether one improved the plan. */
+  searched?: { combinations: number; improved: boolean };
 }
+
+/** Suggestions tried in every combination when there are at most this many; a beam search beyond. */
+const EXHAUSTIVE = 4;
+const BEAM = 3;
+/** Re-resolutions the search may spend (the memo answers repeats for free). */
+const SEARCH_BUDGET = 24;
 
 interface State {
   overrides: Record<string, OverrideValue>;
@@ -142,5 +158,64 @@ export async function combine(projectPath: string, before: Assessment, packages:
   }
   if (overridden) await attempt(phase4, 'overrides');
 
-  return { ...edits(state), ...(empty(state) || !verification ? {} : { verification }), ...(partial ? { partial } : {}) };
+  // 5. Combinations beyond the phase order, each verified.
+  const pool = packages.filter((entry) => stillHit(after, entry.package)).flatMap((entry) => offered(entry).map((s) => [entry, s] as [PackageRemediation, Suggestion]));
+  let searched: CombinedPlan['searched'];
+  if (pool.length > 0) {
+    const base = { state, after, verification };
+    const add = (from: State, at: Assessment, [entry, s]: [PackageRemediation, Suggestion]): State => {
+      const next: State = { overrides: { ...from.overrides }, dependencies: new Map(from.dependencies), update: [...from.update] };
+      if (isDependencyEdit(s)) next.dependencies.set(s.parent!.name, higher(next.dependencies.get(s.parent!.name), s));
+      if (s.edits.overrides) next.overrides = mergeOverrides(next.overrides, s.kind === 'scoped-override' ? scopedToHits(s.edits.overrides, entry.package, at) : s.edits.overrides).merged;
+      for (const name of s.edits.update ?? []) if (!next.update.includes(name)) next.update.push(name);
+      return next;
+    };
+    const accepted = new Set(verification?.introduced ?? []);
+    const size = (candidate: State) => Object.keys(candidate.overrides).length + candidate.dependencies.size + candidate.update.length;
+    let best = { state, after, verification, hits: after.hits.size, edits: size(state) };
+    let combinations = 0;
+    const tryState = async (next: State): Promise<{ state: State; after: Assessment; verification: Verification } | null> => {
+      if (outOfTime(ctx) || combinations >= SEARCH_BUDGET) {
+        if (outOfTime(ctx)) partial = true;
+        return null;
+      }
+      combinations++;
+      report(ctx, { phase: 'combine', package: `combination ${combinations}` });
+      const result = await verifyWithTree(projectPath, before, { package: '', edits: edits(next) }, ctx);
+      if (result.verification.error || !result.after || result.verification.introduced.some((key) => !accepted.has(key))) return null;
+      const found = { state: next, after: result.after, verification: result.verification };
+      const edited = size(next);
+      if (result.after.hits.size < best.hits || (result.after.hits.size === best.hits && edited < best.edits && best.state !== base.state)) best = { ...found, hits: result.after.hits.size, edits: edited };
+      return found;
+    };
+    if (pool.length <= EXHAUSTIVE) {
+      // Every non-empty subset, smaller ones first.
+      const subsets = Array.from({ length: 2 ** pool.length - 1 }, (_, index) => pool.filter((_, bit) => ((index + 1) >> bit) & 1)).sort((a, b) => a.length - b.length);
+      for (const subset of subsets) await tryState(subset.reduce((acc, item) => add(acc, base.after, item), base.state));
+    } else {
+      // Beam: extend the best few states by one suggestion at a time.
+      let beam = [{ state: base.state, after: base.after, used: new Set<number>() }];
+      for (let depth = 0; depth < pool.length && beam.length > 0 && combinations < SEARCH_BUDGET && !outOfTime(ctx); depth++) {
+        const next: Array<{ state: State; after: Assessment; used: Set<number>; hits: number }> = [];
+        for (const node of beam) {
+          for (let index = 0; index < pool.length; index++) {
+            if (node.used.has(index)) continue;
+            const found = await tryState(add(node.state, node.after, pool[index]!));
+            if (found) next.push({ state: found.state, after: found.after, used: new Set([...node.used, index]), hits: found.after.hits.size });
+          }
+        }
+        next.sort((a, b) => a.hits - b.hits || size(a.state) - size(b.state));
+        beam = next.slice(0, BEAM);
+      }
+    }
+    const improved = best.state !== base.state;
+    if (improved) {
+      state = best.state;
+      after = best.after;
+      verification = best.verification;
+    }
+    searched = { combinations, improved };
+  }
+
+  return { ...edits(state), ...(empty(state) || !verification ? {} : { verification }), ...(partial ? { partial } : {}), ...(searched ? { searched } : {}) };
 }

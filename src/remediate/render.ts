@@ -57,7 +57,7 @@ export function renderJson(plan: RemediationPlan, manager: PackageManager, heade
       packages: plan.packages,
       bundled: plan.bundled,
       replace: plan.replace,
-      plan: { overrides, dependencies: plan.combined.dependencies, update: plan.combined.update, verification: plan.combined.verification ?? null },
+      plan: { overrides, dependencies: plan.combined.dependencies, update: plan.combined.update, verification: plan.combined.verification ?? null, ...(plan.combined.searched ? { searched: plan.combined.searched } : {}) },
       overrideFindings: plan.overrideFindings,
       blocked: plan.blocked,
       ...(plan.partial ? { partial: plan.partial } : {}),
@@ -117,6 +117,7 @@ export function renderText(plan: RemediationPlan, manager: PackageManager, markd
       const parts = [`fixes ${check.fixed.length} advisory hit(s)`, `${check.stillVulnerable.length} left`, `${check.introduced.length} introduced`];
       lines.push(`${markdown ? '\n' : ''}verified together: ${check.error ? `not verified: ${check.error}` : parts.join(', ')}${check.stillVulnerable.length > 0 ? ` (left: ${check.stillVulnerable.join(', ')})` : ''}`);
     }
+    if (plan.combined.searched?.improved) lines.push(`found by trying ${plan.combined.searched.combinations} combination(s) of the verified suggestions beyond the phase order`);
   }
   return `${lines.join('\n').trimEnd()}\n`;
 }
