@@ -6,8 +6,9 @@
 // image with a title and a description, its numbers also in a table, and
 // severity never told by colour alone. Pure: the report document in, text out.
 
-import type { Severity } from '../model.js';
+import type { Finding, Severity } from '../model.js';
 import {
+  RULE_ROWS,
   dependencyLabel,
   FINDINGS_LISTED,
   freshnessSentence,
@@ -23,7 +24,7 @@ import {
   WAIVER_STATUS_LABEL,
 } from './report-labels.js';
 import { daysBetween, type DependencyKind, type ReportDocument, type TrendFinding } from './report-model.js';
-import { packageLabel, summaryLine } from './summary.js';
+import { countsText, findingsByRule, packageLabel, summaryLine } from './summary.js';
 import type { ReportOptions } from './types.js';
 
 /** Severity colours, dark enough for white text and for print (WCAG AA on white as text). */
@@ -61,6 +62,25 @@ function table(caption: string, header: string[], rows: Cell[][], numeric: numbe
   const head = header.map((label, index) => `<th scope="col"${numeric.includes(index) ? ' class="num"' : ''}>${e(label)}</th>`).join('');
   const body = rows.map((row) => `<tr>${row.map((value, index) => cellHtml(value, index === 0)).join('')}</tr>`).join('\n');
   return `<div class="table-wrap"><table>\n<caption>${e(caption)}</caption>\n<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody>\n</table></div>`;
+}
+
+/**
+ * Unwaived findings grouped by rule, worst rule first, each a collapsible
+ * <details> (no script: the CSP allows none) whose summary gives the counts;
+ * the worst rule is open.
+ */
+function ruleGroups(findings: Finding[]): string {
+  return findingsByRule(findings)
+    .map((group, index) => {
+      const rows = group.findings.slice(0, RULE_ROWS).map((finding) => [
+        { html: badge(finding.severity) },
+        packageLabel(finding),
+        { html: `${e(finding.message)}${finding.advisory?.url ? ` <a href="${attr(finding.advisory.url)}">${e(finding.advisory.id)}</a>` : ''}` },
+      ]);
+      const summary = `<summary>${codeHtml(group.rule)}<span class="count">${e(countsText(group.counts))}</span></summary>`;
+      return `<details class="rule"${index === 0 ? ' open' : ''}>\n${summary}\n${table(`${group.rule}: ${group.findings.length} unwaived, worst first`, ['severity', 'package', 'finding'], rows)}${more(group.findings.length, rows.length, `${group.rule} findings`)}\n</details>`;
+    })
+    .join('\n');
 }
 
 function badge(severity: Severity): string {
@@ -245,6 +265,9 @@ nav a, a { color: #1d4ed8; }
 .cards dd { margin: 2px 0 0; font-size: 1.35rem; font-weight: 600; }
 .verdict { font-weight: 600; }
 .table-wrap { overflow-x: auto; }
+details.rule { margin: .4rem 0; border: 1px solid #e5e7eb; border-radius: 4px; padding: .2rem .6rem; }
+details.rule > summary { cursor: pointer; padding: .2rem 0; }
+details.rule > summary .count { color: #4b5563; margin-left: .4rem; }
 table { border-collapse: collapse; width: 100%; margin: 8px 0 16px; font-size: .9rem; }
 caption { text-align: left; font-weight: 600; padding: 4px 0; }
 th, td { text-align: left; vertical-align: top; padding: 5px 8px; border-bottom: 1px solid var(--line); }
@@ -352,7 +375,6 @@ export function reportHtml(document: ReportDocument, options: Pick<ReportOptions
 
   // Findings
   const active = document.findings.filter((finding) => !finding.waived);
-  const listed = active.slice(0, FINDINGS_LISTED);
   parts.push(
     section(
       'findings',
@@ -367,19 +389,7 @@ export function reportHtml(document: ReportDocument, options: Pick<ReportOptions
               report.findingsByCheck.map((entry) => [{ html: codeHtml(entry.check) }, ...SEVERITIES_WORST_FIRST.map((severity) => entry.counts[severity]), entry.waived]),
               [1, 2, 3, 4, 5, 6],
             ),
-            listed.length > 0
-              ? table(
-                  'Unwaived findings, worst first',
-                  ['severity', 'rule', 'package', 'finding'],
-                  listed.map((finding) => [
-                    { html: badge(finding.severity) },
-                    { html: codeHtml(finding.rule) },
-                    packageLabel(finding),
-                    { html: `${e(finding.message)}${finding.advisory?.url ? ` <a href="${attr(finding.advisory.url)}">${e(finding.advisory.id)}</a>` : ''}` },
-                  ]),
-                )
-              : '<p>Every finding is waived.</p>',
-            more(active.length, listed.length, 'findings'),
+            active.length > 0 ? ruleGroups(active) : '<p>Every finding is waived.</p>',
           ].join('\n'),
     ),
   );

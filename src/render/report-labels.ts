@@ -5,6 +5,8 @@ import type { Behind, DependencyKind, FreshnessEntry, NodeLineStatus, ReportDocu
 
 /** Findings listed in full at most; the JSON snapshot has them all. */
 export const FINDINGS_LISTED = 200;
+/** Findings listed per rule in the report's collapsible groups; the rest are counted (every one is in the JSON snapshot). */
+export const RULE_ROWS = 50;
 
 export const SEVERITIES_WORST_FIRST: readonly Severity[] = [...SEVERITIES].reverse();
 

@@ -11,6 +11,7 @@ import {
   LINE_STATUS_LABEL,
   plural,
   relativeDays,
+  RULE_ROWS,
   runwaySentence,
   SEVERITIES_WORST_FIRST,
   signed,
@@ -19,7 +20,7 @@ import {
 } from './report-labels.js';
 import type { DependencyKind, ReportDocument, TrendFinding } from './report-model.js';
 import { cell } from './markdown.js';
-import { packageLabel, summaryLine } from './summary.js';
+import { countsText, findingsByRule, packageLabel, summaryLine } from './summary.js';
 import type { ReportOptions } from './types.js';
 
 type Row = Array<string | number>;
@@ -96,11 +97,13 @@ export function reportMarkdown(document: ReportDocument, options: Pick<ReportOpt
         ['left', 'right', 'right', 'right', 'right', 'right', 'right'],
       ),
     );
-    const active = document.findings.filter((finding) => !finding.waived);
-    const listed = active.slice(0, FINDINGS_LISTED);
-    if (listed.length > 0) {
-      lines.push(...table(['severity', 'rule', 'package', 'finding'], listed.map((finding) => [finding.severity, code(finding.rule), cell(packageLabel(finding)), cell(finding.message)])));
-      lines.push(...more(active.length, 'findings'));
+    // By rule, worst first, each collapsible (<details>: GitHub renders it, no script), its counts in the summary.
+    for (const group of findingsByRule(document.findings.filter((finding) => !finding.waived))) {
+      const rows = group.findings.slice(0, RULE_ROWS);
+      lines.push('<details>', `<summary><code>${inline(group.rule)}</code>: ${countsText(group.counts)}</summary>`, '');
+      lines.push(...table(['severity', 'package', 'finding'], rows.map((finding) => [finding.severity, cell(packageLabel(finding)), cell(finding.message)])));
+      if (group.findings.length > rows.length) lines.push(`${group.findings.length - rows.length} more ${group.rule} findings are in the JSON snapshot.`, '');
+      lines.push('</details>', '');
     }
   }
 

@@ -28,3 +28,31 @@ export function summaryLine(result: AuditResult, failOn: Severity | 'none'): str
   const unchecked = advisories?.checked === false ? '; advisories NOT checked (source unreachable, --advisories optional)' : '';
   return `${counts}${waived} in ${result.project.packageCount} packages; ${verdict}${unchecked}`;
 }
+
+/** A rule's findings, with their counts by severity. */
+export interface RuleGroup {
+  rule: string;
+  check: string;
+  findings: Finding[];
+  counts: Record<Severity, number>;
+  /** severityRank of the worst finding. */
+  worst: number;
+}
+
+/** Findings by rule, worst rule first: by its worst finding, then by how many findings, then by id; findings keep their order. */
+export function findingsByRule(findings: readonly Finding[]): RuleGroup[] {
+  const groups = new Map<string, RuleGroup>();
+  for (const finding of findings) {
+    let group = groups.get(finding.rule);
+    if (!group) groups.set(finding.rule, (group = { rule: finding.rule, check: finding.check, findings: [], counts: { info: 0, low: 0, moderate: 0, high: 0, critical: 0 }, worst: -1 }));
+    group.findings.push(finding);
+    group.counts[finding.severity]++;
+    group.worst = Math.max(group.worst, severityRank(finding.severity));
+  }
+  return [...groups.values()].sort((a, b) => b.worst - a.worst || b.findings.length - a.findings.length || (a.rule < b.rule ? -1 : 1));
+}
+
+/** `2 high, 38 moderate`: the non-zero counts, worst first. */
+export function countsText(counts: Record<Severity, number>): string {
+  return [...SEVERITIES].reverse().filter((severity) => counts[severity] > 0).map((severity) => `${counts[severity]} ${severity}`).join(', ');
+}

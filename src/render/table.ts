@@ -8,8 +8,8 @@
 // Drawn by hand rather than with a table library: at 2,000 findings the
 // library's layout cost ten times the JSON output (bench/render.mjs).
 
-import { SEVERITIES, severityRank, type Finding, type Severity } from '../model.js';
-import { packageLabel, summaryLine } from './summary.js';
+import { SEVERITIES, type Finding, type Severity } from '../model.js';
+import { countsText, findingsByRule, packageLabel, summaryLine, type RuleGroup } from './summary.js';
 import type { Reporter } from './types.js';
 
 const COLORS: Record<Severity, string> = { critical: '\u001b[1;35m', high: '\u001b[31m', moderate: '\u001b[33m', low: '\u001b[36m', info: '\u001b[2m' };
@@ -60,31 +60,6 @@ function padStart(text: string, width: number): string {
   return text.length >= width ? text : ' '.repeat(width - text.length) + text;
 }
 
-interface RuleGroup {
-  rule: string;
-  check: string;
-  findings: Finding[];
-  counts: Record<Severity, number>;
-  worst: number;
-}
-
-function emptyCounts(): Record<Severity, number> {
-  return { info: 0, low: 0, moderate: 0, high: 0, critical: 0 };
-}
-
-/** Rules worst first: by their worst finding, then by how many findings, then by id. */
-function groupByRule(findings: readonly Finding[]): RuleGroup[] {
-  const groups = new Map<string, RuleGroup>();
-  for (const finding of findings) {
-    let group = groups.get(finding.rule);
-    if (!group) groups.set(finding.rule, (group = { rule: finding.rule, check: finding.check, findings: [], counts: emptyCounts(), worst: -1 }));
-    group.findings.push(finding);
-    group.counts[finding.severity]++;
-    group.worst = Math.max(group.worst, severityRank(finding.severity));
-  }
-  return [...groups.values()].sort((a, b) => b.worst - a.worst || b.findings.length - a.findings.length || (a.rule < b.rule ? -1 : 1));
-}
-
 const HEADINGS = [...SEVERITIES].reverse();
 
 /** Counts by severity per check, and per rule under it (short rule ids), worst check first. */
@@ -95,7 +70,7 @@ function summaryTable(groups: RuleGroup[], paint: (severity: Severity, text: str
   const cells = (counts: Record<Severity, number>) => HEADINGS.map((severity) => (counts[severity] > 0 ? paint(severity, padStart(String(counts[severity]), severity.length)) : padStart('·', severity.length))).join('  ');
   const lines = [bold(`${pad('findings by rule', nameWidth)}  ${HEADINGS.join('  ')}`)];
   for (const [check, rules] of byCheck) {
-    const total = emptyCounts();
+    const total: Record<Severity, number> = { info: 0, low: 0, moderate: 0, high: 0, critical: 0 };
     for (const group of rules) for (const severity of SEVERITIES) total[severity] += group.counts[severity];
     lines.push(`${pad(check, nameWidth)}  ${cells(total)}`);
     if (rules.length === 1 && rules[0]!.rule === check) continue;
@@ -111,13 +86,12 @@ export const table: Reporter = (result, options) => {
   const bold = (text: string) => (options.color ? `${BOLD}${text}${RESET}` : text);
   const limit = options.limit === undefined ? DEFAULT_LIMIT : options.limit;
   const width = Math.max(60, Math.min(options.width ?? 120, 200));
-  const groups = groupByRule(result.findings.filter((finding) => !finding.waived));
+  const groups = findingsByRule(result.findings.filter((finding) => !finding.waived));
   const out: string[] = [];
   if (groups.length > 0) out.push(...summaryTable(groups, paint, bold), '');
   let hidden = 0;
   for (const group of groups) {
-    const counts = HEADINGS.filter((severity) => group.counts[severity] > 0).map((severity) => `${group.counts[severity]} ${severity}`);
-    out.push(bold(`${group.rule} (${counts.join(', ')})`));
+    out.push(bold(`${group.rule} (${countsText(group.counts)})`));
     const rows = limit === null ? group.findings : group.findings.slice(0, limit);
     // Package column: as wide as the longest label shown, at most a third of the line.
     const labels = rows.map(packageLabel);

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReportDocument } from '../../src/render/report-model.js';
 import { readSnapshot } from '../../src/commands/report/snapshot.js';
 import { reportMarkdown } from '../../src/render/report-markdown.js';
+import { reportHtml } from '../../src/render/report-html.js';
 import { TestRegistry } from '../enrich/registry-server.js';
 import { fixture, REPO, tempProject } from '../helpers/project.js';
 import { reportWith, serveRealService } from './helpers.js';
@@ -95,5 +96,31 @@ describe('the markdown report', () => {
     expect(offline).toContain('No package has findings, install scripts or capabilities worth ranking.');
     expect(offline).toContain('The config has no waivers.');
     expect(offline).not.toContain('## Since');
+  });
+});
+
+describe('findings grouped by rule, collapsible, worst first (markdown and HTML)', () => {
+  const many = (doc: ReportDocument): ReportDocument => {
+    const base = doc.findings.find((finding) => !finding.waived)!;
+    const extra = Array.from({ length: 60 }, (_, i) => ({ ...base, rule: 'capabilities/network', check: 'capabilities', severity: 'low' as const, package: { name: `net-${i}`, version: '1.0.0', location: `node_modules/net-${i}` }, message: `net-${i} can reach the network` }));
+    return { ...doc, findings: [...doc.findings, ...extra] };
+  };
+
+  it('markdown: one <details> per rule with its counts, worst rule first, rows capped per rule', () => {
+    const markdown = reportMarkdown(many(document), { failOn: 'high' });
+    const summaries = [...markdown.matchAll(/^<summary><code>(.+?)<\/code>: (.+)<\/summary>$/gm)].map((match) => `${match[1]}: ${match[2]}`);
+    expect(summaries).toEqual(['pinning/range: 1 high', 'capabilities/network: 60 low']);
+    expect(markdown.match(/<details>/g)).toHaveLength(2);
+    expect(markdown.match(/<\/details>/g)).toHaveLength(2);
+    expect(markdown).toContain('10 more capabilities/network findings are in the JSON snapshot.');
+  });
+
+  it('HTML: the same groups as <details> (the worst one open), no script under the CSP', () => {
+    const html = reportHtml(many(document), { failOn: 'high' });
+    const groups = [...html.matchAll(/<details class="rule"( open)?>\n<summary><code>(.+?)<\/code><span class="count">(.+?)<\/span><\/summary>/g)].map((match) => `${match[2]}: ${match[3]}${match[1] ? ' (open)' : ''}`);
+    expect(groups).toEqual(['pinning/range: 1 high (open)', 'capabilities/network: 60 low']);
+    expect(html).toContain('10 more capabilities/network findings are in the JSON snapshot.');
+    expect(html).not.toMatch(/<script/i);
+    expect(html).toContain(`content="default-src 'none'; style-src 'unsafe-inline'; img-src data:"`);
   });
 });
