@@ -79,8 +79,8 @@ for (let round = 0; round < runs; round++) {
   const offered = plan.packages.flatMap((entry) => entry.suggestions.filter((s) => s.offered));
   const fixed = new Set(offered.flatMap((s) => s.verification.fixed));
   const joined = plan.plan.verification;
-  rows.push({ label, ms: result.ms, cpuMs: result.cpuMs, packages: plan.packages.length, offered: offered.length, fixed: fixed.size, joinedFixed: joined?.fixed.length ?? 0, joinedIntroduced: joined?.introduced.length ?? 0, left: joined?.stillVulnerable.length ?? null, partial: Boolean(plan.partial) });
+  rows.push({ label, ms: result.ms, cpuMs: result.cpuMs, packages: plan.packages.length, offered: offered.length, fixed: fixed.size, joinedFixed: joined?.fixed.length ?? 0, joinedIntroduced: joined?.introduced.length ?? 0, left: joined?.stillVulnerable.length ?? null, partial: Boolean(plan.partial), searched: plan.plan.searched ?? null });
 }
 server.close();
-process.stdout.write('| run | wall (s) | CPU (s) | packages planned | suggestions offered | advisory hits the offered suggestions fix | plan: hits fixed | plan: introduced | plan: left | partial |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n');
-for (const row of rows) process.stdout.write(`| ${row.label} | ${(row.ms / 1000).toFixed(1)} | ${row.cpuMs === null ? '—' : (row.cpuMs / 1000).toFixed(1)} | ${row.packages} | ${row.offered} | ${row.fixed} | ${row.joinedFixed} | ${row.joinedIntroduced} | ${row.left ?? '—'} | ${row.partial} |\n`);
+process.stdout.write('| run | wall (s) | CPU (s) | packages planned | suggestions offered | advisory hits the offered suggestions fix | plan: hits fixed | plan: introduced | plan: left | partial | combinations searched |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |\n');
+for (const row of rows) process.stdout.write(`| ${row.label} | ${(row.ms / 1000).toFixed(1)} | ${row.cpuMs === null ? '—' : (row.cpuMs / 1000).toFixed(1)} | ${row.packages} | ${row.offered} | ${row.fixed} | ${row.joinedFixed} | ${row.joinedIntroduced} | ${row.left ?? '—'} | ${row.partial} | ${row.searched ? `${row.searched.combinations}${row.searched.improved ? ', improved' : ''}` : '—'} |\n`);
