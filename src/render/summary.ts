@@ -1,4 +1,4 @@
-import { SEVERITIES, type AuditResult, type Finding, type Severity } from '../model.js';
+import { SEVERITIES, severityRank, type AuditResult, type Finding, type Severity } from '../model.js';
 import { failingFindings } from '../policy/gate.js';
 
 /** `name@version`, just `name` for a declared dependency with no resolved version, `(project)` for project-level findings. */
