@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CHECKS } from '../src/checks/index.js';
-import { listPolicies, loadPolicy, presetPolicy } from '../src/policy/load.js';
+import { listPolicies, loadPolicy, POLICIES_DIR, presetPolicy } from '../src/policy/load.js';
 import { DepguardError } from '../src/errors.js';
 import { tempProject } from './helpers/project.js';
 
@@ -35,8 +37,20 @@ describe('policy presets', () => {
     const recommended = await presetPolicy('recommended');
     const strict = await presetPolicy('strict');
     const enabled = (policy: typeof strict) => [...policy.checks].filter(([, settings]) => settings.enabled).map(([id]) => id).sort();
-    expect(enabled(recommended)).toEqual(['denied', 'engines', 'install-scripts', 'lockfile', 'npm-config', 'pinning']);
+    expect(enabled(recommended)).toEqual(expect.arrayContaining(['denied', 'engines', 'install-scripts', 'lockfile', 'npm-config', 'pinning']));
     expect(enabled(strict)).toEqual(CHECKS.map((check) => check.meta.id).sort());
+  });
+
+  it('the presets come from check metadata: a new check needs no preset edit', async () => {
+    const recommended = await presetPolicy('recommended');
+    const enabled = [...recommended.checks].filter(([, settings]) => settings.enabled).map(([id]) => id).sort();
+    expect(enabled).toEqual(CHECKS.filter((check) => check.meta.enabledByDefault !== false).map((check) => check.meta.id).sort());
+    // Off by default are exactly the registry-backed checks (and the capability scan, which reads tarballs).
+    expect(CHECKS.filter((check) => check.meta.enabledByDefault === false).map((check) => check.meta.id).sort()).toEqual(['advisories', 'capabilities', 'deprecated', 'provenance', 'release-age']);
+    // Neither preset names a check on/off by itself; strict says "every check".
+    const presets = listPolicies().map((name) => JSON.parse(readFileSync(join(POLICIES_DIR, `${name}.json`), 'utf8')) as { checks?: Record<string, unknown>; everyCheck?: string });
+    for (const preset of presets) for (const [key, value] of Object.entries(preset.checks ?? {})) expect(key.includes('/') || Array.isArray(value), key).toBe(true);
+    expect(presets.find((preset) => preset.everyCheck === 'on')).toBeDefined();
   });
 
   it('strict tightens recommended', async () => {

@@ -1,5 +1,6 @@
-// The check registry. A test holds it equal to the files in this folder, the
-// docs and the tests, so a check cannot be added without all four.
+// The check registry. A test holds it equal to the check folders here, the
+// docs and the tests, so a check cannot be added without all four touches
+// (docs/CONTRIBUTING.md: folder, test, doc, this line).
 import advisories from './advisories/index.js';
 import capabilities from './capabilities/index.js';
 import denied from './denied/index.js';

@@ -223,7 +223,11 @@ export async function presetPolicy(name: string, options: { validate?: boolean }
     chain.unshift(source);
     current = typeof source.data.extends === 'string' ? source.data.extends : undefined;
   }
-  for (const source of chain) await applyChecks(policy, source, validatePresets);
+  for (const source of chain) {
+    // Presets are derived from the checks' metadata: recommended is each check's enabledByDefault, strict turns every check on.
+    if (source.data.everyCheck === 'on') for (const settings of policy.checks.values()) settings.enabled = true;
+    await applyChecks(policy, source, validatePresets);
+  }
   return policy;
 }
 

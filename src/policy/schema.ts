@@ -49,6 +49,10 @@ export const policySchema = {
     $schema: { type: 'string' },
     description: { type: 'string' },
     extends: { type: 'string', minLength: 1 },
+    everyCheck: {
+      const: 'on',
+      description: 'turns every check on (before this preset\'s own "checks"), so a new check needs no edit here; without it a check is on as its metadata says (enabledByDefault)',
+    },
     checks: { type: 'object', additionalProperties: checkSettingSchema },
   },
 };

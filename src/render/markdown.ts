@@ -1,3 +1,4 @@
+import { ruleDocs } from '../checks/docs.js';
 import { SEVERITIES, type Finding } from '../model.js';
 import { packageLabel, summaryLine } from './summary.js';
 import type { Reporter } from './types.js';
@@ -7,10 +8,16 @@ export function cell(text: string): string {
   return text.replace(/([\\|<>*_`[\]])/g, '\\$1').replace(/\r?\n/g, '<br>');
 }
 
+/** A rule id in code, linked to its documentation when the repository is known (src/checks/docs.ts). */
+export function ruleLink(rule: string): string {
+  const { url } = ruleDocs(rule);
+  return url ? `[\`${rule}\`](${url})` : `\`${rule}\``;
+}
+
 function row(finding: Finding): string {
   const pkg = packageLabel(finding);
   const path = finding.paths[0] && finding.paths[0].length > 1 ? finding.paths[0].join(' › ') : '';
-  return `| ${finding.severity} | \`${finding.rule}\` | ${cell(pkg)} | ${cell(finding.message)} | ${cell(path)} |`;
+  return `| ${finding.severity} | ${ruleLink(finding.rule)} | ${cell(pkg)} | ${cell(finding.message)} | ${cell(path)} |`;
 }
 
 export const markdown: Reporter = (result, options) => {

@@ -6,6 +6,7 @@
 // image with a title and a description, its numbers also in a table, and
 // severity never told by colour alone. Pure: the report document in, text out.
 
+import { ruleDocs } from '../checks/docs.js';
 import type { Finding, Severity } from '../model.js';
 import {
   RULE_ROWS,
@@ -77,7 +78,7 @@ function ruleGroups(findings: Finding[]): string {
         packageLabel(finding),
         { html: `${e(finding.message)}${finding.advisory?.url ? ` <a href="${attr(finding.advisory.url)}">${e(finding.advisory.id)}</a>` : ''}` },
       ]);
-      const summary = `<summary>${codeHtml(group.rule)}<span class="count">${e(countsText(group.counts))}</span></summary>`;
+      const summary = `<summary>${ruleHtml(group.rule)}<span class="count">${e(countsText(group.counts))}</span></summary>`;
       return `<details class="rule"${index === 0 ? ' open' : ''}>\n${summary}\n${table(`${group.rule}: ${group.findings.length} unwaived, worst first`, ['severity', 'package', 'finding'], rows)}${more(group.findings.length, rows.length, `${group.rule} findings`)}\n</details>`;
     })
     .join('\n');
@@ -89,6 +90,12 @@ function badge(severity: Severity): string {
 
 function codeHtml(text: string): string {
   return `<code>${e(text)}</code>`;
+}
+
+/** A rule id, linked to its documentation when the repository is known (src/checks/docs.ts). */
+function ruleHtml(rule: string): string {
+  const { url } = ruleDocs(rule);
+  return url ? `<a href="${attr(url)}">${codeHtml(rule)}</a>` : codeHtml(rule);
 }
 
 /** An inline SVG chart: an image whose title and description say what it shows. */
@@ -240,7 +247,7 @@ function runwayChart(document: ReportDocument): string {
 }
 
 function trendRows(findings: TrendFinding[]): Cell[][] {
-  return findings.slice(0, LISTED).map((finding) => [{ html: badge(finding.severity) }, { html: codeHtml(finding.rule) }, finding.package ?? '(project)', finding.message]);
+  return findings.slice(0, LISTED).map((finding) => [{ html: badge(finding.severity) }, { html: ruleHtml(finding.rule) }, finding.package ?? '(project)', finding.message]);
 }
 
 function more(total: number, shown: number, what: string): string {

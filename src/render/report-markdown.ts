@@ -19,7 +19,8 @@ import {
   WAIVER_STATUS_LABEL,
 } from './report-labels.js';
 import type { DependencyKind, ReportDocument, TrendFinding } from './report-model.js';
-import { cell } from './markdown.js';
+import { ruleDocs } from '../checks/docs.js';
+import { cell, ruleLink } from './markdown.js';
 import { countsText, findingsByRule, packageLabel, summaryLine } from './summary.js';
 import type { ReportOptions } from './types.js';
 
@@ -35,6 +36,13 @@ function inline(text: string): string {
   return text.replace(/([\\*_`<>[\]])/g, '\\$1');
 }
 
+/** A rule id in a <summary> (HTML, where markdown links do not render), linked to its documentation when the repository is known. */
+function ruleSummary(rule: string): string {
+  const { url } = ruleDocs(rule);
+  const code = `<code>${inline(rule)}</code>`;
+  return url ? `<a href="${url}">${code}</a>` : code;
+}
+
 function code(text: string): string {
   return `\`${text.replaceAll('`', "'")}\``;
 }
@@ -45,7 +53,7 @@ function more(total: number, what: string): string[] {
 }
 
 function trendRows(findings: TrendFinding[]): Row[] {
-  return findings.map((finding) => [finding.severity, code(finding.rule), cell(finding.package ?? '(project)'), cell(finding.message)]);
+  return findings.map((finding) => [finding.severity, ruleLink(finding.rule), cell(finding.package ?? '(project)'), cell(finding.message)]);
 }
 
 export function reportMarkdown(document: ReportDocument, options: Pick<ReportOptions, 'failOn'>): string {
@@ -100,7 +108,7 @@ export function reportMarkdown(document: ReportDocument, options: Pick<ReportOpt
     // By rule, worst first, each collapsible (<details>: GitHub renders it, no script), its counts in the summary.
     for (const group of findingsByRule(document.findings.filter((finding) => !finding.waived))) {
       const rows = group.findings.slice(0, RULE_ROWS);
-      lines.push('<details>', `<summary><code>${inline(group.rule)}</code>: ${countsText(group.counts)}</summary>`, '');
+      lines.push('<details>', `<summary>${ruleSummary(group.rule)}: ${countsText(group.counts)}</summary>`, '');
       lines.push(...table(['severity', 'package', 'finding'], rows.map((finding) => [finding.severity, cell(packageLabel(finding)), cell(finding.message)])));
       if (group.findings.length > rows.length) lines.push(`${group.findings.length - rows.length} more ${group.rule} findings are in the JSON snapshot.`, '');
       lines.push('</details>', '');

@@ -15,6 +15,7 @@
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import { CHECKS } from '../checks/index.js';
+import { ruleDocs } from '../checks/docs.js';
 import { findingKey } from '../checks/identity.js';
 import { severityRank, type AuditResult, type Finding, type Severity } from '../model.js';
 import { compareStrings } from '../util/compare.js';
@@ -258,10 +259,12 @@ export function sarifLog(result: AuditResult, options: Pick<SarifOptions, 'sourc
             rules: rules.map((rule) => {
               const severity = worst.get(rule.id) ?? rule.severity;
               const security = SECURITY_SEVERITY[severity];
-              const docs = rule.check === 'waivers' ? 'README.md (Config: waivers)' : `docs/checks/${rule.check}.md`;
+              const documentation = ruleDocs(rule.id);
+              const docs = rule.check === 'waivers' ? 'README.md (Config: waivers)' : documentation.path;
               return {
                 id: rule.id,
                 name: pascal(rule.id),
+                ...(documentation.url ? { helpUri: documentation.url } : {}),
                 shortDescription: { text: firstSentence(rule.description) },
                 fullDescription: { text: rule.description },
                 help: {
