@@ -19,14 +19,7 @@ import { compactPackument, PackumentShapeError, type CompactPackument, type Comp
 import { DEFAULT_TARBALL_LIMITS, readTarball, TarballError, type TarballContents, type TarballLimits } from './tarball.js';
 import { BodyError, DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, limitResponsesOnTheWire, readBody } from './body.js';
 
-// npm-registry-fetch and its HTTP stack cost ~100 ms to import: load them on
-// the first request, so runs served from the compact cache never pay for it.
-type Fetch = typeof import('npm-registry-fetch').default;
-let fetchModule: Promise<Fetch> | undefined;
-function loadFetch(): Promise<Fetch> {
-  fetchModule ??= import('npm-registry-fetch').then((module) => module.default);
-  return fetchModule;
-}
+import { classifyFetchError, cleanMessage, loadFetch } from './fetch.js';
 
 export type RegistryErrorCode =
   /** Network error, timeout, or 429/5xx after every retry. */
@@ -202,29 +195,26 @@ function headerValue(headers: unknown, name: string): string | null {
   return typeof value === 'string' ? value : null;
 }
 
-/** An error's message with every URL in it stripped of credentials. */
-function cleanMessage(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.replace(/[a-z][a-z0-9+.-]*:\/\/[^\s'"]+/gi, (url) => redactUrl(url));
-}
-
+/** The fields of npm-registry-fetch's errors read here (the classifier reads the rest). */
 interface ErrorLike {
   code?: unknown;
   statusCode?: unknown;
-  type?: unknown;
   headers?: unknown;
 }
 
+/** A failed request as a RegistryError naming the package, the URL (no credentials) and what went wrong (src/enrich/fetch.ts classifies). */
 function classify(error: unknown, name: string, url: string, what: string, mode: RegistryMode): RegistryError {
   if (error instanceof RegistryError) return error;
   const shown = redactUrl(url);
-  const { code, statusCode, type } = (error ?? {}) as ErrorLike;
   const details = { url: shown, cause: error };
-  if (code === 'ENOTCACHED') {
+  if (error instanceof PackumentShapeError) return new RegistryError('REGISTRY_BAD_RESPONSE', name, `${shown}: ${error.message}`, details);
+  const failure = classifyFetchError(error);
+  if (failure.kind === 'not-cached') {
     const why = mode === 'offline' ? 'offline mode (--offline, or npm\'s `offline` setting) forbids asking the registry' : 'the cache was required';
     return new RegistryError('REGISTRY_NOT_CACHED', name, `the ${what} of ${name} is not in the cache and ${why} (${shown})`, details);
   }
-  if (typeof statusCode === 'number') {
+  if (failure.kind === 'status') {
+    const statusCode = failure.status;
     const withStatus = { ...details, status: statusCode };
     if (statusCode === 404) return new RegistryError('REGISTRY_NOT_FOUND', name, `${shown} answered 404: the registry has no ${name}`, withStatus);
     if (statusCode === 401 || statusCode === 403) {
@@ -235,18 +225,12 @@ function classify(error: unknown, name: string, url: string, what: string, mode:
     }
     return new RegistryError('REGISTRY_BAD_RESPONSE', name, `${shown} answered ${statusCode} for the ${what} of ${name}`, withStatus);
   }
-  if (code === 'EINTEGRITY') {
+  if (failure.kind === 'integrity') {
     return new RegistryError('REGISTRY_TARBALL_INTEGRITY', name, `the tarball of ${name} from ${shown} does not match the integrity its packument records`, details);
   }
-  if (error instanceof PackumentShapeError) return new RegistryError('REGISTRY_BAD_RESPONSE', name, `${shown}: ${error.message}`, details);
-  if (type === 'invalid-json' || error instanceof SyntaxError) {
-    return new RegistryError('REGISTRY_BAD_RESPONSE', name, `${shown} sent a ${what} that is not valid JSON`, details);
-  }
-  if (type === 'request-timeout' || type === 'body-timeout' || (typeof code === 'string' && /TIMEOUT|ETIMEDOUT/.test(code))) {
-    return new RegistryError('REGISTRY_UNREACHABLE', name, `${shown} timed out (npm config fetch-timeout)`, details);
-  }
-  const reason = typeof code === 'string' && code !== 'FETCH_ERROR' ? code : cleanMessage(error);
-  return new RegistryError('REGISTRY_UNREACHABLE', name, `could not fetch the ${what} of ${name} from ${shown}: ${reason}`, details);
+  if (failure.kind === 'invalid-json') return new RegistryError('REGISTRY_BAD_RESPONSE', name, `${shown} sent a ${what} that is not valid JSON`, details);
+  if (failure.kind === 'timeout') return new RegistryError('REGISTRY_UNREACHABLE', name, `${shown} timed out (npm config fetch-timeout)`, details);
+  return new RegistryError('REGISTRY_UNREACHABLE', name, `could not fetch the ${what} of ${name} from ${shown}: ${failure.reason}`, details);
 }
 
 /** How to close the connection of a response whose body is abandoned. */

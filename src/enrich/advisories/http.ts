@@ -3,6 +3,7 @@
 // config sends it for that URL). Every failure becomes an AdvisorySourceError
 // naming the source, the URL (without credentials) and what went wrong.
 
+import { classifyFetchError, cleanMessage, loadFetch, type Fetch } from '../fetch.js';
 import { redactUrl, type FetchOptions } from '../npm-config.js';
 import { AdvisorySourceError } from './types.js';
 import { BodyError, DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, limitResponsesOnTheWire, readBody } from '../body.js';
@@ -15,31 +16,24 @@ function timeoutOf(fetchOptions: FetchOptions): number {
   return Number.isFinite(configured) && configured > 0 ? configured : Infinity;
 }
 
-type Fetch = typeof import('npm-registry-fetch').default;
-let fetchModule: Promise<Fetch> | undefined;
-function loadFetch(): Promise<Fetch> {
-  fetchModule ??= import('npm-registry-fetch').then((module) => module.default);
-  return fetchModule;
-}
-
-interface ErrorLike {
-  code?: unknown;
-  statusCode?: unknown;
-  type?: unknown;
-  message?: unknown;
-}
-
+/** What went wrong, worded for an advisory source (src/enrich/fetch.ts classifies). */
 function reasonOf(error: unknown, shown: string): string {
-  const { code, statusCode, type } = (error ?? {}) as ErrorLike;
-  if (code === 'ENOTCACHED') return `offline mode (--offline, or npm's \`offline\` setting) forbids asking ${shown}`;
-  if (typeof statusCode === 'number') {
-    if (statusCode === 401 || statusCode === 403) return `${shown} answered ${statusCode}: access refused (check the auth token for that registry in .npmrc)`;
-    return `${shown} answered ${statusCode}`;
+  const failure = classifyFetchError(error);
+  switch (failure.kind) {
+    case 'not-cached':
+      return `offline mode (--offline, or npm's \`offline\` setting) forbids asking ${shown}`;
+    case 'status':
+      if (failure.status === 401 || failure.status === 403) return `${shown} answered ${failure.status}: access refused (check the auth token for that registry in .npmrc)`;
+      return `${shown} answered ${failure.status}`;
+    case 'timeout':
+      return `${shown} timed out (npm config fetch-timeout)`;
+    case 'integrity':
+      return `could not reach ${shown}: EINTEGRITY`;
+    case 'invalid-json':
+      return `could not reach ${shown}: ${cleanMessage(error)}`;
+    case 'network':
+      return `could not reach ${shown}: ${failure.reason}`;
   }
-  if (type === 'request-timeout' || type === 'body-timeout' || (typeof code === 'string' && /TIMEOUT|ETIMEDOUT/.test(code))) return `${shown} timed out (npm config fetch-timeout)`;
-  if (typeof code === 'string' && code !== 'FETCH_ERROR') return `could not reach ${shown}: ${code}`;
-  const message = error instanceof Error ? error.message : String(error);
-  return `could not reach ${shown}: ${message.replace(/[a-z][a-z0-9+.-]*:\/\/[^\s'"]+/gi, (url) => redactUrl(url))}`;
 }
 
 export interface JsonRequest {
