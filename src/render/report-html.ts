@@ -5,9 +5,10 @@
 // sections with h2/h3, tables with captions and header cells, every chart an
 // image with a title and a description, its numbers also in a table, and
 // severity never told by colour alone. Pure: the report document in, text out.
+// The building blocks are in html.ts, the charts in report-charts.ts, the
+// stylesheet in report-style.ts; this file lays out the sections.
 
-import { ruleDocs } from '../checks/docs.js';
-import type { Finding, Severity } from '../model.js';
+import type { Finding } from '../model.js';
 import {
   RULE_ROWS,
   dependencyLabel,
@@ -24,46 +25,14 @@ import {
   title,
   WAIVER_STATUS_LABEL,
 } from './report-labels.js';
-import { daysBetween, type DependencyKind, type ReportDocument, type TrendFinding } from './report-model.js';
+import { type DependencyKind, type ReportDocument, type TrendFinding } from './report-model.js';
 import { countsText, findingsByRule, packageLabel, summaryLine } from './summary.js';
 import type { ReportOptions } from './types.js';
-
-/** Severity colours, dark enough for white text and for print (WCAG AA on white as text). */
-export const SEVERITY_COLOR: Record<Severity, string> = {
-  critical: '#7f1d1d',
-  high: '#b91c1c',
-  moderate: '#b45309',
-  low: '#1d4ed8',
-  info: '#4b5563',
-};
+import { attr, badge, type Cell, codeHtml, e, ruleHtml, table } from './html.js';
+import { ageChart, runwayChart, severityChart, trendChart } from './report-charts.js';
+import { CSS } from './report-style.js';
 
 const LISTED = FINDINGS_LISTED;
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]!);
-}
-const e = escapeHtml;
-
-function attr(text: string): string {
-  return escapeHtml(text);
-}
-
-type Cell = string | number | { html: string; numeric?: boolean };
-
-function cellHtml(value: Cell, header = false): string {
-  const tag = header ? 'th scope="row"' : 'td';
-  const close = header ? 'th' : 'td';
-  if (typeof value === 'number') return `<${tag} class="num">${value}</${close}>`;
-  if (typeof value === 'string') return `<${tag}>${e(value)}</${close}>`;
-  return `<${tag}${value.numeric ? ' class="num"' : ''}>${value.html}</${close}>`;
-}
-
-/** A table with a caption and column headers; the first cell of each row heads the row. */
-function table(caption: string, header: string[], rows: Cell[][], numeric: number[] = []): string {
-  const head = header.map((label, index) => `<th scope="col"${numeric.includes(index) ? ' class="num"' : ''}>${e(label)}</th>`).join('');
-  const body = rows.map((row) => `<tr>${row.map((value, index) => cellHtml(value, index === 0)).join('')}</tr>`).join('\n');
-  return `<div class="table-wrap"><table>\n<caption>${e(caption)}</caption>\n<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody>\n</table></div>`;
-}
 
 /**
  * Unwaived findings grouped by rule, worst rule first, each a collapsible
@@ -84,168 +53,6 @@ function ruleGroups(findings: Finding[]): string {
     .join('\n');
 }
 
-function badge(severity: Severity): string {
-  return `<span class="sev sev-${severity}">${severity}</span>`;
-}
-
-function codeHtml(text: string): string {
-  return `<code>${e(text)}</code>`;
-}
-
-/** A rule id, linked to its documentation when the repository is known (src/checks/docs.ts). */
-function ruleHtml(rule: string): string {
-  const { url } = ruleDocs(rule);
-  return url ? `<a href="${attr(url)}">${codeHtml(rule)}</a>` : codeHtml(rule);
-}
-
-/** An inline SVG chart: an image whose title and description say what it shows. */
-function svg(id: string, width: number, height: number, label: string, description: string, body: string): string {
-  return `<figure class="chart"><svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-labelledby="${id}-title ${id}-desc"><title id="${id}-title">${e(label)}</title><desc id="${id}-desc">${e(description)}</desc>${body}</svg><figcaption>${e(label)}</figcaption></figure>`;
-}
-
-function legend(x: number, y: number, items: Array<{ label: string; color: string }>): string {
-  let offset = x;
-  return items
-    .map(({ label, color }) => {
-      const part = `<rect x="${offset}" y="${y}" width="12" height="12" fill="${color}"/><text x="${offset + 16}" y="${y + 10}" class="small">${e(label)}</text>`;
-      offset += 24 + label.length * 7;
-      return part;
-    })
-    .join('');
-}
-
-/** Horizontal stacked bars: unwaived findings per check, by severity. */
-function severityChart(document: ReportDocument): string {
-  const rows = document.report.findingsByCheck.filter((entry) => SEVERITIES_WORST_FIRST.some((severity) => entry.counts[severity] > 0));
-  if (rows.length === 0) return '';
-  const max = Math.max(...rows.map((entry) => SEVERITIES_WORST_FIRST.reduce((sum, severity) => sum + entry.counts[severity], 0)));
-  const left = 150;
-  const width = 640;
-  const bar = 20;
-  const gap = 10;
-  const top = 30;
-  const scale = (width - left - 50) / max;
-  const height = top + rows.length * (bar + gap) + 10;
-  const bars = rows
-    .map((entry, index) => {
-      const y = top + index * (bar + gap);
-      let x = left;
-      const total = SEVERITIES_WORST_FIRST.reduce((sum, severity) => sum + entry.counts[severity], 0);
-      const segments = SEVERITIES_WORST_FIRST.filter((severity) => entry.counts[severity] > 0)
-        .map((severity) => {
-          const w = Math.max(2, entry.counts[severity] * scale);
-          const part = `<rect x="${x.toFixed(1)}" y="${y}" width="${w.toFixed(1)}" height="${bar}" fill="${SEVERITY_COLOR[severity]}"><title>${e(`${entry.check}: ${entry.counts[severity]} ${severity}`)}</title></rect>`;
-          x += w;
-          return part;
-        })
-        .join('');
-      return `<text x="${left - 8}" y="${y + 15}" text-anchor="end">${e(entry.check)}</text>${segments}<text x="${(x + 6).toFixed(1)}" y="${y + 15}">${total}</text>`;
-    })
-    .join('');
-  const description = rows.map((entry) => `${entry.check}: ${SEVERITIES_WORST_FIRST.filter((severity) => entry.counts[severity] > 0).map((severity) => `${entry.counts[severity]} ${severity}`).join(', ')}`).join('; ');
-  return svg('chart-severity', width, height, 'Unwaived findings by check and severity', `Unwaived findings per check: ${description}.`, legend(left, 6, SEVERITIES_WORST_FIRST.map((severity) => ({ label: severity, color: SEVERITY_COLOR[severity] }))) + bars);
-}
-
-/** Vertical bars: how old the resolved versions of direct dependencies are. */
-function ageChart(document: ReportDocument): string {
-  const ages = document.report.freshness.ages;
-  if (ages.length === 0 || ages.every((age) => age.packages === 0)) return '';
-  const width = 640;
-  const height = 220;
-  const bottom = 180;
-  const max = Math.max(...ages.map((age) => age.packages));
-  const slot = (width - 40) / ages.length;
-  const bars = ages
-    .map((age, index) => {
-      const h = max === 0 ? 0 : Math.round((age.packages / max) * 140);
-      const x = 20 + index * slot + slot * 0.2;
-      const w = slot * 0.6;
-      const color = index >= 3 ? '#b45309' : '#1d4ed8';
-      return `<rect x="${x.toFixed(1)}" y="${bottom - h}" width="${w.toFixed(1)}" height="${h}" fill="${age.label === 'unknown' ? '#9ca3af' : color}"/><text x="${(x + w / 2).toFixed(1)}" y="${bottom - h - 6}" text-anchor="middle">${age.packages}</text><text x="${(x + w / 2).toFixed(1)}" y="${bottom + 18}" text-anchor="middle" class="small">${e(age.label)}</text>`;
-    })
-    .join('');
-  const description = ages.map((age) => `${age.label}: ${plural(age.packages, 'package')}`).join('; ');
-  return svg('chart-ages', width, height, 'Age of the resolved versions of direct dependencies', `Direct dependencies by the age of their resolved version: ${description}.`, `<line x1="20" y1="${bottom}" x2="${width - 20}" y2="${bottom}" class="axis"/>${bars}`);
-}
-
-/** Grouped bars: findings by severity in the previous and this report. */
-function trendChart(document: ReportDocument): string {
-  const trend = document.report.trend;
-  if (!trend) return '';
-  const groups = [...SEVERITIES_WORST_FIRST, 'waived'] as const;
-  const value = (side: 'previous' | 'current', key: (typeof groups)[number]) => trend.summary[side][key];
-  const max = Math.max(1, ...groups.flatMap((key) => [value('previous', key), value('current', key)]));
-  const width = 640;
-  const height = 230;
-  const bottom = 180;
-  const slot = (width - 40) / groups.length;
-  const bars = groups
-    .map((key, index) => {
-      const x = 20 + index * slot + slot * 0.15;
-      const w = slot * 0.32;
-      return (['previous', 'current'] as const)
-        .map((side, sideIndex) => {
-          const count = value(side, key);
-          const h = Math.round((count / max) * 130);
-          const bx = x + sideIndex * (w + 4);
-          return `<rect x="${bx.toFixed(1)}" y="${bottom - h}" width="${w.toFixed(1)}" height="${h}" fill="${side === 'previous' ? '#9ca3af' : '#1d4ed8'}"/><text x="${(bx + w / 2).toFixed(1)}" y="${bottom - h - 5}" text-anchor="middle" class="small">${count}</text>`;
-        })
-        .join('') + `<text x="${(x + w + 2).toFixed(1)}" y="${bottom + 18}" text-anchor="middle" class="small">${key}</text>`;
-    })
-    .join('');
-  const description = groups.map((key) => `${key}: ${value('previous', key)} then ${value('current', key)}`).join('; ');
-  return svg(
-    'chart-trend',
-    width,
-    height,
-    `Findings on ${trend.previousDate} and ${document.report.date}`,
-    `${description}.`,
-    legend(20, 6, [
-      { label: trend.previousDate, color: '#9ca3af' },
-      { label: document.report.date, color: '#1d4ed8' },
-    ]) + `<line x1="20" y1="${bottom}" x2="${width - 20}" y2="${bottom}" class="axis"/>${bars}`,
-  );
-}
-
-/** A timeline of the listed Node.js lines from start to end-of-life, with the report date marked. */
-function runwayChart(document: ReportDocument): string {
-  const { lines } = document.report.runway;
-  if (lines.length === 0) return '';
-  const date = document.report.date;
-  const from = [date, ...lines.map((line) => line.start)].sort()[0]!;
-  const to = [...lines.map((line) => line.end)].sort().at(-1)!;
-  const span = Math.max(1, daysBetween(from, to));
-  const left = 130;
-  const width = 640;
-  const top = 24;
-  const bar = 18;
-  const gap = 10;
-  const x = (day: string) => left + (daysBetween(from, day) / span) * (width - left - 20);
-  const height = top + lines.length * (bar + gap) + 24;
-  const rows = lines
-    .map((line, index) => {
-      const y = top + index * (bar + gap);
-      const color = line.admitted === false ? '#9ca3af' : line.status === 'upcoming' ? '#93c5fd' : line.daysLeft <= 180 ? '#b45309' : '#15803d';
-      return `<text x="${left - 8}" y="${y + 13}" text-anchor="end">${e(`Node.js ${line.line}${line.codename ? ` ${line.codename}` : ''}`)}</text><rect x="${x(line.start).toFixed(1)}" y="${y}" width="${Math.max(2, x(line.end) - x(line.start)).toFixed(1)}" height="${bar}" fill="${color}"><title>${e(`${line.line}: ${line.start} to ${line.end}`)}</title></rect>`;
-    })
-    .join('');
-  const marker = x(date).toFixed(1);
-  const years = [];
-  for (let year = Number(from.slice(0, 4)) + 1; year <= Number(to.slice(0, 4)); year++) {
-    const at = x(`${year}-01-01`).toFixed(1);
-    years.push(`<line x1="${at}" y1="${top - 4}" x2="${at}" y2="${height - 20}" class="grid"/><text x="${at}" y="${height - 6}" text-anchor="middle" class="small">${year}</text>`);
-  }
-  const description = lines.map((line) => `${line.line}: ${LINE_STATUS_LABEL[line.status]}, end of life ${line.end}${line.admitted === false ? ', not admitted by engines.node' : ''}`).join('; ');
-  return svg(
-    'chart-runway',
-    width,
-    height,
-    'Node.js release lines from start to end-of-life',
-    `Report date ${date}. ${description}.`,
-    `${years.join('')}${rows}<line x1="${marker}" y1="${top - 8}" x2="${marker}" y2="${height - 20}" class="today"/><text x="${marker}" y="${top - 10}" text-anchor="middle" class="small">${e(date)}</text>`,
-  );
-}
-
 function trendRows(findings: TrendFinding[]): Cell[][] {
   return findings.slice(0, LISTED).map((finding) => [{ html: badge(finding.severity) }, { html: ruleHtml(finding.rule) }, finding.package ?? '(project)', finding.message]);
 }
@@ -253,55 +60,6 @@ function trendRows(findings: TrendFinding[]): Cell[][] {
 function more(total: number, shown: number, what: string): string {
   return total > shown ? `<p class="note">${e(`${total - shown} more ${what} are in the JSON snapshot.`)}</p>` : '';
 }
-
-const CSS = `
-:root { color-scheme: light; --fg: #111827; --muted: #4b5563; --line: #d1d5db; --bg-alt: #f3f4f6; }
-* { box-sizing: border-box; }
-body { margin: 0; font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; color: var(--fg); background: #fff; }
-header, main, footer, nav { max-width: 1040px; margin: 0 auto; padding: 0 24px; }
-header { padding-top: 24px; border-bottom: 3px solid var(--fg); }
-h1 { font-size: 1.8rem; margin: 0 0 4px; }
-h2 { font-size: 1.35rem; margin: 36px 0 8px; padding-bottom: 4px; border-bottom: 1px solid var(--line); }
-h3 { font-size: 1.1rem; margin: 20px 0 6px; }
-.meta, .note, figcaption { color: var(--muted); }
-nav ol { display: flex; flex-wrap: wrap; gap: 4px 18px; padding: 0; margin: 12px auto; list-style: none; }
-nav a, a { color: #1d4ed8; }
-.cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(180px, 1fr)); gap: 12px; margin: 12px 0; padding: 0; }
-.cards div { border: 1px solid var(--line); border-radius: 6px; padding: 10px 12px; }
-.cards dt { color: var(--muted); font-size: .85rem; }
-.cards dd { margin: 2px 0 0; font-size: 1.35rem; font-weight: 600; }
-.verdict { font-weight: 600; }
-.table-wrap { overflow-x: auto; }
-details.rule { margin: .4rem 0; border: 1px solid #e5e7eb; border-radius: 4px; padding: .2rem .6rem; }
-details.rule > summary { cursor: pointer; padding: .2rem 0; }
-details.rule > summary .count { color: #4b5563; margin-left: .4rem; }
-table { border-collapse: collapse; width: 100%; margin: 8px 0 16px; font-size: .9rem; }
-caption { text-align: left; font-weight: 600; padding: 4px 0; }
-th, td { text-align: left; vertical-align: top; padding: 5px 8px; border-bottom: 1px solid var(--line); }
-thead th { background: var(--bg-alt); border-bottom: 2px solid var(--line); }
-tbody th { font-weight: 500; }
-.num { text-align: right; font-variant-numeric: tabular-nums; }
-code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: .85em; }
-td code, th code { white-space: nowrap; }
-.sev { display: inline-block; min-width: 5.5em; text-align: center; color: #fff; border-radius: 3px; padding: 0 6px; font-size: .8rem; font-weight: 600; }
-${(Object.entries(SEVERITY_COLOR) as Array<[Severity, string]>).map(([severity, color]) => `.sev-${severity} { background: ${color}; }`).join('\n')}
-.status-expired, .status-expiring { font-weight: 600; color: #b91c1c; }
-figure.chart { margin: 12px 0; }
-figure.chart svg { max-width: 100%; height: auto; font: 12px system-ui, sans-serif; fill: var(--fg); }
-svg .small { font-size: 11px; }
-svg .axis { stroke: var(--fg); stroke-width: 1; }
-svg .grid { stroke: var(--line); stroke-width: 1; stroke-dasharray: 3 3; }
-svg .today { stroke: #b91c1c; stroke-width: 2; }
-footer { margin-top: 40px; padding-bottom: 32px; color: var(--muted); font-size: .85rem; border-top: 1px solid var(--line); }
-@media print {
-  body { font-size: 11pt; }
-  nav { display: none; }
-  a { color: inherit; text-decoration: none; }
-  h2 { break-after: avoid; }
-  tr, figure { break-inside: avoid; }
-  .sev, svg rect { print-color-adjust: exact; -webkit-print-color-adjust: exact; }
-  @page { margin: 16mm; }
-}`;
 
 const SECTIONS: Array<[string, string]> = [
   ['summary', 'Summary'],
