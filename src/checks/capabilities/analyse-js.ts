@@ -1,3 +1,4 @@
+// Over 400 lines: the judging closures of one walk share the file's scopes, bindings and evidence; split apart they would pass that state around.
 // Capabilities of one parsed JavaScript file, from its AST: module imports
 // (require, import, import(), re-exports, the interop wrappers compilers
 // emit), what the code does with them (child_process calls and their shell
@@ -29,152 +30,40 @@ import {
   SHELL_MEMBERS,
   SPAWN_MEMBERS,
 } from './detectors.js';
+import {
+  CODE_GLOBALS,
+  constantString,
+  encodedText,
+  GLOBAL,
+  hasShellOption,
+  isFunctionValue,
+  isInteresting,
+  isPackageLocal,
+  keyName,
+  moduleName,
+  PROCESS,
+  propertyName,
+  REQUIRE,
+  REQUIRE_NAMES,
+  stripSync,
+  unwrapCallee,
+  type Node,
+  type Queued,
+  type Ref,
+} from './analyse-js-nodes.js';
+import { lineIndex, obfuscationEvidence } from './obfuscation.js';
 import { Bindings, Scope } from './scopes.js';
-import type { Capability, Evidence } from './types.js';
+import type { Capability, Evidence, FileEvidence } from './types.js';
 import { walkProgram } from './walk.js';
 
-export type FileEvidence = Evidence & { capability: Capability };
+export type { FileEvidence } from './types.js';
+
+export { moduleName } from './analyse-js-nodes.js';
 
 export interface FileAnalysis {
   evidence: FileEvidence[];
   /** Relative specifiers the file requires or imports (`./lib/x`), constant ones only. */
   requires: string[];
-}
-
-type Node = ESTree.Node;
-
-/** Uses the walk queues (walk order), judged once every name of the file is declared and bound. */
-type Queued = 'import' | 'export-from' | 'import-expression' | 'call' | 'member' | 'destructuring' | 'global';
-
-/** What a local name or an expression stands for: a module (or `process`, or the global object) and a member path. */
-interface Ref {
-  module: string;
-  path: string[];
-}
-
-const PROCESS = 'process';
-const GLOBAL = '#global';
-/** What createRequire() and `eval('require')` return. */
-const REQUIRE = '#require';
-/** Globals that turn strings into code. */
-const CODE_GLOBALS: ReadonlySet<string> = new Set(['eval', 'Function']);
-// esbuild's ESM output calls `__require`; webpack leaves `__non_webpack_require__` to Node.js.
-const REQUIRE_NAMES: ReadonlySet<string> = new Set(['require', '__require', '__non_webpack_require__']);
-
-/** `node:fs/promises` -> `fs`, `@scope/pkg/sub` -> `@scope/pkg`; null for relative and absolute paths. */
-export function moduleName(specifier: string): string | null {
-  const name = specifier.startsWith('node:') ? specifier.slice(5) : specifier;
-  if (name === '' || name.startsWith('.') || name.startsWith('/')) return null;
-  const parts = name.split('/');
-  return name.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
-}
-
-/** A string the expression always evaluates to, and whether it took folding (`'a' + 'b'`) to see it. */
-function constantString(node: Node): { value: string; folded: boolean } | null {
-  if (node.type === 'Literal') return typeof node.value === 'string' ? { value: node.value, folded: false } : null;
-  if (node.type === 'TemplateLiteral') {
-    let value = node.quasis[0]?.value.cooked ?? '';
-    for (let i = 0; i < node.expressions.length; i++) {
-      const part = constantString(node.expressions[i] as Node);
-      if (!part) return null;
-      value += part.value + (node.quasis[i + 1]?.value.cooked ?? '');
-    }
-    return { value, folded: node.expressions.length > 0 };
-  }
-  if (node.type === 'BinaryExpression' && node.operator === '+') {
-    const left = constantString(node.left as Node);
-    const right = left && constantString(node.right as Node);
-    return left && right ? { value: left.value + right.value, folded: true } : null;
-  }
-  return null;
-}
-
-function propertyName(node: ESTree.MemberExpression): string | null {
-  if (!node.computed) return node.property.type === 'Identifier' ? node.property.name : null;
-  const constant = constantString(node.property as Node);
-  return constant ? constant.value : null;
-}
-
-function keyName(property: ESTree.Property | ESTree.AssignmentProperty): string | null {
-  if (!property.computed && property.key.type === 'Identifier') return property.key.name;
-  if (property.key.type === 'Literal' && typeof property.key.value === 'string') return property.key.value;
-  return null;
-}
-
-function isInteresting(module: string): boolean {
-  return module === PROCESS || Object.hasOwn(MODULES, module);
-}
-
-function stripSync(name: string): string {
-  return name.endsWith('Sync') ? name.slice(0, -4) : name;
-}
-
-/** A spawn-style call whose options object sets `shell` to anything but false. */
-function hasShellOption(call: ESTree.CallExpression | ESTree.NewExpression | null): boolean {
-  if (!call) return false;
-  for (const argument of call.arguments) {
-    if (argument.type !== 'ObjectExpression') continue;
-    for (const property of argument.properties) {
-      if (property.type !== 'Property' || keyName(property) !== 'shell') continue;
-      const value = property.value;
-      if (value.type === 'Literal' && (value.value === false || value.value === null || value.value === '')) continue;
-      if (value.type === 'Identifier' && value.name === 'undefined') continue;
-      return true;
-    }
-  }
-  return false;
-}
-
-/** The callee with `(0, x.y)` and optional chaining removed, as TypeScript and Babel emit them. */
-function unwrapCallee(node: Node): Node {
-  let current = node;
-  for (;;) {
-    if (current.type === 'SequenceExpression') current = current.expressions[current.expressions.length - 1] as Node;
-    else if (current.type === 'ChainExpression') current = current.expression as Node;
-    else if (current.type === 'ParenthesizedExpression') current = current.expression as Node;
-    else return current;
-  }
-}
-
-/** A function literal, Object.getPrototypeOf of one, or any `x.constructor` (whose constructor is Function). */
-function isFunctionValue(node: Node): boolean {
-  if (node.type === 'FunctionExpression' || node.type === 'ArrowFunctionExpression') return true;
-  if (node.type === 'MemberExpression' && propertyName(node) === 'constructor') return true;
-  if (node.type === 'CallExpression' && node.callee.type === 'MemberExpression' && propertyName(node.callee) === 'getPrototypeOf') {
-    const first = node.arguments[0];
-    return first !== undefined && (first.type === 'FunctionExpression' || first.type === 'ArrowFunctionExpression');
-  }
-  return false;
-}
-
-/** A computed module name that stays inside the package: `'./x/' + name`, `path.join(__dirname, name)`. */
-function isPackageLocal(node: Node): boolean {
-  if (node.type === 'TemplateLiteral') return /^\.\.?\//.test(node.quasis[0]?.value.cooked ?? '');
-  if (node.type === 'BinaryExpression' && node.operator === '+') {
-    const head = constantString(node.left as Node);
-    return head ? /^\.\.?\//.test(head.value) : isPackageLocal(node.left as Node);
-  }
-  if (node.type === 'CallExpression' && node.callee.type === 'MemberExpression') {
-    const method = propertyName(node.callee);
-    const first = node.arguments[0];
-    return (method === 'join' || method === 'resolve') && first?.type === 'Identifier' && first.name === '__dirname';
-  }
-  return false;
-}
-
-/**
- * 'hex' or 'base64' for a long encoded string that decodes to text (code to
- * evaluate); null otherwise. Embedded binaries (WebAssembly, fonts, images)
- * decode to bytes that are not text, and are common in honest packages.
- */
-function encodedText(value: string): string | null {
-  if (value.length < OBFUSCATION.encodedString) return null;
-  const kind = OBFUSCATION.hex.test(value) ? 'hex' : OBFUSCATION.base64.test(value) ? 'base64' : null;
-  if (!kind) return null;
-  const sample = kind === 'hex' ? Buffer.from(value.slice(0, 1024), 'hex') : Buffer.from(value.slice(0, 1024).replace(/-/g, '+').replace(/_/g, '/'), 'base64');
-  let printable = 0;
-  for (const byte of sample) if (byte === 9 || byte === 10 || byte === 13 || (byte >= 32 && byte < 127)) printable++;
-  return printable >= sample.length * 0.95 ? kind : null;
 }
 
 export function analyseJavaScript(text: string, file: string, program: ESTree.Program): FileAnalysis {
@@ -183,26 +72,12 @@ export function analyseJavaScript(text: string, file: string, program: ESTree.Pr
   /** Relative specifiers this file loads, for the package's reachability (analyse-package.ts). */
   const requires: string[] = [];
   const evidence: FileEvidence[] = [];
-  let lineStarts: number[] | null = null;
   let evaluates = false;
   let hexIdentifiers = 0;
   let firstHexIdentifier = -1;
   const encoded: Array<{ start: number; kind: string; length: number }> = [];
 
-  const lineOf = (offset: number): number => {
-    if (!lineStarts) {
-      lineStarts = [0];
-      for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) lineStarts.push(at + 1);
-    }
-    let low = 0;
-    let high = lineStarts.length - 1;
-    while (low < high) {
-      const middle = (low + high + 1) >> 1;
-      if (lineStarts[middle]! <= offset) low = middle;
-      else high = middle - 1;
-    }
-    return low + 1;
-  };
+  const lineOf = lineIndex(text);
 
   const snippet = (node: Node): string => {
     const raw = text.slice(node.start!, Math.min(node.end!, node.start! + 240)).replace(/\s+/g, ' ').trim();
@@ -607,33 +482,6 @@ export function analyseJavaScript(text: string, file: string, program: ESTree.Pr
     }
   }
 
-  // Obfuscation hints: judged on the whole file.
-  if (hexIdentifiers >= OBFUSCATION.hexIdentifiers) {
-    evidence.push({ capability: 'obfuscation', file, line: lineOf(firstHexIdentifier), kind: 'pattern', what: `${hexIdentifiers} identifiers named like _0x1a2b (javascript-obfuscator)` });
-  }
-  if (evaluates) {
-    for (const string of encoded) {
-      evidence.push({ capability: 'obfuscation', file, line: lineOf(string.start), kind: 'pattern', what: `${string.kind}-encoded text of ${string.length} characters in a file that evaluates code` });
-    }
-  }
-  if (text.length >= OBFUSCATION.minFileForLongLine && !OBFUSCATION.bundlePath.test(file)) {
-    let longest = 0;
-    let longestStart = 0;
-    let start = 0;
-    for (let at = text.indexOf('\n'); ; at = text.indexOf('\n', at + 1)) {
-      const end = at < 0 ? text.length : at;
-      // An inline source map is a long comment, not code.
-      if (end - start > longest && !text.startsWith('//# sourceMappingURL', start) && !text.startsWith('//@ sourceMappingURL', start)) {
-        longest = end - start;
-        longestStart = start;
-      }
-      if (at < 0) break;
-      start = at + 1;
-    }
-    // A hint only: bundles ship as single lines under any name. Listed, never reported alone.
-    if (longest >= OBFUSCATION.longLine) {
-      evidence.push({ capability: 'obfuscation', file, line: lineOf(longestStart), kind: 'pattern', what: `a line of ${longest} characters outside a bundle folder`, lowSignal: true });
-    }
-  }
+  evidence.push(...obfuscationEvidence(text, file, lineOf, { hexIdentifiers, firstHexIdentifier, evaluates, encoded }));
   return { evidence, requires };
 }

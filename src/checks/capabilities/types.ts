@@ -82,3 +82,6 @@ export interface PackageAnalysis {
   /** Files left out for size (at most 10). */
   skippedFiles: string[];
 }
+
+/** Evidence found in one file, with the capability it shows. */
+export type FileEvidence = Evidence & { capability: Capability };
