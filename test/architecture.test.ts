@@ -4,7 +4,7 @@
 // render < commands < cli). A second run on a small planted tree shows the
 // rules do fire, so a green result is not a cruise that saw nothing.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO, tempProject } from './helpers/project.js';
@@ -55,6 +55,14 @@ describe('architecture', () => {
     // Every source file was parsed (TypeScript 7 has no compiler API for the cruiser: swc parses).
     expect(result.modules.map((module) => module.source).filter((source) => source.startsWith('src/')).sort()).toEqual(expect.arrayContaining(sourceFiles('src').sort()));
     expect(result.summary.violations.map(describeViolation)).toEqual([]);
+  });
+
+  it('no src/ file is over 400 lines without a one-line reason at its top', () => {
+    const long = sourceFiles('src')
+      .map((file) => ({ file, lines: readFileSync(join(REPO, file), 'utf8').split('\n') }))
+      .filter(({ lines }) => lines.length > 401 && !/^\/\/ Over 400 lines: \S/.test(lines[0]!))
+      .map(({ file, lines }) => `${file}: ${lines.length} lines (split it, or say why not on line 1: "// Over 400 lines: <reason>")`);
+    expect(long).toEqual([]);
   });
 
   it('the rules fire on a cycle, on an upward import and on an upward type-only import', () => {

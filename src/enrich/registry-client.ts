@@ -1,3 +1,4 @@
+// Over 400 lines: one client whose request paths (packuments, manifests, tarballs) share its cache, limits, retries and counters; loading and error classification are in fetch.ts.
 // depguard's one registry client. Packuments, manifests and tarballs come from
 // the registries npm's configuration names (a package is fetched by NAME from
 // the registry its scope maps to — never from a lockfile's `resolved` URL),

@@ -1,3 +1,4 @@
+// Over 400 lines: eleven rules over one pass of the graph sharing its context; the URL, integrity and key helpers are pure and at the top.
 // The lockfile check: is there a lockfile, does it still match package.json,
 // and does every entry say where its tarball comes from in a way an attacker
 // cannot quietly change (trusted host, https, an integrity hash, a pinned git

@@ -1,3 +1,4 @@
+// Over 400 lines: loadPnpmLockfile is one pass building nodes, edges and importers that share its maps; key, spec and document parsing are beside it.
 // Loads pnpm-lock.yaml (lockfileVersion 5.3, 5.4, '6.0', '9.0', one or two
 // YAML documents) into depguard's DepGraph, the same model an npm lockfile
 // loads into, so every check reads pnpm projects unchanged.
