@@ -143,6 +143,7 @@ export interface AdvisoryRef {
   source: string;
 }
 
+/** A waiver's fields: what the config declares (policy/load.ts Waiver adds where) and what a waived finding carries. */
 export interface WaiverRef {
   id: string;
   package?: string;

@@ -7,7 +7,7 @@ import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CHECKS, findCheck, findRule } from '../checks/index.js';
 import { DepguardError } from '../errors.js';
-import { isSeverity, type Severity } from '../model.js';
+import { isSeverity, type Severity, type WaiverRef } from '../model.js';
 import { isJsonObject, parseJson, type JsonObject } from '../util/json.js';
 import { configSchema, policySchema } from './schema.js';
 
@@ -15,12 +15,8 @@ export const CONFIG_FILES = ['depguard.config.json', '.depguardrc.json'] as cons
 export const DEFAULT_POLICY = 'recommended';
 export const POLICIES_DIR = fileURLToPath(new URL('../../policies/', import.meta.url));
 
-export interface Waiver {
-  id: string;
-  package?: string;
-  path?: string;
-  reason: string;
-  expires: string;
+/** A waiver as the config declares it (the fields a finding's `waived` carries, model.ts WaiverRef), and where. */
+export interface Waiver extends WaiverRef {
   /** Where it was declared, for messages: `depguard.config.json: /waivers/2`. */
   origin: string;
 }
