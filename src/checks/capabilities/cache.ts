@@ -3,14 +3,12 @@
 // integrity (plus the folder, for a bundled dependency read from its
 // parent's tarball). A published version never changes under its integrity,
 // so a record never expires; N changes whenever the detectors do, which
-// leaves older records unused. Written atomically (temporary file + rename);
-// a record that does not parse or belongs to another key is ignored.
+// leaves older records unused. Stored as every depguard cache is
+// (util/record-cache.ts): atomic writes, a record that does not parse or
+// belongs to another key ignored.
 
-import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { writeCacheFile } from '../../util/atomic-write.js';
 import { isJsonObject } from '../../util/json.js';
+import { RecordCache } from '../../util/record-cache.js';
 import type { PackageAnalysis } from './types.js';
 
 /** Bump whenever detectors or the record's shape change. */
@@ -25,39 +23,32 @@ export interface CacheRecord {
 }
 
 export class CapabilityCache {
-  readonly dir: string;
+  readonly #records: RecordCache<CacheRecord>;
 
   /** @param cache npm's cache folder (config `cache`), as the registry client uses it. */
   constructor(cache: string) {
-    this.dir = join(cache, '_depguard', `capabilities-v${ANALYSER_VERSION}`);
+    this.#records = new RecordCache<CacheRecord>(
+      cache,
+      `capabilities-v${ANALYSER_VERSION}`,
+      (record, key) => record.format === ANALYSER_VERSION && record.key === key && isJsonObject(record.analysis) && (record.from === 'registry' || record.from === 'node_modules'),
+    );
+  }
+
+  get dir(): string {
+    return this.#records.dir;
   }
 
   /** A hash names the file, so no key can steer the path. */
   file(key: string): string {
-    const hash = createHash('sha256').update(key).digest('hex');
-    return join(this.dir, hash.slice(0, 2), `${hash.slice(2)}.json`);
+    return this.#records.file(key);
   }
 
-  async read(key: string): Promise<CacheRecord | null> {
-    let text: string;
-    try {
-      text = await readFile(this.file(key), 'utf8');
-    } catch {
-      return null;
-    }
-    try {
-      const record = JSON.parse(text) as unknown;
-      if (!isJsonObject(record) || record.format !== ANALYSER_VERSION || record.key !== key || !isJsonObject(record.analysis)) return null;
-      if (record.from !== 'registry' && record.from !== 'node_modules') return null;
-      return record as unknown as CacheRecord;
-    } catch {
-      return null;
-    }
+  read(key: string): Promise<CacheRecord | null> {
+    return this.#records.read(key);
   }
 
   /** Writes a record atomically. A cache that cannot be written (read-only CI cache) is not an error. */
-  async write(record: CacheRecord): Promise<boolean> {
-    return writeCacheFile(this.file(record.key), JSON.stringify(record));
+  write(record: CacheRecord): Promise<boolean> {
+    return this.#records.write(record.key, record);
   }
-
 }
