@@ -2,15 +2,16 @@
 // (gzipped POST, as npm sends it), packuments as stored documents, and the
 // OSV API (querybatch, vulns/<id>), each answering from data the test gives,
 // or with a scripted failure. Every request is logged with its decoded body.
+// The server itself is the tests' one loopback server (helpers/loopback-server.ts).
 
 import { readdirSync, readFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import semver from 'semver';
 import { normaliseOsvRecord } from '../../src/enrich/advisories/osv-record.js';
 import type { Advisory } from '../../src/enrich/advisories/types.js';
+import { LoopbackServer, sendJson as send } from '../helpers/loopback-server.js';
 
 export interface Logged {
   method: string;
@@ -26,7 +27,7 @@ export interface Failure {
   body: string;
 }
 
-export class AdvisoryServer {
+export class AdvisoryServer extends LoopbackServer {
   readonly requests: Logged[] = [];
   readonly packuments = new Map<string, unknown>();
   /** OSV records by id, for the OSV API endpoints. */
@@ -34,23 +35,11 @@ export class AdvisoryServer {
   bulk: BulkAnswer = () => ({});
   /** Replies by path that replace the normal answer. */
   readonly failures = new Map<string, Failure>();
-  url = '';
-  #server: Server | null = null;
 
-  async start(): Promise<this> {
-    this.#server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (chunk: Buffer) => chunks.push(chunk));
-      req.on('end', () => this.#handle(req, Buffer.concat(chunks), res));
-    });
-    await new Promise<void>((resolve) => this.#server!.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}/`;
-    return this;
-  }
-
-  async stop(): Promise<void> {
-    this.#server?.closeAllConnections();
-    await new Promise<void>((resolve) => (this.#server ? this.#server.close(() => resolve()) : resolve()));
+  protected handle(req: IncomingMessage, res: ServerResponse): void {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => this.#handle(req, Buffer.concat(chunks), res));
   }
 
   bulkRequests(): Logged[] {
@@ -100,11 +89,6 @@ export class AdvisoryServer {
       }),
     };
   }
-}
-
-function send(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' });
-  res.end(JSON.stringify(body));
 }
 
 /**

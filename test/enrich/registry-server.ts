@@ -2,12 +2,13 @@
 // documented shapes (full `application/json` and abbreviated
 // `application/vnd.npm.install-v1+json`), tarballs, ETag / 304, and scripted
 // failures (status sequences, delays, bad bodies). Every request is logged,
-// so tests can assert what was (and was not) asked for.
+// so tests can assert what was (and was not) asked for. The server itself is
+// the tests' one loopback server (helpers/loopback-server.ts).
 
 import { createHash } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { gzipSync } from 'node:zlib';
+import { LoopbackServer, sendJson } from '../helpers/loopback-server.js';
 
 export interface VersionSpec {
   scripts?: Record<string, string>;
@@ -88,32 +89,20 @@ function unscoped(name: string): string {
   return name.startsWith('@') ? name.slice(name.indexOf('/') + 1) : name;
 }
 
-export class TestRegistry {
+export class TestRegistry extends LoopbackServer {
   readonly requests: LoggedRequest[] = [];
   readonly packages = new Map<string, PackageSpec>();
   /** Scripted replies by request path, consumed in order; the last one repeats when `repeat` is set. */
   readonly scripts = new Map<string, { replies: Scripted[]; repeat: boolean }>();
   inFlight = 0;
   maxInFlight = 0;
-  #server: Server | null = null;
-  url = '';
 
-  async start(): Promise<this> {
-    this.#server = createServer((req, res) => {
-      this.requests.push({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers });
-      this.inFlight++;
-      this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
-      res.on('close', () => this.inFlight--);
-      void this.#handle(req.url ?? '/', req.headers, res);
-    });
-    await new Promise<void>((resolve) => this.#server!.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}/`;
-    return this;
-  }
-
-  async stop(): Promise<void> {
-    this.#server?.closeAllConnections();
-    await new Promise<void>((resolve) => (this.#server ? this.#server.close(() => resolve()) : resolve()));
+  protected handle(req: IncomingMessage, res: ServerResponse): void {
+    this.requests.push({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers });
+    this.inFlight++;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    res.on('close', () => this.inFlight--);
+    void this.#handle(req.url ?? '/', req.headers, res);
   }
 
   /** Requests whose path is the packument of a name (either form). */
@@ -232,14 +221,14 @@ export class TestRegistry {
     const tarball = /^\/(.+)\/-\/[^/]+-(\d[^/]*)\.tgz$/.exec(url);
     if (tarball) {
       const name = decodeURIComponent(tarball[1]!);
-      if (!this.packages.get(name)?.versions[tarball[2]!]) return this.#send(res, 404, { error: 'not found' });
+      if (!this.packages.get(name)?.versions[tarball[2]!]) return sendJson(res, 404, { error: 'not found' });
       const bytes = this.tarballOf(name, tarball[2]!);
       res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(bytes.length), 'cache-control': 'public, immutable, max-age=31557600' });
       res.end(bytes);
       return;
     }
     const name = decodeURIComponent(url.slice(1));
-    if (!this.packages.has(name)) return this.#send(res, 404, { error: 'Not found' });
+    if (!this.packages.has(name)) return sendJson(res, 404, { error: 'Not found' });
     const corgi = String(headers.accept ?? '').startsWith('application/vnd.npm.install-v1+json');
     const body = JSON.stringify(corgi ? this.abbreviated(name) : this.full(name));
     const etag = `"${createHash('sha1').update(body).digest('hex')}"`;
@@ -257,10 +246,5 @@ export class TestRegistry {
     }
     res.writeHead(200, { ...common, 'content-type': corgi ? 'application/vnd.npm.install-v1+json' : 'application/json' });
     res.end(body);
-  }
-
-  #send(res: ServerResponse, status: number, body: unknown): void {
-    res.writeHead(status, { 'content-type': 'application/json' });
-    res.end(JSON.stringify(body));
   }
 }
