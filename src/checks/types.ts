@@ -94,6 +94,12 @@ export interface CheckContext<Options> {
   now: number;
   /** npm settings from the user's npm config (min-release-age…); null when npm's config was not read. */
   npmSettings: NpmSettings | null;
+  /**
+   * npm's cache folder, under which `depguard db update` keeps its data
+   * (`_depguard/…`) and checks keep what they fetched once; null when the
+   * caller gave none (then such data is simply not there).
+   */
+  cacheDir: string | null;
   /** Package manifests, when the check declared `needs: ['manifests']`; null otherwise. */
   manifests: ManifestSource | null;
   /** The registry client, when the check declared `needs: ['registry']`; null otherwise. */

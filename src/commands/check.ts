@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import { applyAdvisoryFlags, type AdvisoryFlags } from '../policy/advisory-flags.js';
 import { loadPolicy, type Policy } from '../policy/load.js';
 import { DepguardError } from '../errors.js';
-import { checkCompleteness, createRegistryClient, type RegistryAccessOptions } from '../enrich/access.js';
+import { cacheFolder, checkCompleteness, createRegistryClient, type RegistryAccessOptions } from '../enrich/access.js';
 import { InstalledManifests } from '../enrich/installed.js';
 import type { RegistryClient } from '../enrich/registry-client.js';
 import { RegistryManifests } from '../enrich/registry-manifests.js';
@@ -41,6 +41,12 @@ export interface AuditOptions {
   registryAccess?: RegistryAccessOptions;
   /** --advisory-source, --audit-registry, --advisories: override the advisories check's options (and turn it on). */
   advisories?: AdvisoryFlags;
+  /**
+   * Options laid over the policy's for checks it enables, by check id: what a
+   * command needs judged differently (diff: typosquat judges every package,
+   * so that what a change adds is judged, transitive or not).
+   */
+  checkOptions?: Record<string, Record<string, unknown>>;
 }
 
 export interface AuditOutcome {
@@ -86,6 +92,10 @@ export async function audit(options: AuditOptions): Promise<AuditOutcome> {
   if (options.policyName !== undefined) policyOptions.policyName = options.policyName;
   const policy = options.policy ?? (await loadPolicy(policyOptions));
   applyAdvisoryFlags(policy, options.advisories);
+  for (const [id, overrides] of Object.entries(options.checkOptions ?? {})) {
+    const settings = policy.checks.get(id);
+    if (settings) settings.options = { ...settings.options, ...overrides };
+  }
   const access = options.registryAccess ?? {};
   let npm: NpmConfig | null = null;
   if (!options.registries) {
@@ -102,6 +112,7 @@ export async function audit(options: AuditOptions): Promise<AuditOutcome> {
     omit: options.omit ?? [],
     today: options.today ?? policy.date ?? new Date().toISOString().slice(0, 10),
     npmSettings: npm?.settings ?? null,
+    cacheDir: cacheFolder(npm, access),
   };
   // Sub-day precision (release ages) only when auditing as of now; a given date means 00:00 UTC of that day.
   if (options.today === undefined && policy.date === undefined) runOptions.now = Date.now();

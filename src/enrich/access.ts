@@ -33,11 +33,16 @@ export interface RegistryAccessOptions {
   now?: () => number;
 }
 
+/** npm's cache folder for this run: --cache, else npm's `cache`, else ~/.npm. */
+export function cacheFolder(npm: NpmConfig | null, access: RegistryAccessOptions): string {
+  return access.cache ?? npm?.cache ?? join(homedir(), '.npm');
+}
+
 export function createRegistryClient(registries: RegistryConfig, npm: NpmConfig | null, access: RegistryAccessOptions): RegistryClient {
   const options: RegistryClientOptions = {
     registries,
     fetchOptions: { ...npm?.fetchOptions, ...access.fetchOptions },
-    cache: access.cache ?? npm?.cache ?? join(homedir(), '.npm'),
+    cache: cacheFolder(npm, access),
     mode: access.mode ?? (npm?.offline ? 'offline' : npm?.preferOffline ? 'prefer-offline' : 'online'),
   };
   if (access.maxAge !== undefined) options.maxAge = access.maxAge;

@@ -39,6 +39,8 @@ export interface RunOptions {
   now?: number;
   /** npm settings checks read (min-release-age…), when npm's config was read. */
   npmSettings?: NpmSettings | null;
+  /** npm's cache folder, where depguard's downloaded data lives (default: none). */
+  cacheDir?: string | null;
 }
 
 export function interpolate(template: string, data: Record<string, string | number>): string {
@@ -119,6 +121,7 @@ export async function runChecks(options: RunOptions): Promise<CheckRun> {
       packuments: check.meta.needs.includes('registry') ? packuments : null,
       now: options.now ?? Date.parse(`${options.today}T00:00:00Z`),
       npmSettings: options.npmSettings ?? null,
+      cacheDir: options.cacheDir ?? null,
       report: (report) => reports.push(report),
       diagnostic: (diagnostic) => diagnostics.push(redactDeep({ ...diagnostic, check: check.meta.id })),
       data: (key, value) => {

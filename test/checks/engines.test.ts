@@ -89,8 +89,9 @@ describe('engines: metadata', () => {
       'open-ended': 'low',
       'sources-disagree': 'moderate',
       'dependency-excludes': 'moderate',
+      'vulnerable-runtime': 'high',
     });
-    expect(engines.meta.defaultOptions).toEqual({ eolSoonDays: 180, dependencyRange: 'declared' });
+    expect(engines.meta.defaultOptions).toEqual({ eolSoonDays: 180, dependencyRange: 'declared', coreVulnerabilities: true });
     expect(engines.meta.needs).toEqual(['manifests']);
   });
 });

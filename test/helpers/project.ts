@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,4 +30,17 @@ export function tempProject(files: Record<string, string | object>, from?: strin
     writeFileSync(join(dir, name), typeof content === 'string' ? content : `${JSON.stringify(content, null, 2)}\n`);
   }
   return dir;
+}
+
+/**
+ * An npm cache folder holding, where `depguard db update` puts it, the Node.js
+ * core vulnerability index of our own making (fixtures/nodejs-core): audits
+ * through it judge engines/vulnerable-runtime without reading the user's ~/.npm.
+ */
+export function nodejsCoreCache(): string {
+  const cache = mkdtempSync(join(tmpdir(), 'depguard-cache-'));
+  made.push(cache);
+  mkdirSync(join(cache, '_depguard', 'nodejs-core'), { recursive: true });
+  cpSync(join(REPO, 'fixtures/nodejs-core/index.json'), join(cache, '_depguard', 'nodejs-core', 'index.json'));
+  return cache;
 }

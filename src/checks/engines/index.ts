@@ -11,7 +11,9 @@ import { AsOf, loadSchedule, type NodeLine } from './schedule.js';
 import { mirrorsSource, sourceData, sourceEvidence, type Source } from './source.js';
 import { collectSources } from './sources.js';
 import { describeInterval, intersect, intervalRange, normalise, overlaps, parseRange, subtract, type VersionSet } from './version-set.js';
+import { defaultNodejsCoreDir, readCoreIndex, type CoreIndex } from '../../enrich/advisories/nodejs-core.js';
 import { packageRef, type DepNode } from '../../model.js';
+import { vulnerableRuntimeReports } from './vulnerable-runtime.js';
 import { nameAtVersion } from '../../util/package-label.js';
 import { defineCheck, type CheckContext } from '../types.js';
 
@@ -26,6 +28,8 @@ export interface EnginesOptions {
    * lines (what is end-of-life is then left to `end-of-life`).
    */
   dependencyRange: (typeof DEPENDENCY_RANGES)[number];
+  /** Judge sources against the Node.js core vulnerability index that `depguard db update` keeps (`vulnerable-runtime`). */
+  coreVulnerabilities: boolean;
 }
 
 const DEFAULT_EOL_SOON_DAYS = 180;
@@ -274,12 +278,31 @@ function reportExclusions(ctx: Ctx, asOf: AsOf, project: ProjectRange, exclusion
   }
 }
 
+// --- Node.js core vulnerabilities ------------------------------------------------
+
+/**
+ * The index `depguard db update` keeps under npm's cache. Absent (never
+ * downloaded): the rule is silent, as documented, so that every run of the
+ * recommended preset on a machine without it does not carry a warning; an
+ * index that is there but unreadable is one diagnostic.
+ */
+async function coreIndex(ctx: Ctx): Promise<CoreIndex | null> {
+  if (ctx.cacheDir === null) return null;
+  try {
+    return await readCoreIndex(defaultNodejsCoreDir(ctx.cacheDir));
+  } catch (error) {
+    ctx.diagnostic({ level: 'warning', code: 'NODE_VULNERABILITIES_UNREADABLE', message: `${(error as Error).message}, so engines/vulnerable-runtime judged nothing: run \`depguard db update nodejs\`` });
+    return null;
+  }
+}
+
 // --- the check ----------------------------------------------------------------
 
 function readOptions(options: Partial<EnginesOptions> | undefined): EnginesOptions {
   return {
     eolSoonDays: typeof options?.eolSoonDays === 'number' ? options.eolSoonDays : DEFAULT_EOL_SOON_DAYS,
     dependencyRange: options?.dependencyRange === 'maintained' ? 'maintained' : 'declared',
+    coreVulnerabilities: options?.coreVulnerabilities !== false,
   };
 }
 
@@ -325,6 +348,11 @@ export default defineCheck<EnginesOptions>({
         severity: 'moderate',
         message: 'The project\'s Node.js version sources disagree: {detail}',
       },
+      'vulnerable-runtime': {
+        description: 'A source admits (or runs) Node.js versions affected by known Node.js core vulnerabilities (the security working group\'s index, kept by `depguard db update`), judged as is-my-node-vulnerable judges a version: one finding per release line, naming the CVEs and the lowest release of the line without them. Severity: the highest of the CVEs\'.',
+        severity: 'high',
+        message: `${SOURCE} admits Node.js {line}.x versions with {count} known core vulnerabilities ({affected}: {cves}); {fix}`,
+      },
       'dependency-excludes': {
         description: 'A package\'s own engines.node leaves out part of the Node.js versions the project supports, so installs on those versions fail under engine-strict or the package may not work there.',
         severity: 'moderate',
@@ -337,9 +365,10 @@ export default defineCheck<EnginesOptions>({
       properties: {
         eolSoonDays: { type: 'integer', minimum: 0, maximum: 3650, description: 'report maintained lines that reach end-of-life within this many days' },
         dependencyRange: { enum: [...DEPENDENCY_RANGES], description: 'judge dependencies on the whole declared range, or on its maintained lines only' },
+        coreVulnerabilities: { type: 'boolean', description: 'judge the sources against the Node.js core vulnerability index kept by `depguard db update`' },
       },
     },
-    defaultOptions: { eolSoonDays: DEFAULT_EOL_SOON_DAYS, dependencyRange: 'declared' },
+    defaultOptions: { eolSoonDays: DEFAULT_EOL_SOON_DAYS, dependencyRange: 'declared', coreVulnerabilities: true },
     needs: ['manifests'],
   },
 
@@ -350,6 +379,8 @@ export default defineCheck<EnginesOptions>({
     const engines = sources.find((source) => source.source === 'engines.node');
     const project = projectRange(asOf, engines, options.dependencyRange);
     for (const source of sources) judgeSchedule(ctx, asOf, source, options.eolSoonDays);
+    const index = options.coreVulnerabilities ? await coreIndex(ctx) : null;
+    if (index) for (const source of sources) if (!mirrorsSource(source)) for (const report of vulnerableRuntimeReports(source, asOf, index)) ctx.report(report);
     judgeAgreement(ctx, asOf, sources);
     const exclusions = await judgeDependencies(ctx, asOf, project);
     if (enginesNode !== 'absent') {
