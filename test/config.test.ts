@@ -37,7 +37,7 @@ describe('policy presets', () => {
     const recommended = await presetPolicy('recommended');
     const strict = await presetPolicy('strict');
     const enabled = (policy: typeof strict) => [...policy.checks].filter(([, settings]) => settings.enabled).map(([id]) => id).sort();
-    expect(enabled(recommended)).toEqual(expect.arrayContaining(['denied', 'engines', 'install-scripts', 'lockfile', 'npm-config', 'pinning']));
+    expect(enabled(recommended)).toEqual(expect.arrayContaining(['denied', 'engines', 'install-scripts', 'lockfile', 'npm-config', 'pinning', 'typosquat']));
     expect(enabled(strict)).toEqual(CHECKS.map((check) => check.meta.id).sort());
   });
 

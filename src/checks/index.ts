@@ -12,9 +12,10 @@ import npmConfig from './npm-config/index.js';
 import pinning from './pinning/index.js';
 import provenance from './provenance/index.js';
 import releaseAge from './release-age/index.js';
+import typosquat from './typosquat/index.js';
 import type { Check } from './types.js';
 
-export const CHECKS: ReadonlyArray<Check<any>> = [advisories, capabilities, denied, deprecated, engines, installScripts, lockfile, npmConfig, pinning, provenance, releaseAge];
+export const CHECKS: ReadonlyArray<Check<any>> = [advisories, capabilities, denied, deprecated, engines, installScripts, lockfile, npmConfig, pinning, provenance, releaseAge, typosquat];
 
 export function findCheck(id: string): Check<any> | undefined {
   return CHECKS.find((check) => check.meta.id === id);

@@ -7,7 +7,7 @@
 import type { DiffReport, DiffResult, ManifestChange } from './diff-model.js';
 import type { Finding } from '../model.js';
 import { cell } from './markdown.js';
-import { baseLabel, findingVia, introducedBy, newFindingsLabel, packagesLabel, verdict, versionChange, type DiffReporter, type DiffReportOptions } from './diff-summary.js';
+import { baseLabel, findingVia, introducedBy, newFindingsLabel, newPackageSignals, packagesLabel, verdict, versionChange, type DiffReporter, type DiffReportOptions } from './diff-summary.js';
 import { packageLabel } from './summary.js';
 
 export const COMMENT_LIMIT = 65_000;
@@ -177,15 +177,21 @@ function render(result: DiffResult, options: DiffReportOptions, caps: Caps): str
   const title = result.project.name ?? diff.head.path;
   lines.push(`### ${icon} depguard: ${cell(text)}`, '');
   lines.push(`${cell(newFindingsLabel(diff))}, ${diff.summary.resolvedFindings} resolved · dependencies: ${packagesLabel(diff)} · ${cell(silenceMentions(title))} against \`${baseLabel(diff).replace(/`/g, "'")}\``, '');
+  // Signals on the packages this change brings in come first: a lookalike name or a new publisher is the first thing to look at.
+  const signals = newPackageSignals(diff);
+  if (signals.length > 0) {
+    lines.push(`### Supply-chain signals on new packages (${signals.length})`, '', ...findingsTable(signals, caps.findings, true), '');
+  }
   lines.push(...installScriptsSection(result, caps.findings));
+  const shown = new Set(signals);
   const capabilities = diff.newFindings.filter((finding) => finding.check === 'capabilities');
-  const others = diff.newFindings.filter((finding) => finding.check !== 'capabilities');
+  const others = diff.newFindings.filter((finding) => finding.check !== 'capabilities' && !shown.has(finding));
   if (capabilities.length > 0) {
     lines.push(`### New capabilities (${capabilities.length})`, '', ...findingsTable(capabilities, caps.findings, true), '');
   }
   if (others.length > 0) {
-    lines.push(`### ${capabilities.length > 0 ? 'Other new findings' : 'New findings'} (${others.length})`, '', ...findingsTable(others, caps.findings, true), '');
-  } else if (capabilities.length === 0) {
+    lines.push(`### ${capabilities.length > 0 || signals.length > 0 ? 'Other new findings' : 'New findings'} (${others.length})`, '', ...findingsTable(others, caps.findings, true), '');
+  } else if (capabilities.length === 0 && signals.length === 0) {
     lines.push('No new findings.', '');
   }
   lines.push(...resolvedSection(diff, caps.details), ...dependenciesSection(diff, caps.details), ...manifestSection(diff, caps.details));

@@ -81,3 +81,17 @@ export function findingVia(finding: Finding, separator = ' › '): string {
   if (!first || first.length <= 1) return '';
   return first.slice(0, -1).join(separator);
 }
+
+/**
+ * The checks whose findings are supply-chain signals about a package itself
+ * (a lookalike name, a new publisher, a bad signature, a tarball that
+ * contradicts its registry manifest): on a package a change adds or
+ * upgrades, they are what a reviewer reads first.
+ */
+export const SIGNAL_CHECKS: ReadonlySet<string> = new Set(['typosquat', 'publisher', 'signatures', 'manifest-confusion']);
+
+/** The new findings that are signals on packages this change adds or changes (head's versions), in report order. */
+export function newPackageSignals(diff: DiffReport): Finding[] {
+  const added = new Set([...diff.added.map((entry) => `${entry.name}@${entry.version}`), ...diff.changed.flatMap((entry) => entry.to.map((version) => `${entry.name}@${version}`))]);
+  return diff.newFindings.filter((finding) => SIGNAL_CHECKS.has(finding.check) && finding.package !== null && added.has(`${finding.package.name}@${finding.package.version}`));
+}

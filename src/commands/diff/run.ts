@@ -108,8 +108,16 @@ async function trustedPolicy(options: DiffOptions, basePath: string): Promise<Po
   return loadPolicy(policyOptions);
 }
 
+/**
+ * How diff judges differently from check: typosquat judges every package on
+ * both sides (not only direct dependencies), so a lookalike a change brings in
+ * transitively is a new finding while one the base already had is not.
+ */
+export const DIFF_CHECK_OPTIONS: Record<string, Record<string, unknown>> = { typosquat: { dependencies: 'all' } };
+
 export async function diff(options: DiffOptions): Promise<DiffOutcome> {
   const cwd = options.cwd ?? process.cwd();
+  options = { ...options, checkOptions: { ...DIFF_CHECK_OPTIONS, ...options.checkOptions } };
   const baseProject = await loadBase(resolve(cwd, options.path), options.base, cwd);
   let base: AuditOutcome;
   let baseConfig: RawConfig | null;
