@@ -11,11 +11,13 @@ import lockfile from './lockfile/index.js';
 import npmConfig from './npm-config/index.js';
 import pinning from './pinning/index.js';
 import provenance from './provenance/index.js';
+import publisher from './publisher/index.js';
 import releaseAge from './release-age/index.js';
+import signatures from './signatures/index.js';
 import typosquat from './typosquat/index.js';
 import type { Check } from './types.js';
 
-export const CHECKS: ReadonlyArray<Check<any>> = [advisories, capabilities, denied, deprecated, engines, installScripts, lockfile, npmConfig, pinning, provenance, releaseAge, typosquat];
+export const CHECKS: ReadonlyArray<Check<any>> = [advisories, capabilities, denied, deprecated, engines, installScripts, lockfile, npmConfig, pinning, provenance, publisher, releaseAge, signatures, typosquat];
 
 export function findCheck(id: string): Check<any> | undefined {
   return CHECKS.find((check) => check.meta.id === id);

@@ -33,9 +33,13 @@ export interface CheckMeta {
   /**
    * What the check needs beyond the graph, so the engine builds only that:
    * 'manifests' gives the context a ManifestSource; 'registry' gives it the
-   * shared RegistryClient (packuments, tarballs) for checks that need more.
+   * shared RegistryClient (packuments, tarballs) for checks that need more;
+   * 'full-packuments' (with 'registry') says it reads the full packument of
+   * every package it judges, so the client asks for the full document from
+   * the first request on: one request per package, not an abbreviated one
+   * for the other checks and a full one for this.
    */
-  needs: Array<'manifests' | 'registry'>;
+  needs: Array<'manifests' | 'registry' | 'full-packuments'>;
   /**
    * false: off unless a preset, the user's config or --only turns it on.
    * For checks that ask the registry about every package (release-age,

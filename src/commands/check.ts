@@ -124,7 +124,7 @@ export async function audit(options: AuditOptions): Promise<AuditOutcome> {
   const needs = new Set(selectedChecks(policy, options.only, options.skip).flatMap((check) => check.meta.needs));
   let client: RegistryClient | null = null;
   if (needs.size > 0) {
-    client = createRegistryClient(registries, npm, access);
+    client = createRegistryClient(registries, npm, { ...access, fullMetadata: access.fullMetadata === true || needs.has('full-packuments') });
     if (needs.has('registry')) {
       runOptions.registry = client;
       packuments = new RegistryPackuments(client);

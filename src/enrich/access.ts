@@ -31,6 +31,8 @@ export interface RegistryAccessOptions {
   onRequest?: RegistryClientOptions['onRequest'];
   onProgress?: RegistryClientOptions['onProgress'];
   now?: () => number;
+  /** Full packuments from the first request on (a selected check reads them for every package). */
+  fullMetadata?: boolean;
 }
 
 /** npm's cache folder for this run: --cache, else npm's `cache`, else ~/.npm. */
@@ -52,6 +54,7 @@ export function createRegistryClient(registries: RegistryConfig, npm: NpmConfig 
   if (access.onRequest) options.onRequest = access.onRequest;
   if (access.onProgress) options.onProgress = access.onProgress;
   if (access.now) options.now = access.now;
+  if (access.fullMetadata) options.fullMetadata = true;
   return new RegistryClient(options);
 }
 

@@ -12,7 +12,10 @@ import type { CompactPackument } from './packument.js';
 
 // 2: versions carry dependency specs (advisories' metavulnerabilities); v1 records lack them.
 // 3: only install-time scripts are kept (a third of a v2 record's bytes was test/build script text).
-export const COMPACT_FORMAT = 3;
+// 4: versions carry their publisher, maintainer list, registry signatures and
+//    the manifest fields a tarball's package.json is compared with (publisher,
+//    signatures, manifest-confusion); packuments their distinct maintainer lists.
+export const COMPACT_FORMAT = 4;
 
 /** The record key of a (registry, name) pair (the file name hashes it). */
 function keyOf(registry: string, name: string): string {

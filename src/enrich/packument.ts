@@ -34,6 +34,33 @@ export interface CompactVersion {
   dependencies: Record<string, string>;
   /** `bundleDependencies` names: a bundled dependency ships inside the tarball. */
   bundled: string[];
+  /** The npm account that published the version (`_npmUser.name`, full metadata only); null when unknown. */
+  publisher: string | null;
+  /** The version's maintainer list (names, sorted) as an index into the packument's `maintainerSets`; null when unknown. */
+  maintainers: number | null;
+  /** The registry's signatures of `<name>@<version>:<integrity>` (`dist.signatures`); empty when it gives none. */
+  signatures: RegistrySignature[];
+  /**
+   * The version's manifest fields as the registry serves them, for comparing
+   * with the package.json inside its tarball (manifest-confusion); a field is
+   * present only when the manifest has it, and `dependencies` only when it
+   * differs from `dependencies` above (optional or peer dependencies exist).
+   */
+  declared: DeclaredFields;
+}
+
+export interface RegistrySignature {
+  keyid: string;
+  sig: string;
+}
+
+export interface DeclaredFields {
+  dependencies?: Record<string, string>;
+  optionalDependencies?: Record<string, string>;
+  /** Normalised as npm does: a string `bin` is `{ <unscoped name>: <path> }`. */
+  bin?: Record<string, string>;
+  os?: string[];
+  cpu?: string[];
 }
 
 export interface CompactPackument {
@@ -45,6 +72,8 @@ export interface CompactPackument {
   distTags: Record<string, string>;
   /** `time.modified` (full) or `modified` (abbreviated): when the package last changed. */
   modified: string | null;
+  /** The distinct maintainer lists of the versions (names, sorted), which CompactVersion.maintainers indexes. */
+  maintainerSets: string[][];
   versions: Record<string, CompactVersion>;
 }
 
@@ -87,12 +116,55 @@ function installTimeScripts(all: Record<string, string>): Record<string, string>
   return kept;
 }
 
-function compactVersion(data: JsonObject, published: string | null, full: boolean): CompactVersion {
+function stringList(value: unknown): string[] | undefined {
+  if (!Array.isArray(value)) return undefined;
+  const list = value.filter((item): item is string => typeof item === 'string');
+  return list.length > 0 ? list : undefined;
+}
+
+/** npm's normalisation of `bin`: a string is one command named after the package (without its scope). */
+export function normaliseBin(bin: unknown, name: string): Record<string, string> | undefined {
+  if (typeof bin === 'string') return bin === '' ? undefined : { [name.startsWith('@') ? name.slice(name.indexOf('/') + 1) : name]: bin };
+  const map = stringMap(bin);
+  return Object.keys(map).length > 0 ? { ...map } : undefined;
+}
+
+function declaredFields(data: JsonObject, name: string, merged: Record<string, string>): DeclaredFields {
+  const declared: DeclaredFields = {};
+  const direct = stringMap(data.dependencies);
+  const optional = stringMap(data.optionalDependencies);
+  if (Object.keys(optional).length > 0) declared.optionalDependencies = { ...optional };
+  const sameAsMerged = Object.keys(direct).length === Object.keys(merged).length && Object.entries(direct).every(([dep, spec]) => merged[dep] === spec);
+  if (!sameAsMerged) declared.dependencies = { ...direct };
+  const bin = normaliseBin(data.bin, name);
+  if (bin) declared.bin = bin;
+  const os = stringList(data.os);
+  if (os) declared.os = os;
+  const cpu = stringList(data.cpu);
+  if (cpu) declared.cpu = cpu;
+  return declared;
+}
+
+function signaturesOf(dist: JsonObject): RegistrySignature[] {
+  const list = own<unknown>(dist, 'signatures');
+  if (!Array.isArray(list)) return [];
+  return list.flatMap((entry) => (isJsonObject(entry) && typeof entry.keyid === 'string' && typeof entry.sig === 'string' ? [{ keyid: entry.keyid, sig: entry.sig }] : []));
+}
+
+function maintainerNames(value: unknown): string[] | null {
+  if (!Array.isArray(value)) return null;
+  const names = value.flatMap((entry) => (isJsonObject(entry) && typeof entry.name === 'string' ? [entry.name] : typeof entry === 'string' ? [entry.replace(/\s*<.*$/, '')] : []));
+  return [...new Set(names)].sort();
+}
+
+function compactVersion(data: JsonObject, name: string, published: string | null, full: boolean, maintainerSet: (names: string[] | null) => number | null): CompactVersion {
   const scripts = isJsonObject(data.scripts) ? installTimeScripts(stringMap(data.scripts)) : null;
   const engines = stringMap(data.engines);
   const dist = isJsonObject(data.dist) ? data.dist : {};
   const attestations = own<unknown>(dist, 'attestations');
   const gypfile = typeof data.gypfile === 'boolean' ? data.gypfile : full ? false : null;
+  const dependencies = dependencySpecs(data);
+  const npmUser = own<unknown>(data, '_npmUser');
   return {
     scripts: scripts ?? (full ? Object.create(null) : null),
     hasInstallScript: data.hasInstallScript === true || (scripts !== null && INSTALL_SCRIPTS.some((name) => Object.hasOwn(scripts, name))),
@@ -102,9 +174,13 @@ function compactVersion(data: JsonObject, published: string | null, full: boolea
     published,
     provenance: isJsonObject(attestations) && own(attestations, 'provenance') !== undefined && own(attestations, 'provenance') !== null,
     integrity: typeof dist.integrity === 'string' && dist.integrity !== '' ? dist.integrity : shasumIntegrity(dist.shasum),
-    dependencies: dependencySpecs(data),
+    dependencies,
     bundled: bundledNames(data),
     tarball: typeof dist.tarball === 'string' ? dist.tarball : null,
+    publisher: isJsonObject(npmUser) && typeof npmUser.name === 'string' ? npmUser.name : null,
+    maintainers: maintainerSet(maintainerNames(own(data, 'maintainers'))),
+    signatures: signaturesOf(dist),
+    declared: declaredFields(data, name, dependencies),
   };
 }
 
@@ -121,10 +197,22 @@ export function compactPackument(data: unknown, name: string, registry: string, 
   if (typeof declared === 'string' && declared !== name) throw new PackumentShapeError(`asked for the packument of ${name}, got one named ${JSON.stringify(declared)}`);
   const time = isJsonObject(data.time) ? data.time : {};
   const compact: Record<string, CompactVersion> = Object.create(null);
+  const maintainerSets: string[][] = [];
+  const setIndex = new Map<string, number>();
+  const maintainerSet = (names: string[] | null): number | null => {
+    if (names === null) return null;
+    const key = names.join('\n');
+    let index = setIndex.get(key);
+    if (index === undefined) {
+      index = maintainerSets.push(names) - 1;
+      setIndex.set(key, index);
+    }
+    return index;
+  };
   for (const [version, manifest] of Object.entries(versions)) {
     if (!isJsonObject(manifest)) continue;
     const published = own<unknown>(time, version);
-    compact[version] = compactVersion(manifest, typeof published === 'string' ? published : null, full);
+    compact[version] = compactVersion(manifest, name, typeof published === 'string' ? published : null, full, maintainerSet);
   }
   const modified = own<unknown>(time, 'modified') ?? own<unknown>(data, 'modified');
   return {
@@ -133,6 +221,7 @@ export function compactPackument(data: unknown, name: string, registry: string, 
     full,
     distTags: stringMap(own(data, 'dist-tags')),
     modified: typeof modified === 'string' ? modified : null,
+    maintainerSets,
     versions: compact,
   };
 }

@@ -124,6 +124,12 @@ export interface RegistryClientOptions {
   onProgress?(progress: RegistryProgress): void;
   /** The clock, for tests of --max-age. */
   now?(): number;
+  /**
+   * Ask for full packuments even when abbreviated ones are asked for: a check
+   * that reads every package's full metadata (publisher) then costs no second
+   * request per package, since a full packument answers both.
+   */
+  fullMetadata?: boolean;
 }
 
 export type PackumentSource = 'registry' | 'cache';
@@ -255,6 +261,7 @@ export class RegistryClient {
   readonly #onRequest: ((event: RequestEvent) => void) | undefined;
   readonly #onProgress: ((progress: RegistryProgress) => void) | undefined;
   readonly #now: () => number;
+  readonly #fullMetadata: boolean;
   /** In-flight and finished packument loads of this run, by `full|corgi` + registry + name. */
   readonly #memo = new Map<string, Promise<Packument>>();
   readonly #refreshed = new Set<string>();
@@ -277,6 +284,7 @@ export class RegistryClient {
     this.#onRequest = options.onRequest;
     this.#onProgress = options.onProgress;
     this.#now = options.now ?? Date.now;
+    this.#fullMetadata = options.fullMetadata === true;
     const scoped: FetchOptions = {};
     for (const [scope, url] of Object.entries(options.registries.scopes)) scoped[`${scope}:registry`] = url;
     this.#fetchOptions = {
@@ -293,6 +301,16 @@ export class RegistryClient {
     };
   }
 
+  /** How long cached registry data is trusted without asking again, in ms (--max-age). */
+  get maxAge(): number {
+    return this.#maxAge;
+  }
+
+  /** The client's clock (tests set it). */
+  now(): number {
+    return this.#now();
+  }
+
   /** The registry a package name is fetched from. */
   registryFor(name: string): string {
     return registryFor(this.registries, name);
@@ -307,7 +325,7 @@ export class RegistryClient {
   async packument(name: string, request: PackumentRequest = {}): Promise<Packument> {
     if (!isValidPackageName(name)) throw new RegistryError('REGISTRY_BAD_NAME', name, `${JSON.stringify(name)} is not a valid npm package name: not looked up`);
     const registry = this.registryFor(name);
-    const full = request.full === true;
+    const full = request.full === true || this.#fullMetadata;
     const fullKey = `full|${registry}${name}`;
     const key = full ? fullKey : `corgi|${registry}${name}`;
     if (request.refresh && this.mode !== 'offline' && !this.#refreshed.has(key)) {
@@ -408,6 +426,24 @@ export class RegistryClient {
       entries: read.entries,
       file: (path) => byPath.get(path),
     };
+  }
+
+  /**
+   * A JSON document of a registry that is not a packument (its signing keys,
+   * `-/npm/v1/keys`), through npm-registry-fetch with the user's auth and
+   * npm's cache, under the concurrency limit. Failures are RegistryErrors
+   * (`status` 404 for a registry that has no such document).
+   */
+  async registryDocument(registry: string, path: string, what: string): Promise<unknown> {
+    const url = new URL(path, registry).toString();
+    return this.#task(async () => {
+      const response = await this.#request(what, url, { accept: 'application/json', what });
+      try {
+        return (await response.json()) as unknown;
+      } catch (error) {
+        throw classify(error, what, url, what, this.mode);
+      }
+    });
   }
 
   async #load(name: string, registry: string, full: boolean, refresh: boolean): Promise<Packument> {

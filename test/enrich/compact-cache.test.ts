@@ -51,7 +51,7 @@ describe('compact cache', () => {
     const [file] = readdirSync(join(dir, bucket!));
     const record = JSON.parse(readFileSync(join(dir, bucket!, file!), 'utf8'));
     expect(Object.keys(record)).toEqual(['format', 'checkedAt', 'etag', 'lastModified', 'packument']);
-    expect(Object.keys(record.packument.versions['2.1.3']).sort()).toEqual(['bundled', 'dependencies', 'deprecated', 'engines', 'gypfile', 'hasInstallScript', 'integrity', 'provenance', 'published', 'scripts', 'tarball'].sort());
+    expect(Object.keys(record.packument.versions['2.1.3']).sort()).toEqual(['bundled', 'declared', 'dependencies', 'deprecated', 'engines', 'gypfile', 'hasInstallScript', 'integrity', 'maintainers', 'provenance', 'published', 'publisher', 'scripts', 'signatures', 'tarball'].sort());
   });
 
   it('after --max-age asks again; an unchanged packument (304) is not re-read, and the record counts as fresh again', async () => {

@@ -5,7 +5,7 @@
 // so tests can assert what was (and was not) asked for. The server itself is
 // the tests' one loopback server (helpers/loopback-server.ts).
 
-import { createHash } from 'node:crypto';
+import { createHash, sign, type KeyObject } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { LoopbackServer, sendJson } from '../helpers/loopback-server.js';
@@ -26,10 +26,25 @@ export interface VersionSpec {
   shasumOnly?: boolean;
   /** dist.tarball to advertise (default: this server). */
   tarballUrl?: string;
+  /** The publishing account (`_npmUser.name`; default `tester`). */
+  npmUser?: string;
+  /** The version's maintainer list (default: the package's). */
+  maintainers?: string[];
+  /** dist.signatures as served (default: signed by the server's signer, else a placeholder); null: none. */
+  signatures?: Array<{ keyid: string; sig: string }> | null;
+  /** Manifest fields as the registry serves them (the tarball's package.json may say otherwise). */
+  dependencies?: Record<string, string>;
+  optionalDependencies?: Record<string, string>;
+  peerDependencies?: Record<string, string>;
+  bin?: string | Record<string, string>;
+  os?: string[];
+  cpu?: string[];
 }
 
 export interface PackageSpec {
   versions: Record<string, VersionSpec>;
+  /** The package's current maintainers (default `tester`). */
+  maintainers?: string[];
   distTags?: Record<string, string>;
   modified?: string;
 }
@@ -85,6 +100,10 @@ export function integrityOf(bytes: Buffer): string {
   return `sha512-${createHash('sha512').update(bytes).digest('base64')}`;
 }
 
+function person(name: string): { name: string; email: string } {
+  return { name, email: `${name}@example.org` };
+}
+
 function unscoped(name: string): string {
   return name.startsWith('@') ? name.slice(name.indexOf('/') + 1) : name;
 }
@@ -96,6 +115,10 @@ export class TestRegistry extends LoopbackServer {
   readonly scripts = new Map<string, { replies: Scripted[]; repeat: boolean }>();
   inFlight = 0;
   maxInFlight = 0;
+  /** Signs every version's `<name>@<version>:<integrity>` as the public registry does (ECDSA P-256, SHA-256, DER, base64). */
+  signer: { keyid: string; privateKey: KeyObject } | null = null;
+  /** The body of `/-/npm/v1/keys` (`{ keys: [...] }`); null: 404, a registry that publishes no keys. */
+  keys: unknown = null;
 
   protected handle(req: IncomingMessage, res: ServerResponse): void {
     this.requests.push({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers });
@@ -146,11 +169,12 @@ export class TestRegistry extends LoopbackServer {
         ...(v.engines ? { engines: v.engines } : {}),
         ...(v.deprecated ? { deprecated: v.deprecated } : {}),
         ...(v.gypfile !== undefined ? { gypfile: v.gypfile } : {}),
+        ...this.#manifestFields(v),
         _id: `${name}@${version}`,
         _npmVersion: '10.8.2',
         _nodeVersion: '22.11.0',
-        _npmUser: { name: 'tester', email: 'tester@example.org' },
-        maintainers: [{ name: 'tester', email: 'tester@example.org' }],
+        _npmUser: person(v.npmUser ?? 'tester'),
+        maintainers: (v.maintainers ?? spec.maintainers ?? ['tester']).map(person),
         dist: this.#dist(name, version, v),
       };
     }
@@ -162,7 +186,7 @@ export class TestRegistry extends LoopbackServer {
       'dist-tags': spec.distTags ?? { latest },
       versions: docs,
       time,
-      maintainers: [{ name: 'tester', email: 'tester@example.org' }],
+      maintainers: (spec.maintainers ?? ['tester']).map(person),
       readme: `# ${name}\n`,
       readmeFilename: 'README.md',
       license: 'MIT',
@@ -182,22 +206,37 @@ export class TestRegistry extends LoopbackServer {
         ...(v.engines ? { engines: v.engines } : {}),
         ...(v.deprecated ? { deprecated: v.deprecated } : {}),
         ...(installScript ? { hasInstallScript: true } : {}),
+        ...this.#manifestFields(v),
         dist: this.#dist(name, version, v),
       };
     }
     return { name, modified: spec.modified ?? '2024-05-01T00:00:00.000Z', 'dist-tags': spec.distTags ?? { latest: versions[versions.length - 1]! }, versions: docs };
   }
 
+  #manifestFields(v: VersionSpec): Record<string, unknown> {
+    const fields: Record<string, unknown> = {};
+    for (const key of ['dependencies', 'optionalDependencies', 'peerDependencies', 'bin', 'os', 'cpu'] as const) if (v[key] !== undefined) fields[key] = v[key];
+    return fields;
+  }
+
+  #signatures(name: string, version: string, integrity: string | null | undefined, v: VersionSpec): Array<{ keyid: string; sig: string }> | null {
+    if (v.signatures !== undefined) return v.signatures;
+    if (!this.signer) return [{ keyid: 'SHA256:test', sig: 'MEUCIQ==' }];
+    const sig = sign('sha256', Buffer.from(`${name}@${version}:${integrity ?? ''}`), this.signer.privateKey).toString('base64');
+    return [{ keyid: this.signer.keyid, sig }];
+  }
+
   #dist(name: string, version: string, v: VersionSpec): Record<string, unknown> {
     const tarball = this.tarballOf(name, version);
     const integrity = v.integrity === undefined ? integrityOf(tarball) : v.integrity;
+    const signatures = this.#signatures(name, version, integrity, v);
     return {
       ...(integrity && !v.shasumOnly ? { integrity } : {}),
       ...(v.integrity === null ? {} : { shasum: createHash('sha1').update(tarball).digest('hex') }),
       tarball: v.tarballUrl ?? `${this.url}${name}/-/${unscoped(name)}-${version}.tgz`,
       fileCount: 2,
       unpackedSize: 100,
-      signatures: [{ keyid: 'SHA256:test', sig: 'MEUCIQ==' }],
+      ...(signatures ? { signatures } : {}),
       ...(v.provenance ? { attestations: { url: `${this.url}-/npm/v1/attestations/${name}@${version}`, provenance: { predicateType: 'https://slsa.dev/provenance/v1' } } } : {}),
     };
   }
@@ -227,6 +266,7 @@ export class TestRegistry extends LoopbackServer {
       res.end(bytes);
       return;
     }
+    if (url === '/-/npm/v1/keys') return this.keys === null ? sendJson(res, 404, { error: 'Not found' }) : sendJson(res, 200, this.keys);
     const name = decodeURIComponent(url.slice(1));
     if (!this.packages.has(name)) return sendJson(res, 404, { error: 'Not found' });
     const corgi = String(headers.accept ?? '').startsWith('application/vnd.npm.install-v1+json');

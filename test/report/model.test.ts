@@ -17,12 +17,12 @@ import { fixture, tempProject } from '../helpers/project.js';
 import { REPORT_DATE, reportWith, serveRealService } from './helpers.js';
 
 function version(published: string | null, extra: Partial<CompactVersion> = {}): CompactVersion {
-  return { scripts: null, hasInstallScript: false, engines: null, gypfile: null, deprecated: null, published, provenance: false, integrity: null, tarball: null, dependencies: {}, bundled: [], ...extra };
+  return { scripts: null, hasInstallScript: false, engines: null, gypfile: null, deprecated: null, published, provenance: false, integrity: null, tarball: null, dependencies: {}, bundled: [], publisher: null, maintainers: null, signatures: [], declared: {}, ...extra };
 }
 
 function packument(versions: Record<string, CompactVersion>, latest?: string): CompactPackument {
   const names = Object.keys(versions);
-  return { name: 'lib', registry: 'https://registry.example.org/', full: true, distTags: { latest: latest ?? names[names.length - 1]! }, modified: null, versions };
+  return { name: 'lib', registry: 'https://registry.example.org/', full: true, distTags: { latest: latest ?? names[names.length - 1]! }, modified: null, maintainerSets: [], versions };
 }
 
 const lib = (installed: string) => {
