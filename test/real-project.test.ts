@@ -29,7 +29,7 @@ describe('real-service fixture', () => {
   });
 
   it('under strict, adds exactly the two caret ranges in devDependencies (registry-backed checks aside)', async () => {
-    const skip = ['advisories', 'capabilities', 'deprecated', 'provenance', 'publisher', 'release-age', 'signatures'];
+    const skip = ['advisories', 'capabilities', 'deprecated', 'manifest-confusion', 'provenance', 'publisher', 'release-age', 'signatures'];
     const { result } = await audit({ path: fixture('real-service'), registries: EXAMPLE_REGISTRY, policyName: 'strict', skip, today: '2026-10-01' });
     expect(summary(result.findings)).toEqual([
       ['pinning/range', 'high', 'eslint', '^10.15.0'],

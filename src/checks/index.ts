@@ -8,6 +8,7 @@ import deprecated from './deprecated/index.js';
 import engines from './engines/index.js';
 import installScripts from './install-scripts/index.js';
 import lockfile from './lockfile/index.js';
+import manifestConfusion from './manifest-confusion/index.js';
 import npmConfig from './npm-config/index.js';
 import pinning from './pinning/index.js';
 import provenance from './provenance/index.js';
@@ -17,7 +18,7 @@ import signatures from './signatures/index.js';
 import typosquat from './typosquat/index.js';
 import type { Check } from './types.js';
 
-export const CHECKS: ReadonlyArray<Check<any>> = [advisories, capabilities, denied, deprecated, engines, installScripts, lockfile, npmConfig, pinning, provenance, publisher, releaseAge, signatures, typosquat];
+export const CHECKS: ReadonlyArray<Check<any>> = [advisories, capabilities, denied, deprecated, engines, installScripts, lockfile, manifestConfusion, npmConfig, pinning, provenance, publisher, releaseAge, signatures, typosquat];
 
 export function findCheck(id: string): Check<any> | undefined {
   return CHECKS.find((check) => check.meta.id === id);

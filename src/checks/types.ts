@@ -2,6 +2,7 @@ import type { AdvisoryRef, DepGraph, DepNode, Diagnostic, PackageRef, Severity }
 import type { RegistryClient } from '../enrich/registry-client.js';
 import type { RegistryPackuments } from '../enrich/registry-packuments.js';
 import type { ManifestSource } from '../enrich/types.js';
+import type { ScanOutcome } from './capabilities/types.js';
 import type { NpmSettings, RegistryConfig } from '../enrich/npm-config.js';
 
 /** A JSON Schema (draft 2020-12 subset understood by Ajv) for a check's options. */
@@ -37,9 +38,11 @@ export interface CheckMeta {
    * 'full-packuments' (with 'registry') says it reads the full packument of
    * every package it judges, so the client asks for the full document from
    * the first request on: one request per package, not an abbreviated one
-   * for the other checks and a full one for this.
+   * for the other checks and a full one for this; 'contents' gives it the
+   * run's one reader of package contents (PackageContents), so checks that
+   * read what is inside packages share one download and one analysis.
    */
-  needs: Array<'manifests' | 'registry' | 'full-packuments'>;
+  needs: Array<'manifests' | 'registry' | 'full-packuments' | 'contents'>;
   /**
    * false: off unless a preset, the user's config or --only turns it on.
    * For checks that ask the registry about every package (release-age,
@@ -47,6 +50,15 @@ export interface CheckMeta {
    * way to fail closed, without asking for it. Default true.
    */
   enabledByDefault?: boolean;
+}
+
+/**
+ * What is inside each package, read once per run for every check that asks:
+ * the installed copy or the published tarball, analysed for capabilities and
+ * kept in the capability cache by integrity (see src/checks/capabilities/scan.ts).
+ */
+export interface PackageContents {
+  scan(node: DepNode): Promise<ScanOutcome>;
 }
 
 export interface Report {
@@ -114,6 +126,8 @@ export interface CheckContext<Options> {
    * the fail-closed exit like missing manifests do.
    */
   packuments: RegistryPackuments | null;
+  /** Package contents, when the check declared `needs: ['contents']`; null otherwise. */
+  contents: PackageContents | null;
   report(report: Report): void;
   /** Something the check could not judge (an unparseable spec): kept as a diagnostic, the run goes on. */
   diagnostic(diagnostic: Diagnostic): void;

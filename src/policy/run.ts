@@ -2,6 +2,9 @@
 // into findings (severity from the policy, message from the rule's template,
 // dependency paths from the graph), applies --omit and waivers, and sorts.
 
+import { CapabilityCache } from '../checks/capabilities/cache.js';
+import { createAnalyser } from '../checks/capabilities/pool.js';
+import { CapabilityScanner } from '../checks/capabilities/scan.js';
 import { CHECKS } from '../checks/index.js';
 import type { Check, Report } from '../checks/types.js';
 import type { Policy } from './load.js';
@@ -108,47 +111,57 @@ export async function runChecks(options: RunOptions): Promise<CheckRun> {
   const manifests: ManifestSource | null = checks.some((check) => check.meta.needs.includes('manifests')) ? (options.manifests ?? new InstalledManifests(graph)) : null;
   const packuments = checks.some((check) => check.meta.needs.includes('registry')) ? (options.packuments ?? (options.registry ? new RegistryPackuments(options.registry) : null)) : null;
   const trustedHosts = trustedHostSet(options.registries, allowedHostsOf(policy));
-  for (const check of checks) {
-    const reports: Report[] = [];
-    await check.run({
-      graph,
-      options: policy.checks.get(check.meta.id)?.options ?? { ...check.meta.defaultOptions },
-      registries: options.registries,
-      trustedHosts,
-      today: options.today,
-      manifests: check.meta.needs.includes('manifests') ? manifests : null,
-      registry: check.meta.needs.includes('registry') ? (options.registry ?? null) : null,
-      packuments: check.meta.needs.includes('registry') ? packuments : null,
-      now: options.now ?? Date.parse(`${options.today}T00:00:00Z`),
-      npmSettings: options.npmSettings ?? null,
-      cacheDir: options.cacheDir ?? null,
-      report: (report) => reports.push(report),
-      diagnostic: (diagnostic) => diagnostics.push(redactDeep({ ...diagnostic, check: check.meta.id })),
-      data: (key, value) => {
-        (data[check.meta.id] ??= {})[key] = redactDeep(value);
-      },
-    });
-    for (const report of reports) {
-      const meta = check.meta.rules[report.rule];
-      if (!meta) throw new Error(`check ${check.meta.id} reported unknown rule ${report.rule}`);
-      const policySeverity = severityFor(policy, check, report.rule, report.severity);
-      if (policySeverity === 'off') continue;
-      const severity = report.maxSeverity && severityRank(report.maxSeverity) < severityRank(policySeverity) ? report.maxSeverity : policySeverity;
-      if (report.via && omit.has(report.via)) continue;
-      if (report.node && isOmitted(report.node, omit)) continue;
-      findings.push({
-        check: check.meta.id,
-        rule: `${check.meta.id}/${report.rule}`,
-        severity,
-        package: report.node && report.node.location !== '' ? packageRef(report.node) : (report.package ?? null),
-        paths: report.paths ?? (report.node ? dependencyPaths(graph, report.node.location) : []),
-        // A lockfile URL or a registry error can carry a credential: findings never do.
-        message: redactText(interpolate(meta.message, report.data)),
-        evidence: redactDeep(report.evidence),
-        ...(report.advisory ? { advisory: report.advisory } : {}),
-        ...(report.fix ? { fix: report.fix } : {}),
+  // One reader of package contents for every check that looks inside packages: one download and one analysis each.
+  const analyser = checks.some((check) => check.meta.needs.includes('contents')) ? createAnalyser() : null;
+  const contents = analyser
+    ? new CapabilityScanner({ graph, registry: options.registry ?? null, cache: options.registry ? new CapabilityCache(options.registry.cacheDir) : null, analyser, packuments })
+    : null;
+  try {
+    for (const check of checks) {
+      const reports: Report[] = [];
+      await check.run({
+        graph,
+        options: policy.checks.get(check.meta.id)?.options ?? { ...check.meta.defaultOptions },
+        registries: options.registries,
+        trustedHosts,
+        today: options.today,
+        manifests: check.meta.needs.includes('manifests') ? manifests : null,
+        registry: check.meta.needs.includes('registry') ? (options.registry ?? null) : null,
+        packuments: check.meta.needs.includes('registry') ? packuments : null,
+        contents: check.meta.needs.includes('contents') ? contents : null,
+        now: options.now ?? Date.parse(`${options.today}T00:00:00Z`),
+        npmSettings: options.npmSettings ?? null,
+        cacheDir: options.cacheDir ?? null,
+        report: (report) => reports.push(report),
+        diagnostic: (diagnostic) => diagnostics.push(redactDeep({ ...diagnostic, check: check.meta.id })),
+        data: (key, value) => {
+          (data[check.meta.id] ??= {})[key] = redactDeep(value);
+        },
       });
+      for (const report of reports) {
+        const meta = check.meta.rules[report.rule];
+        if (!meta) throw new Error(`check ${check.meta.id} reported unknown rule ${report.rule}`);
+        const policySeverity = severityFor(policy, check, report.rule, report.severity);
+        if (policySeverity === 'off') continue;
+        const severity = report.maxSeverity && severityRank(report.maxSeverity) < severityRank(policySeverity) ? report.maxSeverity : policySeverity;
+        if (report.via && omit.has(report.via)) continue;
+        if (report.node && isOmitted(report.node, omit)) continue;
+        findings.push({
+          check: check.meta.id,
+          rule: `${check.meta.id}/${report.rule}`,
+          severity,
+          package: report.node && report.node.location !== '' ? packageRef(report.node) : (report.package ?? null),
+          paths: report.paths ?? (report.node ? dependencyPaths(graph, report.node.location) : []),
+          // A lockfile URL or a registry error can carry a credential: findings never do.
+          message: redactText(interpolate(meta.message, report.data)),
+          evidence: redactDeep(report.evidence),
+          ...(report.advisory ? { advisory: report.advisory } : {}),
+          ...(report.fix ? { fix: report.fix } : {}),
+        });
+      }
     }
+  } finally {
+    await analyser?.close();
   }
   // Why manifests could not be had (registry failures), one diagnostic per package.
   if (manifests?.diagnostics) diagnostics.push(...manifests.diagnostics());

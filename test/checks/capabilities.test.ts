@@ -87,7 +87,7 @@ describe('capabilities check metadata', () => {
       'integrity-mismatch': 'critical',
       'foreign-tarball': 'high',
     });
-    expect(capabilitiesCheck.meta.needs).toEqual(['registry']);
+    expect(capabilitiesCheck.meta.needs).toEqual(['registry', 'contents']);
     expect(capabilitiesCheck.meta.enabledByDefault).toBe(false);
     expect(capabilitiesCheck.meta.defaultOptions).toEqual({ ignoreDev: ['network', 'filesystem', 'environment'] });
   });

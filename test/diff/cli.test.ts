@@ -49,7 +49,7 @@ describe('depguard diff: exit codes gate on new findings only', () => {
   it('passes a change that adds nothing, even on a project with legacy findings', () => {
     // Head still has the low engines finding and, under strict, two caret ranges: none is new.
     // (strict's registry-backed checks are skipped: this test runs offline.)
-    const offline = ['--skip', 'advisories,capabilities,deprecated,provenance,publisher,release-age,signatures'];
+    const offline = ['--skip', 'advisories,capabilities,deprecated,manifest-confusion,provenance,publisher,release-age,signatures'];
     const result = depguard(['diff', '--base', 'HEAD', '--policy', 'strict', ...offline, '--fail-on', 'low', ...DATE], { cwd: repo.dir, env });
     expect(result.code).toBe(0);
     expect(result.stdout.trimEnd().split('\n').at(-1)).toBe('no new findings, 0 resolved; packages: 0 added, 0 removed, 0 upgraded, 0 downgraded; pass: no new finding at or above low');

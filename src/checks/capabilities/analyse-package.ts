@@ -4,6 +4,7 @@
 // not parse or exceed the size limit are counted and named, never fatal.
 
 import { classifyScripts } from '../install-scripts/classify.js';
+import { manifestFields } from '../manifest-confusion/fields.js';
 import { compareStrings } from '../../util/compare.js';
 import { isJsonObject, stringEntries } from '../../util/json.js';
 import { analyseJavaScript, type FileAnalysis, type FileEvidence } from './analyse-js.js';
@@ -206,6 +207,8 @@ export function analysePackage(files: PackageFile[], options: AnalyseOptions = {
   }
 
   analysis.capabilities = summariseEvidence(found);
+  const packageJson = files.find((file) => file.path === 'package.json');
+  analysis.manifest = packageJson ? manifestFields(packageJson.data.toString('utf8'), files.some((file) => file.path === 'binding.gyp')) : null;
   return analysis;
 }
 

@@ -12,7 +12,8 @@ import { RecordCache } from '../../util/record-cache.js';
 import type { PackageAnalysis } from './types.js';
 
 /** Bump whenever detectors or the record's shape change. */
-export const ANALYSER_VERSION = 3;
+// 4: the analysis keeps the package's own package.json fields (manifest-confusion).
+export const ANALYSER_VERSION = 4;
 
 export interface CacheRecord {
   format: typeof ANALYSER_VERSION;

@@ -14,7 +14,6 @@
 import pLimit from 'p-limit';
 import { allowedBy, parseAllowEntry, type Allowlists } from './allowlist.js';
 import { CapabilityCache } from './cache.js';
-import { createAnalyser } from './pool.js';
 import { CapabilityScanner, type ScanOutcome } from './scan.js';
 import { CAPABILITIES, type Capability, type CapabilitySummary, type PackageAnalysis } from './types.js';
 import type { DepNode, Diagnostic } from '../../model.js';
@@ -156,7 +155,7 @@ export default defineCheck<CapabilitiesOptions>({
       },
     },
     defaultOptions: { ignoreDev: DEFAULT_IGNORE_DEV },
-    needs: ['registry'],
+    needs: ['registry', 'contents'],
     // It reads the code of every package (a download per package on a cold cache): on when a preset, the config or --only asks.
     enabledByDefault: false,
   },
@@ -165,17 +164,11 @@ export default defineCheck<CapabilitiesOptions>({
     const { graph } = context;
     const allowlists = readAllowlists(context.options);
     const ignoreDev = new Set<Capability>(context.options.ignoreDev ?? DEFAULT_IGNORE_DEV);
-    const cache = context.registry ? new CapabilityCache(context.registry.cacheDir) : null;
-    const analyser = createAnalyser();
-    const scanner = new CapabilityScanner({ graph, registry: context.registry, cache, analyser, packuments: context.packuments });
+    // The engine's reader of package contents (shared with manifest-confusion); one of our own when called without it.
+    const scanner = context.contents ?? new CapabilityScanner({ graph, registry: context.registry, cache: context.registry ? new CapabilityCache(context.registry.cacheDir) : null, packuments: context.packuments });
     const nodes = [...graph.nodes.values()].filter(isDependency).sort((a, b) => compareStrings(a.location, b.location));
     const limit = pLimit(PACKAGES_IN_FLIGHT);
-    let outcomes: ScanOutcome[];
-    try {
-      outcomes = await Promise.all(nodes.map((node) => limit(() => scanner.scan(node))));
-    } finally {
-      await analyser.close();
-    }
+    const outcomes: ScanOutcome[] = await Promise.all(nodes.map((node) => limit(() => scanner.scan(node))));
 
     const inventory: InventoryEntry[] = [];
     const unavailable = new Map<string, Array<{ node: DepNode; outcome: Extract<ScanOutcome, { status: 'unavailable' }> }>>();

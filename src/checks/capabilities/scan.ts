@@ -17,19 +17,9 @@ import { DEFAULT_MAX_FILE_BYTES } from './analyse-package.js';
 import { ANALYSER_VERSION, type CapabilityCache } from './cache.js';
 import { installedFiles, PackageTooLargeError, tarballFiles, type PackageFile } from './files.js';
 import { inThread, type Analyser } from './pool.js';
-import type { PackageAnalysis } from './types.js';
+import type { ScanOutcome } from './types.js';
 
-export type ScanOutcome =
-  | { status: 'analysed'; from: 'registry' | 'node_modules'; cached: boolean; integrity: string | null; analysis: PackageAnalysis }
-  | {
-      status: 'unavailable';
-      code: string;
-      message: string;
-      /** False when asking again could not help: packages depguard never fetches, names it cannot look up. */
-      blocking: boolean;
-      /** The URL concerned (no credentials), when a registry request failed. */
-      url?: string | null;
-    };
+export type { ScanOutcome };
 
 export interface ScannerOptions {
   graph: DepGraph;

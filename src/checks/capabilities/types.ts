@@ -1,3 +1,5 @@
+import type { ManifestFields } from '../manifest-confusion/fields.js';
+
 // What the capability analyser finds in a package: per capability, how many
 // places show it and the first few with file:line. This is also the shape
 // kept in the cache (one record per tarball integrity), so it holds only
@@ -81,7 +83,26 @@ export interface PackageAnalysis {
   parseErrors: ParseFailure[];
   /** Files left out for size (at most 10). */
   skippedFiles: string[];
+  /**
+   * The package's own package.json, the fields manifest-confusion compares
+   * with the registry's manifest (null: none, or not a JSON object). Kept
+   * here so a warm run compares without reading the tarball again.
+   */
+  manifest?: ManifestFields | null;
 }
 
 /** Evidence found in one file, with the capability it shows. */
 export type FileEvidence = Evidence & { capability: Capability };
+
+/** What reading one package's contents gave: its analysis, or why it could not be had. */
+export type ScanOutcome =
+  | { status: 'analysed'; from: 'registry' | 'node_modules'; cached: boolean; integrity: string | null; analysis: PackageAnalysis }
+  | {
+      status: 'unavailable';
+      code: string;
+      message: string;
+      /** False when asking again could not help: packages depguard never fetches, names it cannot look up. */
+      blocking: boolean;
+      /** The URL concerned (no credentials), when a registry request failed. */
+      url?: string | null;
+    };
