@@ -151,10 +151,16 @@ function signaturesOf(dist: JsonObject): RegistrySignature[] {
   return list.flatMap((entry) => (isJsonObject(entry) && typeof entry.keyid === 'string' && typeof entry.sig === 'string' ? [{ keyid: entry.keyid, sig: entry.sig }] : []));
 }
 
+/**
+ * The npm accounts the registry lists as the version's maintainers
+ * (`[{ name, email }]`, written by the registry on publish). Strings are the
+ * package.json's own `maintainers` field as its author wrote it (some mirrors
+ * serve only that): names of people, not accounts, so not kept.
+ */
 function maintainerNames(value: unknown): string[] | null {
   if (!Array.isArray(value)) return null;
-  const names = value.flatMap((entry) => (isJsonObject(entry) && typeof entry.name === 'string' ? [entry.name] : typeof entry === 'string' ? [entry.replace(/\s*<.*$/, '')] : []));
-  return [...new Set(names)].sort();
+  const names = value.flatMap((entry) => (isJsonObject(entry) && typeof entry.name === 'string' ? [entry.name] : []));
+  return names.length > 0 ? [...new Set(names)].sort() : null;
 }
 
 function compactVersion(data: JsonObject, name: string, published: string | null, full: boolean, maintainerSet: (names: string[] | null) => number | null): CompactVersion {

@@ -28,7 +28,8 @@ beforeAll(async () => {
   server.add('hidden-script', { versions: { '1.0.0': { tarball: tarball('hidden-script@1.0.0') } } });
   server.add('hidden-dep', { versions: { '2.0.0': { tarball: tarball('hidden-dep@2.0.0') } } });
   server.add('faithful', {
-    versions: { '1.0.0': { tarball: tarball('faithful@1.0.0'), bin: { faithful: 'cli.js' }, dependencies: { ms: '^2.1.3', fsevents: '^2.3.3' }, optionalDependencies: { fsevents: '^2.3.3' }, scripts: { test: 'node test.js' } } },
+    // The registry keeps bin paths as published (`./cli.js`), the tarball has a string bin: the same command.
+    versions: { '1.0.0': { tarball: tarball('faithful@1.0.0'), bin: { faithful: './cli.js' }, dependencies: { ms: '^2.1.3', fsevents: '^2.3.3' }, optionalDependencies: { fsevents: '^2.3.3' }, scripts: { test: 'node test.js' } } },
   });
   server.add('native-addon', { versions: { '1.0.0': { tarball: tarball('native-addon@1.0.0'), gypfile: true, scripts: { install: 'node-gyp rebuild' } } } });
   server.add('renamed', { versions: { '1.0.0': { tarball: tarball('renamed@1.0.0'), engines: { node: '>=20' } } } });

@@ -60,6 +60,23 @@ describe('publisher metadata', () => {
   });
 });
 
+describe('publisher: a registry without publishers', () => {
+  it('a mirror that serves no _npmUser and only authored maintainer strings gives nothing to judge: one diagnostic, no finding', async () => {
+    const mirror = await new TestRegistry().start();
+    try {
+      for (const name of ['event-stream', 'steady', 'team', 'handed-over']) {
+        const versions = Object.fromEntries(Object.entries(server.packages.get(name)!.versions).map(([version, spec]) => [version, { ...spec, npmUser: null, authoredMaintainers: (spec.maintainers ?? ['tester']).map((who) => `${who} <${who}@example.org> (example.org)`) }]));
+        mirror.add(name, { versions });
+      }
+      const { result } = await auditWith(mirror, PROJECT, ['publisher']);
+      expect(result.findings).toEqual([]);
+      expect(result.diagnostics).toEqual([expect.objectContaining({ level: 'warning', code: 'PUBLISHER_NO_DATA', message: `the packuments from ${mirror.url} name no publisher (_npmUser) and no maintainer accounts for any version: publisher judged none of 4 packages` })]);
+    } finally {
+      await mirror.stop();
+    }
+  });
+});
+
 describe('publisher: publisher-event-stream', () => {
   it('reports event-stream@3.3.6 twice (a new publisher, the first release after the maintainers changed), with both names and dates', async () => {
     const { result } = await auditWith(server, PROJECT, ['publisher']);

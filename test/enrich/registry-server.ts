@@ -26,8 +26,10 @@ export interface VersionSpec {
   shasumOnly?: boolean;
   /** dist.tarball to advertise (default: this server). */
   tarballUrl?: string;
-  /** The publishing account (`_npmUser.name`; default `tester`). */
-  npmUser?: string;
+  /** The publishing account (`_npmUser.name`; default `tester`); null: no `_npmUser`, as some mirrors serve. */
+  npmUser?: string | null;
+  /** Serve the version's `maintainers` as the package.json's authored strings (`Name <email>`) instead of registry accounts. */
+  authoredMaintainers?: string[];
   /** The version's maintainer list (default: the package's). */
   maintainers?: string[];
   /** dist.signatures as served (default: signed by the server's signer, else a placeholder); null: none. */
@@ -173,8 +175,8 @@ export class TestRegistry extends LoopbackServer {
         _id: `${name}@${version}`,
         _npmVersion: '10.8.2',
         _nodeVersion: '22.11.0',
-        _npmUser: person(v.npmUser ?? 'tester'),
-        maintainers: (v.maintainers ?? spec.maintainers ?? ['tester']).map(person),
+        ...(v.npmUser === null ? {} : { _npmUser: person(v.npmUser ?? 'tester') }),
+        maintainers: v.authoredMaintainers ?? (v.maintainers ?? spec.maintainers ?? ['tester']).map(person),
         dist: this.#dist(name, version, v),
       };
     }

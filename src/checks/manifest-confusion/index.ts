@@ -17,7 +17,7 @@ import type { CompactVersion } from '../../enrich/packument.js';
 import type { DepNode } from '../../model.js';
 import { compareStrings } from '../../util/compare.js';
 import { defineCheck } from '../types.js';
-import { COMPARED_SCRIPTS, INSTALL_TIME, type ManifestFields } from './fields.js';
+import { binMap, COMPARED_SCRIPTS, INSTALL_TIME, type ManifestFields } from './fields.js';
 
 interface Options {
   /** Names or globs not judged. */
@@ -58,7 +58,8 @@ function registryFields(name: string, version: string, record: CompactVersion): 
     scripts: record.scripts ?? {},
     dependencies: { ...direct, ...(declared.optionalDependencies ?? {}) },
     optionalDependencies: declared.optionalDependencies ?? {},
-    bin: declared.bin ?? {},
+    // The registry keeps bin paths as published (`./bin/cli.js`); normalised like the tarball's.
+    bin: binMap(declared.bin ?? {}, name),
     os: declared.os ?? [],
     cpu: declared.cpu ?? [],
     engines: record.engines ?? {},

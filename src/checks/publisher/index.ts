@@ -109,7 +109,18 @@ export default defineCheck<Options>({
   async run(ctx) {
     if (!ctx.packuments) return;
     const allowed = new Set(ctx.options.allowPublishers ?? []);
-    for (const { node, found } of await ctx.packuments.lookupAll(ctx.graph.nodes.values(), ctx.options.ignore ?? [], { full: true })) {
+    const entries = await ctx.packuments.lookupAll(ctx.graph.nodes.values(), ctx.options.ignore ?? [], { full: true });
+    // A registry (or mirror) whose packuments carry neither `_npmUser` nor account maintainers gives nothing to judge: say so once.
+    const withData = entries.filter(({ found }) => Object.values(found.packument.versions).some((record) => record.publisher !== null || record.maintainers !== null));
+    if (entries.length > 0 && withData.length === 0) {
+      const registries = [...new Set(entries.map(({ found }) => found.packument.registry))].sort();
+      ctx.diagnostic({
+        level: 'warning',
+        code: 'PUBLISHER_NO_DATA',
+        message: `the packuments from ${registries.join(', ')} name no publisher (_npmUser) and no maintainer accounts for any version: publisher judged none of ${entries.length} package${entries.length === 1 ? '' : 's'}`,
+      });
+    }
+    for (const { node, found } of withData) {
       const verdict = judgePublication(found, node.version);
       if (!verdict || (verdict.release.publisher !== null && allowed.has(verdict.release.publisher))) continue;
       const { release } = verdict;
