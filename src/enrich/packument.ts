@@ -153,14 +153,20 @@ function signaturesOf(dist: JsonObject): RegistrySignature[] {
 
 /**
  * The npm accounts the registry lists as the version's maintainers
- * (`[{ name, email }]`, written by the registry on publish). Strings are the
- * package.json's own `maintainers` field as its author wrote it (some mirrors
- * serve only that): names of people, not accounts, so not kept.
+ * (`[{ name, email }]`, written by the registry on publish; npm account names
+ * have no spaces). A list that has strings, display names (`Adrian Heine`)
+ * or `web`/`url` keys is the package.json's own `maintainers` field as its
+ * author wrote it (some mirrors serve only that): people, not accounts, so
+ * not kept (null, as when the registry gives none).
  */
 function maintainerNames(value: unknown): string[] | null {
-  if (!Array.isArray(value)) return null;
-  const names = value.flatMap((entry) => (isJsonObject(entry) && typeof entry.name === 'string' ? [entry.name] : []));
-  return names.length > 0 ? [...new Set(names)].sort() : null;
+  if (!Array.isArray(value) || value.length === 0) return null;
+  const names: string[] = [];
+  for (const entry of value) {
+    if (!isJsonObject(entry) || typeof entry.name !== 'string' || /\s/.test(entry.name) || entry.name === '' || Object.hasOwn(entry, 'web') || Object.hasOwn(entry, 'url')) return null;
+    names.push(entry.name);
+  }
+  return [...new Set(names)].sort();
 }
 
 function compactVersion(data: JsonObject, name: string, published: string | null, full: boolean, maintainerSet: (names: string[] | null) => number | null): CompactVersion {

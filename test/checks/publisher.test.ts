@@ -65,7 +65,9 @@ describe('publisher: a registry without publishers', () => {
     const mirror = await new TestRegistry().start();
     try {
       for (const name of ['event-stream', 'steady', 'team', 'handed-over']) {
-        const versions = Object.fromEntries(Object.entries(server.packages.get(name)!.versions).map(([version, spec]) => [version, { ...spec, npmUser: null, authoredMaintainers: (spec.maintainers ?? ['tester']).map((who) => `${who} <${who}@example.org> (example.org)`) }]));
+        // Authored lists as package.json files write them: strings, or objects with display names and web pages.
+        const authored = (who: string, index: number) => (index % 2 === 0 ? `${who} <${who}@example.org> (example.org)` : { name: `${who[0]!.toUpperCase()}${who.slice(1)} Person`, email: `${who}@example.org`, web: 'https://example.org' });
+        const versions = Object.fromEntries(Object.entries(server.packages.get(name)!.versions).map(([version, spec]) => [version, { ...spec, npmUser: null, authoredMaintainers: (spec.maintainers ?? ['tester']).map(authored) }]));
         mirror.add(name, { versions });
       }
       const { result } = await auditWith(mirror, PROJECT, ['publisher']);

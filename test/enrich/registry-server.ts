@@ -28,8 +28,8 @@ export interface VersionSpec {
   tarballUrl?: string;
   /** The publishing account (`_npmUser.name`; default `tester`); null: no `_npmUser`, as some mirrors serve. */
   npmUser?: string | null;
-  /** Serve the version's `maintainers` as the package.json's authored strings (`Name <email>`) instead of registry accounts. */
-  authoredMaintainers?: string[];
+  /** Serve the version's `maintainers` as the package.json's authored list (`Name <email>` strings, display-name objects) instead of registry accounts. */
+  authoredMaintainers?: Array<string | Record<string, string>>;
   /** The version's maintainer list (default: the package's). */
   maintainers?: string[];
   /** dist.signatures as served (default: signed by the server's signer, else a placeholder); null: none. */
