@@ -11,9 +11,8 @@ import { AsOf, loadSchedule, type NodeLine } from './schedule.js';
 import { mirrorsSource, sourceData, sourceEvidence, type Source } from './source.js';
 import { collectSources } from './sources.js';
 import { describeInterval, intersect, intervalRange, normalise, overlaps, parseRange, subtract, type VersionSet } from './version-set.js';
-import { defaultNodejsCoreDir, readCoreIndex, type CoreIndex } from '../../enrich/advisories/nodejs-core.js';
 import { packageRef, type DepNode } from '../../model.js';
-import { vulnerableRuntimeReports } from './vulnerable-runtime.js';
+import { coreIndex, vulnerableRuntimeReports } from './vulnerable-runtime.js';
 import { nameAtVersion } from '../../util/package-label.js';
 import { defineCheck, type CheckContext } from '../types.js';
 
@@ -275,24 +274,6 @@ function reportExclusions(ctx: Ctx, asOf: AsOf, project: ProjectRange, exclusion
         ...(node.dev ? { devOnly: true } : {}),
       },
     });
-  }
-}
-
-// --- Node.js core vulnerabilities ------------------------------------------------
-
-/**
- * The index `depguard db update` keeps under npm's cache. Absent (never
- * downloaded): the rule is silent, as documented, so that every run of the
- * recommended preset on a machine without it does not carry a warning; an
- * index that is there but unreadable is one diagnostic.
- */
-async function coreIndex(ctx: Ctx): Promise<CoreIndex | null> {
-  if (ctx.cacheDir === null) return null;
-  try {
-    return await readCoreIndex(defaultNodejsCoreDir(ctx.cacheDir));
-  } catch (error) {
-    ctx.diagnostic({ level: 'warning', code: 'NODE_VULNERABILITIES_UNREADABLE', message: `${(error as Error).message}, so engines/vulnerable-runtime judged nothing: run \`depguard db update nodejs\`` });
-    return null;
   }
 }
 

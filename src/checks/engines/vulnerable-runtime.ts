@@ -15,12 +15,12 @@
 // Lines past their end-of-life are left to `engines/end-of-life`
 // (is-my-node-vulnerable calls every end-of-life version vulnerable).
 
-import type { CoreIndex, CoreVulnerability } from '../../enrich/advisories/nodejs-core.js';
+import { defaultNodejsCoreDir, readCoreIndex, type CoreIndex, type CoreVulnerability } from '../../enrich/advisories/nodejs-core.js';
 import type { AsOf, NodeLine } from './schedule.js';
 import { sourceData, sourceEvidence, type Source } from './source.js';
 import { compareVersions, contains, describeInterval, formatVersion, intersect, intervalRange, normalise, overlaps, parseRange, subtract, type Version, type VersionSet } from './version-set.js';
 import type { Severity } from '../../model.js';
-import type { Report } from '../types.js';
+import type { CheckContext, Report } from '../types.js';
 
 const SEVERITY: Record<string, Severity> = { critical: 'critical', high: 'high', medium: 'moderate', moderate: 'moderate', low: 'low' };
 const RANK: Severity[] = ['info', 'low', 'moderate', 'high', 'critical'];
@@ -130,4 +130,20 @@ export function vulnerableRuntimeReports(source: Source, asOf: AsOf, index: Core
       },
     };
   });
+}
+
+/**
+ * The index `depguard db update` keeps under npm's cache. Absent (never
+ * downloaded): the rule is silent, as documented, so that every run of the
+ * recommended preset on a machine without it does not carry a warning; an
+ * index that is there but unreadable is one diagnostic.
+ */
+export async function coreIndex(ctx: Pick<CheckContext<unknown>, 'cacheDir' | 'diagnostic'>): Promise<CoreIndex | null> {
+  if (ctx.cacheDir === null) return null;
+  try {
+    return await readCoreIndex(defaultNodejsCoreDir(ctx.cacheDir));
+  } catch (error) {
+    ctx.diagnostic({ level: 'warning', code: 'NODE_VULNERABILITIES_UNREADABLE', message: `${(error as Error).message}, so engines/vulnerable-runtime judged nothing: run \`depguard db update nodejs\`` });
+    return null;
+  }
 }
