@@ -78,6 +78,44 @@ function rejectPrototypeNames(manifest: JsonObject, file: string): void {
   }
 }
 
+/** Fields of a lockfile entry Arborist reads as text. */
+const ENTRY_STRINGS = ['version', 'resolved', 'integrity', 'name'] as const;
+/** Name-to-spec maps of a v2/v3 `packages` entry, and of a v1 `dependencies` entry (`requires`). */
+const ENTRY_MAPS_V2 = ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies'] as const;
+const ENTRY_MAPS_V1 = ['requires'] as const;
+
+/**
+ * One lockfile entry's fields, before Arborist reads them: a wrong type, or a
+ * dependency named like an Object.prototype member (`toString`), makes
+ * Arborist fail deep inside with a message that names neither the entry nor
+ * the field. Say which, here.
+ */
+function checkEntryShape(entry: JsonObject, file: string, path: string, maps: readonly string[]): void {
+  const fail = (field: string, expected: string, found: string) => {
+    throw new DepguardError('EBAD_LOCKFILE', `${file}: ${path}.${field} must be ${expected}, found ${found}`, { file, field: `${path}.${field}` });
+  };
+  for (const field of ENTRY_STRINGS) {
+    if (Object.hasOwn(entry, field) && typeof entry[field] !== 'string') fail(field, 'a string', describe(entry[field]));
+  }
+  for (const field of maps) {
+    if (!Object.hasOwn(entry, field)) continue;
+    const map = entry[field];
+    if (!isJsonObject(map)) {
+      fail(field, 'an object of name to spec', describe(map));
+      continue;
+    }
+    for (const [name, spec] of Object.entries(map)) {
+      if (name in Object.prototype) {
+        throw new DepguardError('EBAD_LOCKFILE', `${file}: ${path}.${field}["${name}"]: "${name}" cannot be a dependency name (it is a JavaScript built-in property; npm itself fails to install it)`, {
+          file,
+          field: `${path}.${field}.${name}`,
+        });
+      }
+      if (typeof spec !== 'string') fail(`${field}["${name}"]`, 'a string', describe(spec));
+    }
+  }
+}
+
 function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
@@ -115,6 +153,7 @@ export function inspectLockfile(data: unknown, file: string): LockfileInfo {
       if (!isJsonObject(entry)) {
         throw new DepguardError('EBAD_LOCKFILE', `${file}: packages["${location}"] must be an object, found ${describe(entry)}`, { file, field: `packages["${location}"]` });
       }
+      checkEntryShape(entry, file, `packages["${location}"]`, ENTRY_MAPS_V2);
       if (location !== '') entries.add(location);
       if (!location.split('/').includes('node_modules')) declared.set(location, declaredDependencies(entry));
     }
@@ -128,6 +167,7 @@ export function inspectLockfile(data: unknown, file: string): LockfileInfo {
         if (!isJsonObject(entry)) {
           throw new DepguardError('EBAD_LOCKFILE', `${file}: ${fieldPath}["${name}"] must be an object, found ${describe(entry)}`, { file, field: `${fieldPath}["${name}"]` });
         }
+        checkEntryShape(entry, file, `${fieldPath}["${name}"]`, ENTRY_MAPS_V1);
         const location = `${prefix}node_modules/${name}`;
         entries.add(location);
         walk(entry.dependencies, `${location}/`, `${fieldPath}["${name}"].dependencies`);

@@ -4,7 +4,7 @@
 // scripts), writes the ideal tree's lockfile there and audits it again with
 // the same advisory source. The project folder itself is never touched.
 
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -105,13 +105,20 @@ export function applyEdits(manifest: Record<string, unknown>, candidate: Pick<Ca
 /** Re-resolves the project with a package.json in a temporary copy; returns the copy's folder (the caller removes it). */
 export async function resolveCopy(projectPath: string, manifest: Record<string, unknown>, update: string[] | undefined, ctx: VerifyContext): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'depguard-fix-'));
-  writeFileSync(join(dir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-  const lockfile = LOCKFILES.find((file) => existsSync(join(projectPath, file)));
-  if (lockfile) copyFileSync(join(projectPath, lockfile), join(dir, lockfile));
-  const arborist = new Arborist({ path: dir, registry: ctx.registry, cache: ctx.cache, ignoreScripts: true, audit: false, fund: false, packumentCache: session(ctx).packumentCache, ...ctx.fetchOptions });
-  const tree = await arborist.buildIdealTree(update && update.length > 0 ? { update: { names: update } } : {});
-  writeFileSync(join(dir, lockfile ?? 'package-lock.json'), `${JSON.stringify(tree.meta.commit(), null, 2)}\n`);
-  return dir;
+  try {
+    writeFileSync(join(dir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+    const lockfile = LOCKFILES.find((file) => existsSync(join(projectPath, file)));
+    // The bytes, not the file: a read-only lockfile (mode 0444) must not make the copy read-only too.
+    if (lockfile) writeFileSync(join(dir, lockfile), readFileSync(join(projectPath, lockfile)), { mode: 0o644 });
+    const arborist = new Arborist({ path: dir, registry: ctx.registry, cache: ctx.cache, ignoreScripts: true, audit: false, fund: false, packumentCache: session(ctx).packumentCache, ...ctx.fetchOptions });
+    const tree = await arborist.buildIdealTree(update && update.length > 0 ? { update: { names: update } } : {});
+    writeFileSync(join(dir, lockfile ?? 'package-lock.json'), `${JSON.stringify(tree.meta.commit(), null, 2)}\n`);
+    return dir;
+  } catch (error) {
+    // The caller removes the folder it gets; one it never gets is removed here.
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
 }
 
 export function versionsByName(assessment: Assessment): Map<string, string> {
@@ -164,7 +171,7 @@ async function idealGraph(projectPath: string, manifest: Record<string, unknown>
   try {
     writeFileSync(join(dir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
     const lockfile = LOCKFILES.find((file) => existsSync(join(projectPath, file)));
-    if (lockfile) copyFileSync(join(projectPath, lockfile), join(dir, lockfile));
+    if (lockfile) writeFileSync(join(dir, lockfile), readFileSync(join(projectPath, lockfile)), { mode: 0o644 });
     const arborist = new Arborist({ path: dir, registry: ctx.registry, cache: ctx.cache, ignoreScripts: true, audit: false, fund: false, packumentCache: session(ctx).packumentCache, ...ctx.fetchOptions });
     const tree = (await arborist.buildIdealTree(update.length > 0 ? { update: { names: update } } : {})) as unknown as { inventory: Map<string, { location: string }> };
     const entries = new Set([...tree.inventory.values()].map((node) => node.location).filter((location) => location !== ''));

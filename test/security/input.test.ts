@@ -45,4 +45,28 @@ describe('hostile project files (security-input)', () => {
     expectCleanFailure(result, /^depguard: package\.json is not valid JSON at line 1, column \d+/);
     expect(result.stderr).not.toContain('SECRETPW');
   });
+
+  it('a dependency named toString inside a lockfile entry: the message names the entry and the field', () => {
+    const dir = tempProject({
+      'package.json': { name: 'app', version: '1.0.0', dependencies: { a: '1.0.0' } },
+      'package-lock.json': {
+        name: 'app',
+        lockfileVersion: 3,
+        requires: true,
+        packages: {
+          '': { name: 'app', version: '1.0.0', dependencies: { a: '1.0.0' } },
+          'node_modules/a': { version: '1.0.0', resolved: 'https://registry.example.org/a/-/a-1.0.0.tgz', dependencies: { toString: '1.0.0' } },
+        },
+      },
+    });
+    expectCleanFailure(depguard(['check', dir]), /^depguard: package-lock\.json: packages\["node_modules\/a"\]\.dependencies\["toString"\]: "toString" cannot be a dependency name/);
+  });
+
+  it('a lockfile entry field of the wrong type names the entry and the field', () => {
+    const dir = tempProject({
+      'package.json': { name: 'app', version: '1.0.0' },
+      'package-lock.json': { name: 'app', lockfileVersion: 3, packages: { '': { name: 'app', version: '1.0.0' }, 'node_modules/a': { version: 5, dependencies: [] } } },
+    });
+    expectCleanFailure(depguard(['check', dir]), /^depguard: package-lock\.json: packages\["node_modules\/a"\]\.version must be a string, found a number\n/);
+  });
 });

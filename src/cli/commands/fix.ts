@@ -153,7 +153,10 @@ async function handler(args: FixArgs): Promise<number> {
       process.stderr.write(`depguard: replaced the existing override ${replaced.path}: ${JSON.stringify(replaced.old)} → ${JSON.stringify(replaced.new)}\n`);
     }
     if (written.fields.length > 0) process.stderr.write(`depguard: wrote ${written.fields.join(', ')} in package.json${written.lockfile ? ` and refreshed ${written.lockfile}` : ''}\n`);
-    else process.stderr.write(`depguard: package.json already holds the plan${written.lockfile ? `; refreshed ${written.lockfile}` : ''}\n`);
+    else if (plan.combined.dependencies.length === 0 && Object.keys(plan.combined.overrides).length === 0) {
+      // Nothing verified, nothing to write: never claim the plan is "already" there.
+      process.stderr.write(`depguard: nothing written to package.json: the plan has no verified change${written.lockfile ? `; refreshed ${written.lockfile}` : ''}\n`);
+    } else process.stderr.write(`depguard: package.json already holds the plan${written.lockfile ? `; refreshed ${written.lockfile}` : ''}\n`);
     // Refreshes live in the lockfile only: without --lockfile they are still the user's to run.
     if (!written.lockfile && plan.combined.update.length > 0) process.stderr.write(`depguard: the lockfile is unchanged: run \`npm update ${plan.combined.update.join(' ')}\` or pass --lockfile\n`);
   }
