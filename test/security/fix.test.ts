@@ -54,7 +54,7 @@ describe('depguard fix on read-only files (security-fix)', () => {
     expect(readdirSync(privateTmp).filter((name) => name.startsWith('depguard-fix-'))).toEqual([]);
   });
 
-  it('--write with nothing verified says so (never "already holds the plan") and leaves no depguard-fix-* folder', () => {
+  it('--write with nothing to fix leaves no depguard-fix-* folder', () => {
     const dir = mkdtempSync(join(saved ?? '/tmp', 'depguard-fix-clean-'));
     cpSync(fixture('clean-app'), dir, { recursive: true });
     for (const file of ['package.json', 'package-lock.json']) if (existsSync(join(dir, file))) chmodSync(join(dir, file), 0o444);
@@ -64,8 +64,20 @@ describe('depguard fix on read-only files (security-fix)', () => {
     writeFileSync(join(osv, 'GHSA-0000-0000-0000.json'), JSON.stringify(record));
     const result = depguard(['fix', dir, '--write', '--advisory-source', osv], { env: { TMPDIR: privateTmp } });
     expect(result.code).toBe(0);
-    expect(result.stderr).not.toContain('already holds the plan');
-    expect(result.stderr).toContain('nothing written to package.json: the plan has no verified change');
+    expect(result.stderr).not.toContain('verification');
     expect(readdirSync(privateTmp).filter((name) => name.startsWith('depguard-fix-'))).toEqual([]);
+  });
+});
+
+describe('the --write message when verifications failed (security-fix)', () => {
+  it('names the failures instead of saying the plan is already in package.json', async () => {
+    const { failedVerifications } = await import('../../src/cli/commands/fix.js');
+    const failed = { offered: false, verification: { error: "EACCES: permission denied, open '/tmp/depguard-fix-x/package-lock.json'" } };
+    const ok = { offered: true, verification: {} };
+    expect(failedVerifications({ packages: [{ package: 'minimist', suggestions: [failed, failed] }, { package: 'ms', suggestions: [failed, ok] }] })).toEqual([
+      "minimist: EACCES: permission denied, open '/tmp/depguard-fix-x/package-lock.json'",
+      "minimist: EACCES: permission denied, open '/tmp/depguard-fix-x/package-lock.json'",
+    ]);
+    expect(failedVerifications({ packages: [] })).toEqual([]);
   });
 });

@@ -153,9 +153,10 @@ async function handler(args: FixArgs): Promise<number> {
       process.stderr.write(`depguard: replaced the existing override ${replaced.path}: ${JSON.stringify(replaced.old)} → ${JSON.stringify(replaced.new)}\n`);
     }
     if (written.fields.length > 0) process.stderr.write(`depguard: wrote ${written.fields.join(', ')} in package.json${written.lockfile ? ` and refreshed ${written.lockfile}` : ''}\n`);
-    else if (plan.combined.dependencies.length === 0 && Object.keys(plan.combined.overrides).length === 0) {
-      // Nothing verified, nothing to write: never claim the plan is "already" there.
-      process.stderr.write(`depguard: nothing written to package.json: the plan has no verified change${written.lockfile ? `; refreshed ${written.lockfile}` : ''}\n`);
+    else if (failedVerifications(plan).length > 0) {
+      // Verifications that failed (a read-only copy, ERESOLVE…) leave nothing to write: never claim the plan is "already" there.
+      const failed = failedVerifications(plan);
+      process.stderr.write(`depguard: nothing written to package.json: ${failed.length} verification${failed.length === 1 ? '' : 's'} failed (first: ${failed[0]})${written.lockfile ? `; refreshed ${written.lockfile}` : ''}\n`);
     } else process.stderr.write(`depguard: package.json already holds the plan${written.lockfile ? `; refreshed ${written.lockfile}` : ''}\n`);
     // Refreshes live in the lockfile only: without --lockfile they are still the user's to run.
     if (!written.lockfile && plan.combined.update.length > 0) process.stderr.write(`depguard: the lockfile is unchanged: run \`npm update ${plan.combined.update.join(' ')}\` or pass --lockfile\n`);
@@ -203,3 +204,10 @@ export const fix: Command<FixArgs> = {
     ['$0 fix --max-time 60 --verbose', 'at most a minute of planning, with each step on stderr'],
   ],
 };
+
+/** `package: error` of every suggestion whose re-resolution failed, when none was offered for its package. */
+export function failedVerifications(plan: { packages: Array<{ package: string; suggestions: Array<{ offered: boolean; verification: { error?: string } }> }> }): string[] {
+  return plan.packages
+    .filter((entry) => !entry.suggestions.some((suggestion) => suggestion.offered))
+    .flatMap((entry) => entry.suggestions.filter((suggestion) => suggestion.verification.error !== undefined).map((suggestion) => `${entry.package}: ${suggestion.verification.error}`));
+}
