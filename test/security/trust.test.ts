@@ -133,3 +133,10 @@ describe('a project .npmrc that names its own registry (security-npmrc-redirect)
     expect(result.stdout + result.stderr).not.toContain(TOKEN);
   });
 });
+
+describe('diff reads every package-manager config file of the base (security-npmrc-redirect)', () => {
+  it('.npmrc, pnpm-workspace.yaml and .yarnrc.yml are copied from the base, so a finding base already had is not new', async () => {
+    const { isBaseFile } = await import('../../src/commands/diff/base.js');
+    expect(['.npmrc', 'pnpm-workspace.yaml', '.yarnrc.yml', 'depguard.config.json'].map(isBaseFile)).toEqual([true, true, true, true]);
+  });
+});

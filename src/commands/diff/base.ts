@@ -34,7 +34,7 @@ export interface BaseProject {
 export const BASE_FILES: readonly RegExp[] = [
   /^(?:.*\/)?package\.json$/,
   /^(?:package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|bun\.lockb?)$/,
-  /^(?:\.npmrc|depguard\.config\.json|\.depguardrc\.json|pnpm-workspace\.yaml)$/,
+  /^(?:\.npmrc|depguard\.config\.json|\.depguardrc\.json|pnpm-workspace\.yaml|\.yarnrc\.yml)$/,
   /^(?:\.nvmrc|\.node-version|Dockerfile)$/,
   /^\.github\/workflows\/[^/]+\.ya?ml$/,
 ];
