@@ -7,8 +7,8 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../src/cli/main.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runInProcess, useLoopbackRegistry } from './helpers/in-process.js';
 import { fixture, REPO, tempProject } from './helpers/project.js';
 import { integrityOf, makeTarball, TestRegistry } from './enrich/registry-server.js';
 
@@ -18,7 +18,7 @@ const SIGNAL_RULES = ['publisher/', 'signatures/', 'manifest-confusion/', 'typos
 const TARBALLS = JSON.parse(readFileSync(join(fixture('manifest-confusion-tarballs'), 'tarballs.json'), 'utf8')) as Record<string, Record<string, string>>;
 
 let server: TestRegistry;
-const saved = { ...process.env };
+let restoreEnv: () => void;
 
 beforeAll(async () => {
   server = await new TestRegistry().start();
@@ -34,13 +34,10 @@ beforeAll(async () => {
   server.add('hidden-script', { versions: { '1.0.0': { tarball: makeTarball(TARBALLS['hidden-script@1.0.0']!) } } });
   server.add('crossenv', { versions: { '6.1.1': {} } });
   server.add('unsigned', { versions: { '1.0.0': { signatures: null } } });
-  process.env.npm_config_registry = server.url;
-  process.env.npm_config_userconfig = join(mkdtempSync(join(tmpdir(), 'depguard-home-')), 'npmrc');
-  process.env.npm_config_fetch_retries = '0';
-  process.env.npm_config_fetch_timeout = '3000';
+  restoreEnv = useLoopbackRegistry(server.url);
 });
 afterAll(async () => {
-  process.env = saved;
+  restoreEnv();
   await server.stop();
 });
 
@@ -64,12 +61,7 @@ function cacheWithIndex(): string {
 }
 
 async function run(args: string[]): Promise<{ code: number; stdout: string; requests: string[] }> {
-  let stdout = '';
-  let stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
-  const code = await main([...args, '--date', '2026-11-27', '--format', 'json', '--fail-on', 'none', '--verbose', '--no-progress']);
-  vi.restoreAllMocks();
+  const { code, stdout, stderr } = await runInProcess([...args, '--date', '2026-11-27', '--format', 'json', '--fail-on', 'none', '--verbose', '--no-progress']);
   // --verbose: one line per request, `depguard: GET <url> <status> <ms>ms cache=<how>`.
   const requests = stderr.split('\n').filter((line) => line.startsWith('depguard: GET ')).map((line) => line.replace(/ \d+ms /, ' '));
   return { code, stdout, requests };

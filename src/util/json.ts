@@ -27,6 +27,19 @@ function lineAndColumn(text: string, position: number): { line: number; column: 
   return { line, column };
 }
 
+/**
+ * A JSON object from untrusted text (a package.json inside a tarball), or null
+ * when it is not valid JSON or not an object; a byte-order mark is allowed.
+ */
+export function jsonObjectOrNull(text: string): JsonObject | null {
+  try {
+    const data = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text) as unknown;
+    return isJsonObject(data) ? data : null;
+  } catch {
+    return null;
+  }
+}
+
 /** Parses JSON text, turning a syntax error into a message with file, line and column. */
 export function parseJson(text: string, file: string): unknown {
   try {

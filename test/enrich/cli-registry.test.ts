@@ -7,10 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Check } from '../../src/checks/types.js';
-import { main } from '../../src/cli/main.js';
 import { registryOutput, requestLine } from '../../src/cli/registry-output.js';
 import { parseDuration } from '../../src/enrich/access.js';
 import { packageRef } from '../../src/model.js';
+import { runInProcess, useLoopbackRegistry } from '../helpers/in-process.js';
 import { tempProject } from '../helpers/project.js';
 import { integrityOf, TestRegistry } from './registry-server.js';
 
@@ -39,20 +39,16 @@ vi.mock('../../src/checks/index.js', async (importOriginal) => {
 });
 
 let server: TestRegistry;
-const saved = { ...process.env };
+let restoreEnv: () => void;
 
 beforeAll(async () => {
   server = await new TestRegistry().start();
   server.add('ms', { versions: { '2.1.3': {} } });
   server.add('old-lib', { versions: { '0.9.0': { deprecated: 'use new-lib' } } });
-  // npm's config for in-process runs: this registry, no user npmrc, fast failures.
-  process.env.npm_config_registry = server.url;
-  process.env.npm_config_userconfig = join(mkdtempSync(join(tmpdir(), 'depguard-home-')), 'npmrc');
-  process.env.npm_config_fetch_retries = '0';
-  process.env.npm_config_fetch_timeout = '3000';
+  restoreEnv = useLoopbackRegistry(server.url);
 });
 afterAll(async () => {
-  process.env = saved;
+  restoreEnv();
   await server.stop();
 });
 afterEach(() => {
@@ -75,15 +71,7 @@ function project(): string {
   });
 }
 
-async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
-  const code = await main(args);
-  vi.restoreAllMocks();
-  return { code, stdout, stderr };
-}
+const run = runInProcess;
 
 describe('depguard check with registry data', () => {
   it('--offline with a cold cache is exit 2 naming the packages; --allow-incomplete audits with diagnostics instead', async () => {

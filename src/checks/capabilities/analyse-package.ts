@@ -6,7 +6,7 @@
 import { classifyScripts } from '../install-scripts/classify.js';
 import { manifestFields } from '../manifest-confusion/fields.js';
 import { compareStrings } from '../../util/compare.js';
-import { isJsonObject, stringEntries } from '../../util/json.js';
+import { jsonObjectOrNull, stringEntries } from '../../util/json.js';
 import { analyseJavaScript, type FileAnalysis, type FileEvidence } from './analyse-js.js';
 import { DEV_FILE, executableFormat, INSTALL_EVENTS, NATIVE_FILE } from './detectors.js';
 import { mayBeBinary, type PackageFile } from './files.js';
@@ -35,13 +35,8 @@ interface Manifest {
 function readManifest(file: PackageFile | undefined): Manifest | null {
   if (!file) return null;
   const text = file.data.toString('utf8');
-  let data: unknown;
-  try {
-    data = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-  } catch {
-    return null;
-  }
-  if (!isJsonObject(data)) return null;
+  const data = jsonObjectOrNull(text);
+  if (!data) return null;
   const bin = new Set<string>();
   const rawBin = data.bin;
   const binPaths = typeof rawBin === 'string' ? [rawBin] : stringEntries(rawBin).map(([, path]) => path);

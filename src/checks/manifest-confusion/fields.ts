@@ -10,7 +10,7 @@
 // `bin` is one command named after the package, bin paths lose a leading
 // `./`, and `install: node-gyp rebuild` is implied by a binding.gyp.
 
-import { isJsonObject, stringEntries } from '../../util/json.js';
+import { isJsonObject, jsonObjectOrNull, stringEntries } from '../../util/json.js';
 
 /** The install-time scripts npm runs (and `prepare`, run for git dependencies): what is compared. */
 export const COMPARED_SCRIPTS = ['preinstall', 'install', 'postinstall', 'prepare'] as const;
@@ -61,13 +61,8 @@ export function binMap(bin: unknown, name: string | null): Record<string, string
 
 /** The fields of a package.json text as npm would publish them; null when it is not a JSON object. */
 export function manifestFields(text: string, hasBindingGyp: boolean): ManifestFields | null {
-  let data: unknown;
-  try {
-    data = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-  } catch {
-    return null;
-  }
-  if (!isJsonObject(data)) return null;
+  const data = jsonObjectOrNull(text);
+  if (!data) return null;
   const name = typeof data.name === 'string' ? data.name : null;
   const all = map(data.scripts);
   const scripts: Record<string, string> = {};
