@@ -59,6 +59,14 @@ export const IDENTITY: Readonly<Record<string, IdentityRule>> = {
   // A release's provenance and age are facts about that version: a new version is a new question.
   provenance: { version: true, evidence: [] },
   'release-age': { version: true, evidence: ['cooldown'] },
+  // Node.js core vulnerabilities: per source and release line; the CVEs are the same data on both sides.
+  'engines/vulnerable-runtime': { evidence: ['source', 'file', 'job', 'line', 'cves'] },
+  // Who published a release, its signatures and its tarball's manifest are facts about that version.
+  publisher: { version: true, evidence: [] },
+  signatures: { version: true, evidence: ['registry', 'keyid', 'reason'] },
+  'manifest-confusion': { version: true, evidence: ['differences[].field'] },
+  // A lookalike name is about the name, whatever its version.
+  typosquat: { evidence: ['intended', 'kind'] },
   'npm-config': { evidence: ['file', 'key', 'url', 'value'] },
   waivers: { evidence: ['waiver.id', 'waiver.package', 'waiver.path'] },
 };

@@ -4,11 +4,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { findingKey } from '../../src/checks/identity.js';
 import { diff } from '../../src/commands/diff/run.js';
 import { diffMarkdown } from '../../src/render/diff-markdown.js';
 import { fixture, tempProject } from '../helpers/project.js';
 import { EXAMPLE_REGISTRY } from '../helpers/run.js';
-import { tempDir } from './helpers.js';
+import { finding, tempDir } from './helpers.js';
 
 const HEAD = fixture('typosquat-direct');
 
@@ -39,5 +40,22 @@ describe('diff: typosquats a change adds', () => {
     expect(markdown.indexOf('###', signals + 3) === -1 || markdown.indexOf('New findings') === -1).toBe(true);
     expect(markdown.match(/crossenv@6\.1\.1/g)?.length).toBeGreaterThanOrEqual(1);
     expect(markdown).not.toContain('No new findings.');
+  });
+});
+
+describe('diff: the identity of the signals\' findings', () => {
+  const pkg = (version: string) => ({ name: 'event-stream', version, location: 'node_modules/event-stream' });
+
+  it('publisher, signatures and manifest-confusion are about a version: an upgrade to a flagged release is new', () => {
+    for (const rule of ['publisher/new-publisher', 'signatures/invalid', 'manifest-confusion/hidden-install-script']) {
+      expect(findingKey(finding({ rule, package: pkg('3.3.5') }))).not.toBe(findingKey(finding({ rule, package: pkg('3.3.6') })));
+    }
+  });
+
+  it('a lookalike name is the same finding whatever its version; vulnerable-runtime is one per source and line', () => {
+    const lookalike = (version: string) => finding({ rule: 'typosquat/lookalike', package: pkg(version), evidence: { intended: 'event-streams', kind: 'edit', direct: true } });
+    expect(findingKey(lookalike('1.0.0'))).toBe(findingKey(lookalike('1.0.1')));
+    const runtime = (line: string) => finding({ rule: 'engines/vulnerable-runtime', evidence: { source: 'engines.node', file: 'package.json', line, cves: ['CVE-2099-10001'] } });
+    expect(findingKey(runtime('22'))).not.toBe(findingKey(runtime('24')));
   });
 });
