@@ -63,6 +63,7 @@ export interface DepNode {
   /** The lockfile recorded hasInstallScript explicitly (v2+); false for v1 lockfiles. */
   installScriptKnown: boolean;
   engines: Record<string, string> | null;
+  /** The declared licence as the lockfile (or installed package.json) records it: `license`, or an older `licenses` array joined with OR (see util/declared-license.ts). */
   license: string | null;
   isWorkspace: boolean;
   /** For links: the location of the target folder. */

@@ -7,6 +7,7 @@ import denied from './denied/index.js';
 import deprecated from './deprecated/index.js';
 import engines from './engines/index.js';
 import installScripts from './install-scripts/index.js';
+import license from './license/index.js';
 import lockfile from './lockfile/index.js';
 import manifestConfusion from './manifest-confusion/index.js';
 import npmConfig from './npm-config/index.js';
@@ -18,7 +19,7 @@ import signatures from './signatures/index.js';
 import typosquat from './typosquat/index.js';
 import type { Check } from './types.js';
 
-export const CHECKS: ReadonlyArray<Check<any>> = [advisories, capabilities, denied, deprecated, engines, installScripts, lockfile, manifestConfusion, npmConfig, pinning, provenance, publisher, releaseAge, signatures, typosquat];
+export const CHECKS: ReadonlyArray<Check<any>> = [advisories, capabilities, denied, deprecated, engines, installScripts, license, lockfile, manifestConfusion, npmConfig, pinning, provenance, publisher, releaseAge, signatures, typosquat];
 
 export function findCheck(id: string): Check<any> | undefined {
   return CHECKS.find((check) => check.meta.id === id);

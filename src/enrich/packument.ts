@@ -4,6 +4,7 @@
 // packument of a popular package runs to megabytes; this form is a few
 // kilobytes and is what the compact cache stores.
 
+import { declaredLicense, hasLicenseField } from '../util/declared-license.js';
 import { isJsonObject, own, stringEntries, type JsonObject } from '../util/json.js';
 
 export interface CompactVersion {
@@ -61,6 +62,12 @@ export interface DeclaredFields {
   bin?: Record<string, string>;
   os?: string[];
   cpu?: string[];
+  /**
+   * The declared licence (`license`, or the older `licenses` array, see
+   * declaredLicense); null when the document has no licence field, absent
+   * when that cannot be told (records cached before licences were kept).
+   */
+  license?: string | null;
 }
 
 export interface CompactPackument {
@@ -193,6 +200,8 @@ function compactVersion(data: JsonObject, name: string, published: string | null
     maintainers: maintainerSet(maintainerNames(own(data, 'maintainers'))),
     signatures: signaturesOf(dist),
     declared: declaredFields(data, name, dependencies),
+    // Abbreviated metadata may leave the licence out: only a full document's silence means none.
+    ...(full || hasLicenseField(data) ? { license: declaredLicense(data) } : {}),
   };
 }
 

@@ -3,6 +3,7 @@
 
 import npa from 'npm-package-arg';
 import type { DepEdge, DepNode, EdgeType, SourceType } from '../model.js';
+import { declaredLicense } from '../util/declared-license.js';
 import { isJsonObject, stringEntries } from '../util/json.js';
 import { aliasTarget, nameFromLocation, parseRegistryTarballUrl } from './identity.js';
 
@@ -145,7 +146,7 @@ export function convertNode(node: ArboristNode, fromLockfile: boolean): DepNode 
     hasInstallScript: Boolean(node.hasInstallScript),
     installScriptKnown: Boolean(node.hasInstallScript), // refined by the loader, which knows the lockfile version
     engines: Object.keys(engines).length > 0 ? engines : null,
-    license: typeof manifest.license === 'string' ? manifest.license : null,
+    license: declaredLicense(manifest),
     isWorkspace: Boolean(node.isWorkspace),
     linkTarget: null,
     edgesOut: convertEdges(node),

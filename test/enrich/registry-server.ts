@@ -41,6 +41,8 @@ export interface VersionSpec {
   bin?: string | Record<string, string>;
   os?: string[];
   cpu?: string[];
+  /** The licence fields of the full document instead of `license: "MIT"` ({} for none, `{ licenses: [...] }` for the older form). */
+  licenseFields?: Record<string, unknown>;
 }
 
 export interface PackageSpec {
@@ -166,7 +168,7 @@ export class TestRegistry extends LoopbackServer {
         version,
         description: `${name} for tests`,
         main: 'index.js',
-        license: 'MIT',
+        ...(v.licenseFields ?? { license: 'MIT' }),
         ...(v.scripts ? { scripts: v.scripts } : {}),
         ...(v.engines ? { engines: v.engines } : {}),
         ...(v.deprecated ? { deprecated: v.deprecated } : {}),

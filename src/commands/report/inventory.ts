@@ -3,7 +3,7 @@
 // by depth, packages installed in several versions, licences).
 
 import semver from 'semver';
-import parseSpdx from 'spdx-expression-parse';
+import { readLicense } from '../../checks/license/classify.js';
 import type { DepGraph, DepNode } from '../../model.js';
 import { compareStrings } from '../../util/compare.js';
 import type { DependencyKind, Inventory, PackageEntry } from '../../render/report-model.js';
@@ -37,20 +37,28 @@ export function depths(graph: DepGraph): Map<string, number> {
   return depth;
 }
 
-/** The packages of the tree: every node but the root and the workspaces, by name, version, location. */
-export function packageEntries(graph: DepGraph): PackageEntry[] {
+/**
+ * The packages of the tree: every node but the root and the workspaces, by
+ * name, version, location. `licenses` gives licences read beyond the graph
+ * (the license check's, or the registry's for what the lockfile does not
+ * record), by location.
+ */
+export function packageEntries(graph: DepGraph, licenses: ReadonlyMap<string, string | null> = new Map()): PackageEntry[] {
   const depth = depths(graph);
   return [...graph.nodes.values()]
     .filter((node) => node.location !== '' && !node.isWorkspace)
-    .map((node) => ({
-      name: node.packageName,
-      version: node.version,
-      location: node.location,
-      kind: dependencyKind(node),
-      source: node.source,
-      depth: depth.get(node.location) ?? null,
-      license: node.license && node.license.trim() !== '' ? node.license.trim() : null,
-    }))
+    .map((node) => {
+      const license = node.license ?? licenses.get(node.location) ?? null;
+      return {
+        name: node.packageName,
+        version: node.version,
+        location: node.location,
+        kind: dependencyKind(node),
+        source: node.source,
+        depth: depth.get(node.location) ?? null,
+        license: license && license.trim() !== '' ? license.trim() : null,
+      };
+    })
     .sort((a, b) => compareStrings(a.name, b.name) || compareStrings(a.version, b.version) || compareStrings(a.location, b.location));
 }
 
@@ -61,16 +69,14 @@ export function compareVersions(a: string, b: string): number {
 
 type LicenseProblem = Inventory['licenseProblems'][number]['problem'];
 
+/**
+ * What a reviewer must look at in a declared licence, as the license check
+ * reads it (checks/license/classify.ts), without spdx-correct's guesses: the
+ * report lists licences as declared, and a misspelling is worth a look.
+ */
 export function licenseProblem(license: string | null): LicenseProblem | null {
-  if (license === null) return 'missing';
-  if (/^UNLICEN[SC]ED$/i.test(license)) return 'unlicensed';
-  if (/^SEE LICEN[SC]E IN /i.test(license)) return 'custom';
-  try {
-    parseSpdx(license);
-    return null;
-  } catch {
-    return 'not-spdx';
-  }
+  const status = readLicense(license, { correct: false }).status;
+  return status === 'spdx' || status === 'corrected' ? null : status;
 }
 
 export function inventory(graph: DepGraph, packages: PackageEntry[]): Inventory {

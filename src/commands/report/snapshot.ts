@@ -15,9 +15,9 @@ import { trend } from './trend.js';
 
 export const SNAPSHOT_SCHEMA = fileURLToPath(new URL('../../../schemas/report-snapshot.schema.json', import.meta.url));
 
-export function buildReport(outcome: Pick<AuditOutcome, 'result' | 'graph' | 'policy' | 'today'>, freshness: Freshness, previous: ReportDocument | null): ReportDocument {
+export function buildReport(outcome: Pick<AuditOutcome, 'result' | 'graph' | 'policy' | 'today'>, freshness: Freshness, previous: ReportDocument | null, licenses: ReadonlyMap<string, string | null> = new Map()): ReportDocument {
   const { result, graph, policy, today } = outcome;
-  const packages = packageEntries(graph);
+  const packages = packageEntries(graph, licenses);
   return {
     ...result,
     report: {
