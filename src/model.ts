@@ -151,6 +151,8 @@ export interface WaiverRef {
   path?: string;
   reason: string;
   expires: string;
+  /** When a VEX statement waived it: the document, the statement's status and justification. */
+  vex?: { file: string; status: 'not_affected' | 'fixed'; justification: string | null };
 }
 
 export interface Finding {

@@ -10,6 +10,7 @@ import { parseDuration, type RegistryAccessOptions } from '../enrich/access.js';
 import { DEFAULT_CONCURRENCY } from '../enrich/registry-client.js';
 import { OMIT_TYPES, type OmitType } from '../policy/run.js';
 import { DepguardError } from '../errors.js';
+import type { VexSource } from '../policy/vex.js';
 import { SEVERITIES, type Severity } from '../model.js';
 
 export const EXIT = { clean: 0, findings: 1, error: 2 } as const;
@@ -44,6 +45,8 @@ export interface AuditArgs {
   'advisory-source'?: string;
   'audit-registry'?: string;
   advisories?: 'required' | 'optional';
+  vex?: string[];
+  'vex-expires'?: string;
   verbose: boolean;
   /** The overall deadline (--timeout): a duration, 0 for none. */
   timeout: string;
@@ -110,6 +113,8 @@ export function auditOptions(args: AuditArgs, path: string = args.path): AuditOp
   options.registryAccess = registryAccess(args);
   const advisories = advisoryFlags(args);
   if (advisories) options.advisories = advisories;
+  const vex = vexFlags(args);
+  if (vex) options.vex = vex;
   return options;
 }
 
@@ -117,6 +122,17 @@ export function auditOptions(args: AuditArgs, path: string = args.path): AuditOp
 export function lockfileFlag(lockfile: string): string {
   if (lockfile.trim() === '') throw new DepguardError('EBAD_ARGS', '--lockfile is empty: expected a lockfile name such as pnpm-lock.yaml', { field: '--lockfile' });
   return /[\\/]/.test(lockfile) ? resolve(lockfile) : lockfile;
+}
+
+/** --vex (repeatable; paths from the working directory) and --vex-expires, the expiry for their statements that record none. */
+export function vexFlags(args: Pick<AuditArgs, 'vex' | 'vex-expires'>): VexSource[] | undefined {
+  const expires = args['vex-expires'];
+  if (expires !== undefined && !isRealDate(expires)) throw new DepguardError('EBAD_ARGS', `--vex-expires: "${expires}" is not a real date (expected YYYY-MM-DD)`, { field: '--vex-expires' });
+  if (!args.vex || args.vex.length === 0) {
+    if (expires !== undefined) throw new DepguardError('EBAD_ARGS', '--vex-expires needs --vex <file>: it dates the statements of those documents', { field: '--vex-expires' });
+    return undefined;
+  }
+  return args.vex.map((file) => ({ file: resolve(String(file)), ...(expires !== undefined ? { expires } : {}) }));
 }
 
 /** --advisory-source as given: a source name, or a path taken from the working directory (as every path flag is). */
@@ -173,6 +189,8 @@ export function auditFlags<T>(command: Argv<T>) {
     .option('advisory-source', { type: 'string', describe: "advisories from: npm (the registry's audit endpoint), osv (the OSV API), db (`depguard db update`'s copy), or a folder/zip of OSV records; turns the advisories check on" })
     .option('audit-registry', { type: 'string', describe: "registry whose audit endpoint is asked, instead of the default registry (as npm's auditRegistry)" })
     .option('advisories', { choices: ['required', 'optional'] as const, describe: 'optional: audit without advisories (with a diagnostic) when the source cannot be reached, instead of exiting 2' })
+    .option('vex', { type: 'string', array: true, describe: 'a VEX document (OpenVEX 0.2.0 or CycloneDX): its not_affected / fixed statements waive the advisories they name, for the packages they name (repeatable)' })
+    .option('vex-expires', { type: 'string', describe: 'YYYY-MM-DD: when the --vex statements that record no expiry of their own stop applying' })
     .option('verbose', { type: 'boolean', default: false, describe: 'print each registry request on stderr: method, URL (no credentials), status, time, cache' })
     .option('timeout', { type: 'string', default: DEFAULT_TIMEOUT, describe: 'the whole run must end within this (e.g. 90s, 5m, 1h; 0 = no deadline); past it depguard stops and exits 2' })
     .option('progress', { type: 'boolean', default: true, describe: 'a registry request counter on stderr when it is a terminal (--no-progress turns it off)' })

@@ -3,6 +3,7 @@
 
 import { createRequire } from 'node:module';
 import { applyAdvisoryFlags, type AdvisoryFlags } from '../policy/advisory-flags.js';
+import type { VexSource } from '../policy/vex.js';
 import { loadPolicy, type Policy } from '../policy/load.js';
 import { DepguardError } from '../errors.js';
 import { cacheFolder, checkCompleteness, createRegistryClient, type RegistryAccessOptions } from '../enrich/access.js';
@@ -47,6 +48,8 @@ export interface AuditOptions {
    * so that what a change adds is judged, transitive or not).
    */
   checkOptions?: Record<string, Record<string, unknown>>;
+  /** --vex: VEX documents whose not_affected / fixed statements waive advisories (after the config's `vex`). */
+  vex?: VexSource[];
 }
 
 export interface AuditOutcome {
@@ -90,6 +93,7 @@ export async function audit(options: AuditOptions): Promise<AuditOutcome> {
   const policyOptions: Parameters<typeof loadPolicy>[0] = { projectPath: graph.projectPath, manifest: graph.manifest };
   if (options.configPath !== undefined) policyOptions.configPath = options.configPath;
   if (options.policyName !== undefined) policyOptions.policyName = options.policyName;
+  if (options.vex !== undefined) policyOptions.vex = options.vex;
   const policy = options.policy ?? (await loadPolicy(policyOptions));
   applyAdvisoryFlags(policy, options.advisories);
   for (const [id, overrides] of Object.entries(options.checkOptions ?? {})) {

@@ -48,6 +48,12 @@ export interface CompactVersion {
    * differs from `dependencies` above (optional or peer dependencies exist).
    */
   declared: DeclaredFields;
+  /**
+   * The declared licence (`license`, or the older `licenses` array, see
+   * declaredLicense); null when the document has no licence field, absent
+   * when that cannot be told (records cached before licences were kept).
+   */
+  license?: string | null;
 }
 
 export interface RegistrySignature {
@@ -62,12 +68,6 @@ export interface DeclaredFields {
   bin?: Record<string, string>;
   os?: string[];
   cpu?: string[];
-  /**
-   * The declared licence (`license`, or the older `licenses` array, see
-   * declaredLicense); null when the document has no licence field, absent
-   * when that cannot be told (records cached before licences were kept).
-   */
-  license?: string | null;
 }
 
 export interface CompactPackument {

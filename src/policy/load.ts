@@ -7,19 +7,18 @@ import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CHECKS, findCheck, findRule } from '../checks/index.js';
 import { DepguardError } from '../errors.js';
-import { isSeverity, type Severity, type WaiverRef } from '../model.js';
+import { isSeverity, type Severity } from '../model.js';
 import { isJsonObject, parseJson, type JsonObject } from '../util/json.js';
 import { configSchema, policySchema } from './schema.js';
+import type { VexJustification } from './vex-model.js';
+import type { Waiver } from './waiver-model.js';
+import { vexWaivers, type VexSource } from './vex.js';
 
 export const CONFIG_FILES = ['depguard.config.json', '.depguardrc.json'] as const;
 export const DEFAULT_POLICY = 'recommended';
 export const POLICIES_DIR = fileURLToPath(new URL('../../policies/', import.meta.url));
 
-/** A waiver as the config declares it (the fields a finding's `waived` carries, model.ts WaiverRef), and where. */
-export interface Waiver extends WaiverRef {
-  /** Where it was declared, for messages: `depguard.config.json: /waivers/2`. */
-  origin: string;
-}
+export type { Waiver } from './waiver-model.js';
 
 export interface CheckSettings {
   enabled: boolean;
@@ -183,6 +182,7 @@ function readWaivers(source: Source): Waiver[] {
     const result: Waiver = { id: String(waiver.id), reason: String(waiver.reason), expires, origin };
     if (typeof waiver.package === 'string') result.package = waiver.package;
     if (typeof waiver.path === 'string') result.path = waiver.path;
+    if (typeof waiver.justification === 'string') result.justification = waiver.justification as VexJustification;
     return result;
   });
 }
@@ -193,6 +193,21 @@ export interface LoadPolicyOptions {
   configPath?: string;
   /** --policy: the preset to use, instead of the config's `extends`. */
   policyName?: string;
+  /** --vex documents (paths as given, resolved from the working directory), read after the config's `vex`. */
+  vex?: VexSource[];
+}
+
+function readVexEntries(source: Source, projectPath: string): VexSource[] {
+  const entries = source.data.vex;
+  if (!Array.isArray(entries)) return [];
+  return entries.map((entry, index) => {
+    const raw = typeof entry === 'string' ? { file: entry } : (entry as { file: string; expires?: string });
+    if (raw.expires !== undefined && !isRealDate(raw.expires)) {
+      throw new DepguardError('EBAD_CONFIG', `${source.file}: ${source.prefix}/vex/${index}/expires: "${raw.expires}" is not a real date (expected YYYY-MM-DD)`, { file: source.file, field: `${source.prefix}/vex/${index}/expires` });
+    }
+    // Relative to the project, like every path of the config.
+    return { file: resolve(projectPath, raw.file), ...(raw.expires !== undefined ? { expires: raw.expires } : {}) };
+  });
 }
 
 /**
@@ -243,5 +258,7 @@ export async function loadPolicy(options: LoadPolicyOptions): Promise<Policy> {
     }
     policy.configFile = source.file.startsWith('/') ? relative(options.projectPath, source.file) : source.file;
   }
+  const vex = [...(source ? readVexEntries(source, options.projectPath) : []), ...(options.vex ?? [])];
+  if (vex.length > 0) policy.waivers.push(...(await vexWaivers(vex, { name: typeof options.manifest.name === 'string' ? options.manifest.name : null })));
   return policy;
 }

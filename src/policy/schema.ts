@@ -1,6 +1,8 @@
 // JSON Schemas for depguard's config and policy presets. Strict: an unknown
 // key is an error with its JSON path, so a typo never silently disables a check.
 
+import { VEX_JUSTIFICATIONS } from './vex-model.js';
+
 const severityOrSwitch = { enum: ['off', 'on', 'info', 'low', 'moderate', 'high', 'critical'] };
 
 export const checkSettingSchema = {
@@ -26,7 +28,23 @@ export const waiverSchema = {
     path: { type: 'string', minLength: 1, description: 'dependency path pattern, a>b>* (names from the root)' },
     reason: { type: 'string', minLength: 1 },
     expires: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD' },
+    justification: { enum: [...VEX_JUSTIFICATIONS], description: 'for an advisory waiver: the VEX justification its exported statement carries' },
   },
+};
+
+export const vexEntrySchema = {
+  oneOf: [
+    { type: 'string', minLength: 1 },
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['file'],
+      properties: {
+        file: { type: 'string', minLength: 1, description: 'an OpenVEX or CycloneDX document, relative to the project' },
+        expires: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD: when statements without an expiry of their own stop applying' },
+      },
+    },
+  ],
 };
 
 export const configSchema = {
@@ -38,6 +56,7 @@ export const configSchema = {
     date: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'the date to audit as of (YYYY-MM-DD), for reproducible reports' },
     checks: { type: 'object', additionalProperties: checkSettingSchema },
     waivers: { type: 'array', items: waiverSchema },
+    vex: { type: 'array', items: vexEntrySchema },
   },
 };
 

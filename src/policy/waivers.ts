@@ -3,7 +3,7 @@
 // info so the list can be pruned.
 
 import semver from 'semver';
-import type { Waiver } from './load.js';
+import type { Waiver } from './waiver-model.js';
 import type { Finding, WaiverRef } from '../model.js';
 
 /** `name` or `name@range`; the first character may be the `@` of a scope. */
@@ -27,9 +27,11 @@ function pathNames(path: string[]): string {
 }
 
 export function waiverMatches(waiver: Waiver, finding: Finding): boolean {
-  const ids = [finding.rule, finding.check];
+  // A VEX statement speaks of vulnerabilities only: it never waives a rule or a whole check.
+  const ids = waiver.vex ? [] : [finding.rule, finding.check];
   if (finding.advisory) ids.push(finding.advisory.id, ...finding.advisory.aliases);
-  if (!ids.some((id) => id.toLowerCase() === waiver.id.toLowerCase())) return false;
+  const names = [waiver.id, ...(waiver.aliases ?? [])].map((id) => id.toLowerCase());
+  if (!ids.some((id) => names.includes(id.toLowerCase()))) return false;
   if (waiver.package) {
     if (!finding.package) return false;
     const { name, range } = parsePackageSelector(waiver.package);
@@ -47,6 +49,7 @@ export function waiverRef(waiver: Waiver): WaiverRef {
   const ref: WaiverRef = { id: waiver.id, reason: waiver.reason, expires: waiver.expires };
   if (waiver.package) ref.package = waiver.package;
   if (waiver.path) ref.path = waiver.path;
+  if (waiver.vex) ref.vex = waiver.vex;
   return ref;
 }
 

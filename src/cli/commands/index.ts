@@ -5,6 +5,7 @@ import { db } from './db.js';
 import { diffCommand } from './diff.js';
 import { fix } from './fix.js';
 import { reportCommand } from './report.js';
+import { sbomCommand } from './sbom.js';
 import type { Command } from './types.js';
 
-export const COMMANDS: ReadonlyArray<Command<any>> = [check, diffCommand, reportCommand, fix, db];
+export const COMMANDS: ReadonlyArray<Command<any>> = [check, diffCommand, reportCommand, sbomCommand, fix, db];

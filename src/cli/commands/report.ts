@@ -6,8 +6,8 @@
 import { relative, resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { severityRank } from '../../model.js';
-import type { ReportDocument } from '../../render/report-model.js';
-import { report } from '../../commands/report/run.js';
+import { report, type ReportOutcome } from '../../commands/report/run.js';
+import { isSbomFormat, sbomDocument, SBOM_FORMATS } from '../../commands/sbom.js';
 import { readSnapshot } from '../../commands/report/snapshot.js';
 import { sarifSources } from '../../commands/report/sources.js';
 import { reportHtml } from '../../render/report-html.js';
@@ -21,7 +21,7 @@ import { deliver } from '../output.js';
 import { registryOutput } from '../registry-output.js';
 import type { Command } from './types.js';
 
-export const REPORT_FORMATS = ['html', 'markdown', 'json', 'sarif'] as const;
+export const REPORT_FORMATS = ['html', 'markdown', 'json', 'sarif', ...SBOM_FORMATS] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 type ReportArgs = AuditArgs & OutputArgs & { format: ReportFormat; previous?: string };
@@ -32,8 +32,14 @@ function projectPath(path: string): string {
   return relativePath === '' ? '.' : toPosix(relativePath);
 }
 
-function render(document: ReportDocument, args: ReportArgs, sources: () => ReturnType<typeof sarifSources>): string {
+function render(outcome: ReportOutcome, args: ReportArgs, sources: () => ReturnType<typeof sarifSources>): string {
+  const { document } = outcome;
   const failOn = args['fail-on'];
+  if (isSbomFormat(args.format)) {
+    // The SBOM of `depguard sbom`, with the licences the report found beyond the lockfile.
+    const licenses = new Map(document.report.packages.map((entry) => [entry.location, entry.license] as const));
+    return sbomDocument(outcome.graph, outcome.policy, { format: args.format, date: args.date ?? outcome.policy.date ?? null, today: document.report.date, licenses });
+  }
   // The snapshot keeps every finding, so a later trend compares like with like; --min-severity narrows the rest.
   if (args.format === 'json') return `${JSON.stringify(document, null, 2)}\n`;
   const minimum = severityRank(args['min-severity']);
@@ -59,7 +65,7 @@ async function handler(args: ReportArgs): Promise<number> {
     output.finish();
   }
   const { document, graph } = outcome;
-  return deliver({ render: () => render(document, args, () => sarifSources(graph)), summary: summaryLine(document, args['fail-on']), failing: failingFindings(document.findings, args['fail-on']) }, args.output);
+  return deliver({ render: () => render(outcome, args, () => sarifSources(graph)), summary: summaryLine(document, args['fail-on']), failing: failingFindings(document.findings, args['fail-on']) }, args.output);
 }
 
 export const reportCommand: Command<ReportArgs> = {
@@ -71,7 +77,7 @@ export const reportCommand: Command<ReportArgs> = {
         alias: 'f',
         choices: REPORT_FORMATS,
         default: 'html' as ReportFormat,
-        describe: 'html (one self-contained page with charts), markdown, json (the snapshot --previous reads) or sarif (GitHub code scanning)',
+        describe: 'html (one self-contained page with charts), markdown, json (the snapshot --previous reads), sarif (GitHub code scanning), or the SBOM as cyclonedx, spdx or openvex (as depguard sbom writes it)',
       })
       .option('previous', { type: 'string', describe: 'the previous report\'s JSON snapshot: adds the trend (findings opened and closed, packages added and removed)' }),
   handler,
@@ -80,5 +86,6 @@ export const reportCommand: Command<ReportArgs> = {
     ['$0 report --format json --output 2026-Q4.json --fail-on none', 'the snapshot the next report compares with'],
     ['$0 report --previous 2026-Q3.json --date 2026-12-31 -o audit.html', 'with the trend since the last quarter, as of a fixed day'],
     ['$0 report --format sarif --output depguard.sarif', 'for GitHub code scanning (also: depguard check --format sarif)'],
+    ['$0 report --format cyclonedx --output sbom.cdx.json', 'the SBOM with the licences the report looked up (also: depguard sbom)'],
   ],
 };

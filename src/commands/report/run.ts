@@ -9,6 +9,7 @@ import { checkCompleteness } from '../../enrich/access.js';
 import type { RegistryPackuments } from '../../enrich/registry-packuments.js';
 import type { RegistryClient } from '../../enrich/registry-client.js';
 import type { DepGraph, Diagnostic } from '../../model.js';
+import type { Policy } from '../../policy/load.js';
 import { lookupFreshness } from './freshness.js';
 import type { ReportDocument } from '../../render/report-model.js';
 import { buildReport } from './snapshot.js';
@@ -16,6 +17,8 @@ import { buildReport } from './snapshot.js';
 export interface ReportOutcome {
   document: ReportDocument;
   graph: DepGraph;
+  /** The policy audited with (its advisory waivers are the SBOM formats' VEX statements). */
+  policy: Policy;
 }
 
 export async function report(options: AuditOptions, previous: ReportDocument | null = null): Promise<ReportOutcome> {
@@ -32,7 +35,7 @@ export async function report(options: AuditOptions, previous: ReportDocument | n
     diagnostics.push(...lookup.packuments.diagnostics().filter((diagnostic) => !seen.has(`${diagnostic.code}|${diagnostic.package?.location ?? ''}`)), ...incomplete);
   }
   const result = { ...outcome.result, diagnostics };
-  return { document: buildReport({ ...outcome, result }, lookup.freshness, previous, licenses), graph: outcome.graph };
+  return { document: buildReport({ ...outcome, result }, lookup.freshness, previous, licenses), graph: outcome.graph, policy: outcome.policy };
 }
 
 /**
