@@ -6,6 +6,7 @@
 // own, the project as the subject. Pure: the CycloneDX and SPDX writers
 // (sbom-cyclonedx.ts, sbom-spdx.ts) and the OpenVEX writer only format it.
 
+import { basename } from 'node:path';
 import { PackageURL } from 'packageurl-js';
 import { parse as parseSri } from 'ssri';
 import { readLicense, type LicenseReading } from '../checks/license/classify.js';
@@ -106,7 +107,9 @@ export function sbomModel(graph: DepGraph, options: SbomOptions): SbomModel {
   }
   const refOf = new Map<string, string>();
   const taken = new Set<string>();
-  const subjectRef = `${graph.root.packageName || 'project'}@${graph.root.version || '0.0.0'}`;
+  // A monorepo root may have no name: the folder names the subject then.
+  const subjectName = graph.root.packageName || basename(graph.projectPath) || 'project';
+  const subjectRef = `${subjectName}@${graph.root.version || '0.0.0'}`;
   taken.add(subjectRef);
   refOf.set('', subjectRef);
   for (const group of groups.values()) {
@@ -118,6 +121,7 @@ export function sbomModel(graph: DepGraph, options: SbomOptions): SbomModel {
   }
   const component = (group: DepNode[], ref: string): SbomComponent => {
     const first = group[0]!;
+    const name = first.location === '' ? subjectName : first.packageName;
     const declared = group.map((node) => node.license ?? options.licenses?.get(node.location) ?? null).find((license) => license !== null) ?? null;
     const edges = new Map<string, SbomComponent['edges'][number]['type']>();
     for (const node of group) {
@@ -130,9 +134,9 @@ export function sbomModel(graph: DepGraph, options: SbomOptions): SbomModel {
     const sortedEdges = [...edges].map(([to, type]) => ({ ref: to, type })).sort((a, b) => compareStrings(a.ref, b.ref));
     return {
       ref,
-      name: first.packageName,
+      name,
       version: first.version,
-      purl: purlOf(first.packageName, first.version, first.source, first.resolved),
+      purl: purlOf(name, first.version, first.source, first.resolved),
       scope: first.location === '' ? 'required' : scopeOf(group),
       hashes: hashesOf(first.integrity),
       license: readLicense(declared),

@@ -10,6 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Spec, Validation } from '@cyclonedx/cyclonedx-library';
 import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { sbom } from '../../src/commands/sbom.js';
 import { depguard } from '../helpers/cli.js';
 import { fixture, SHARED_DATA, tempProject } from '../helpers/project.js';
@@ -184,3 +185,24 @@ describe('depguard report --format cyclonedx|spdx|openvex', () => {
   });
 });
 
+
+describe('other lockfile formats: the SBOM names what the lockfile records', () => {
+  /** pnpm-lock.yaml v9: `packages` holds each package version once, keyed name@version. */
+  function pnpmPackages(dir: string): string[] {
+    const lock = parseYaml(readFileSync(join(dir, 'pnpm-lock.yaml'), 'utf8')) as { packages?: Record<string, unknown> };
+    return Object.keys(lock.packages ?? {});
+  }
+
+  it('pnpm: one component per package pnpm-lock.yaml records (the fixture, and vuejs-core\'s real lockfile when the shared data is there)', async () => {
+    const text = (await sbom({ path: fixture('pm-service-pnpm'), format: 'cyclonedx' })).document;
+    expect(await new Validation.JsonStrictValidator(Spec.Version.v1dot7).validate(text)).toBeNull();
+    const fixtureDoc = JSON.parse(text) as Json;
+    const libraries = (fixtureDoc.components as Json[]).filter((c) => !(c.properties ?? []).some((p: Json) => p.name === 'depguard:workspace'));
+    expect(libraries.map((c) => `${c.group ? `${c.group}/` : ''}${c.name}@${c.version}`).sort()).toEqual(pnpmPackages(fixture('pm-service-pnpm')).sort());
+    const vue = join(SHARED_DATA, 'lockfiles-pm/real/vuejs-core');
+    if (!existsSync(vue)) return expect.soft(existsSync(vue), `${vue} is absent: the real pnpm lockfile is not compared`).toBe(false);
+    const doc = JSON.parse((await sbom({ path: vue, format: 'cyclonedx' })).document) as Json;
+    const count = (doc.components as Json[]).filter((c) => !(c.properties ?? []).some((p: Json) => p.name === 'depguard:workspace')).length;
+    expect(count).toBe(pnpmPackages(vue).length);
+  });
+});
