@@ -46,7 +46,7 @@ describe('policy presets', () => {
     const enabled = [...recommended.checks].filter(([, settings]) => settings.enabled).map(([id]) => id).sort();
     expect(enabled).toEqual(CHECKS.filter((check) => check.meta.enabledByDefault !== false).map((check) => check.meta.id).sort());
     // Off by default are exactly the registry-backed checks (and the capability scan, which reads tarballs).
-    expect(CHECKS.filter((check) => check.meta.enabledByDefault === false).map((check) => check.meta.id).sort()).toEqual(['advisories', 'capabilities', 'deprecated', 'manifest-confusion', 'provenance', 'publisher', 'release-age', 'signatures']);
+    expect(CHECKS.filter((check) => check.meta.enabledByDefault === false).map((check) => check.meta.id).sort()).toEqual(['advisories', 'capabilities', 'deprecated', 'license', 'manifest-confusion', 'provenance', 'publisher', 'release-age', 'signatures']);
     // Neither preset names a check on/off by itself; strict says "every check".
     const presets = listPolicies().map((name) => JSON.parse(readFileSync(join(POLICIES_DIR, `${name}.json`), 'utf8')) as { checks?: Record<string, unknown>; everyCheck?: string });
     for (const preset of presets) for (const [key, value] of Object.entries(preset.checks ?? {})) expect(key.includes('/') || Array.isArray(value), key).toBe(true);
