@@ -197,6 +197,18 @@ export interface AuditResult {
   diagnostics: Diagnostic[];
   /** Check-owned data by check id (e.g. `install-scripts`: `{ packages: [...] }`), present when a check gave some. */
   checks?: Record<string, Record<string, unknown>>;
+  /**
+   * Checks of the default gate (the recommended preset's) that did not run,
+   * and why (`--skip`, `--only`, off in the config): present when there are
+   * any, so a passing run never hides what it did not look at.
+   */
+  skipped?: SkippedCheck[];
+}
+
+export interface SkippedCheck {
+  check: string;
+  /** `--skip`, `--only`, or `off in <config file>` / `off in the <preset> policy`. */
+  reason: string;
 }
 
 export function packageRef(node: DepNode): PackageRef {

@@ -37,7 +37,7 @@ describe('depguard check: exit codes and output', () => {
     const result = depguard(['check', fixture('clean-app')]);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/no findings in 3 packages; pass: none at or above high\n$/);
+    expect(result.stdout).toMatch(/no findings in 3 packages; pass: none at or above high; not run: advisories \(--skip\)\n$/);
   });
 
   it('exits 1 when findings reach --fail-on, and 0 when the threshold is above them or none', () => {
@@ -50,7 +50,8 @@ describe('depguard check: exit codes and output', () => {
     const result = depguard(['check', fixture('risky-app'), '--format', 'json']);
     expect(result.code).toBe(1);
     const doc = JSON.parse(result.stdout);
-    expect(Object.keys(doc)).toEqual(['schemaVersion', 'tool', 'project', 'summary', 'findings', 'diagnostics', 'checks']);
+    expect(Object.keys(doc)).toEqual(['schemaVersion', 'tool', 'project', 'summary', 'findings', 'diagnostics', 'checks', 'skipped']);
+    expect(doc.skipped).toEqual([{ check: 'advisories', reason: '--skip' }]);
     expect(doc.checks['install-scripts'].packages).toEqual([]);
     expect(doc.tool.name).toBe('depguard');
     expect(doc.project).toEqual({ name: 'risky-app', version: '2.0.0', path: fixture('risky-app'), packageCount: 2 });
@@ -71,7 +72,7 @@ describe('depguard check: exit codes and output', () => {
   it('--only and --skip pick checks; an unknown id is exit 2', () => {
     const only = JSON.parse(depguard(['check', fixture('risky-app'), '--format', 'json', '--only', 'pinning']).stdout);
     expect(new Set(only.findings.map((f: { check: string }) => f.check))).toEqual(new Set(['pinning']));
-    const skip = JSON.parse(depguard(['check', fixture('risky-app'), '--format', 'json', '--skip', 'pinning']).stdout);
+    const skip = JSON.parse(depguard(['check', fixture('risky-app'), '--format', 'json', '--skip', 'pinning,advisories']).stdout);
     expect(skip.findings.some((f: { check: string }) => f.check === 'pinning')).toBe(false);
     expectCleanFailure(depguard(['check', fixture('risky-app'), '--only', 'pinning,lockfle']), '--only: unknown check "lockfle"');
   });
@@ -104,7 +105,7 @@ describe('depguard check: exit codes and output', () => {
     const pinningAt = result.stdout.indexOf('\npinning/wildcard (');
     expect(lockfileAt).toBeGreaterThanOrEqual(0);
     expect(pinningAt).toBeGreaterThanOrEqual(0);
-    expect(result.stdout.trimEnd().split('\n').pop()).toMatch(/^\d+ findings \(.*\) in 2 packages; FAIL: \d+ at or above high$/);
+    expect(result.stdout.trimEnd().split('\n').pop()).toMatch(/^\d+ findings \(.*\) in 2 packages; FAIL: \d+ at or above high; not run: advisories \(--skip\)$/);
   });
 
   it('applies waivers from the config and reports expired ones', () => {

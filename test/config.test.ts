@@ -33,11 +33,11 @@ describe('policy presets', () => {
     }
   });
 
-  it('recommended runs the checks that need no registry metadata; strict adds the registry-backed ones', async () => {
+  it('recommended runs advisories and the checks that need no registry metadata; strict adds the other registry-backed ones', async () => {
     const recommended = await presetPolicy('recommended');
     const strict = await presetPolicy('strict');
     const enabled = (policy: typeof strict) => [...policy.checks].filter(([, settings]) => settings.enabled).map(([id]) => id).sort();
-    expect(enabled(recommended)).toEqual(expect.arrayContaining(['denied', 'engines', 'install-scripts', 'lockfile', 'npm-config', 'pinning', 'typosquat']));
+    expect(enabled(recommended)).toEqual(expect.arrayContaining(['advisories', 'denied', 'engines', 'install-scripts', 'lockfile', 'npm-config', 'pinning', 'typosquat']));
     expect(enabled(strict)).toEqual(CHECKS.map((check) => check.meta.id).sort());
   });
 
@@ -45,8 +45,8 @@ describe('policy presets', () => {
     const recommended = await presetPolicy('recommended');
     const enabled = [...recommended.checks].filter(([, settings]) => settings.enabled).map(([id]) => id).sort();
     expect(enabled).toEqual(CHECKS.filter((check) => check.meta.enabledByDefault !== false).map((check) => check.meta.id).sort());
-    // Off by default are exactly the registry-backed checks (and the capability scan, which reads tarballs).
-    expect(CHECKS.filter((check) => check.meta.enabledByDefault === false).map((check) => check.meta.id).sort()).toEqual(['advisories', 'capabilities', 'deprecated', 'license', 'manifest-confusion', 'provenance', 'publisher', 'release-age', 'signatures']);
+    // Off by default are exactly the registry-backed checks (and the capability scan, which reads tarballs), advisories aside: the default gate asks about known vulnerabilities.
+    expect(CHECKS.filter((check) => check.meta.enabledByDefault === false).map((check) => check.meta.id).sort()).toEqual(['capabilities', 'deprecated', 'license', 'manifest-confusion', 'provenance', 'publisher', 'release-age', 'signatures']);
     // Neither preset names a check on/off by itself; strict says "every check".
     const presets = listPolicies().map((name) => JSON.parse(readFileSync(join(POLICIES_DIR, `${name}.json`), 'utf8')) as { checks?: Record<string, unknown>; everyCheck?: string });
     for (const preset of presets) for (const [key, value] of Object.entries(preset.checks ?? {})) expect(key.includes('/') || Array.isArray(value), key).toBe(true);

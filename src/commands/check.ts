@@ -4,7 +4,7 @@
 import { createRequire } from 'node:module';
 import { applyAdvisoryFlags, type AdvisoryFlags } from '../policy/advisory-flags.js';
 import type { VexSource } from '../policy/vex.js';
-import { loadPolicy, type Policy } from '../policy/load.js';
+import { loadPolicy, presetPolicy, DEFAULT_POLICY, type Policy } from '../policy/load.js';
 import { DepguardError } from '../errors.js';
 import { cacheFolder, checkCompleteness, createRegistryClient, type RegistryAccessOptions } from '../enrich/access.js';
 import { InstalledManifests } from '../enrich/installed.js';
@@ -14,7 +14,7 @@ import { RegistryPackuments } from '../enrich/registry-packuments.js';
 import { groupFindings } from '../policy/group.js';
 import { runChecks, selectedChecks, type OmitType } from '../policy/run.js';
 import { loadProject } from '../load/load.js';
-import { SEVERITIES, type AuditResult, type DepGraph, type Diagnostic, type Finding, type Severity } from '../model.js';
+import { SEVERITIES, type AuditResult, type DepGraph, type Diagnostic, type Finding, type Severity, type SkippedCheck } from '../model.js';
 import { loadNpmConfig, type NpmConfig, type RegistryConfig } from '../enrich/npm-config.js';
 import { own } from '../util/json.js';
 
@@ -86,6 +86,30 @@ export function packageCount(graph: DepGraph): number {
     distinct.add(`${node.packageName}@${node.version}`);
   }
   return distinct.size;
+}
+
+/**
+ * The checks of the default gate (what the recommended preset turns on) that
+ * this run leaves out, and why: the summary names them, so a pass is never
+ * read as covering what was not looked at.
+ */
+export async function skippedChecks(policy: Policy, only?: string[], skip?: string[]): Promise<SkippedCheck[]> {
+  const gate = await presetPolicy(DEFAULT_POLICY, { validate: false });
+  const ran = new Set(selectedChecks(policy, only, skip).map((check) => check.meta.id));
+  const skipped: SkippedCheck[] = [];
+  for (const [id, settings] of gate.checks) {
+    if (!settings.enabled || ran.has(id)) continue;
+    const reason =
+      only && only.length > 0
+        ? '--only'
+        : skip?.includes(id)
+          ? '--skip'
+          : policy.configFile
+            ? `off in ${policy.configFile}`
+            : `off in the ${policy.preset} policy`;
+    skipped.push({ check: id, reason });
+  }
+  return skipped.sort((a, b) => (a.check < b.check ? -1 : a.check > b.check ? 1 : 0));
 }
 
 export async function audit(options: AuditOptions): Promise<AuditOutcome> {
@@ -164,6 +188,7 @@ export async function audit(options: AuditOptions): Promise<AuditOutcome> {
   }
   const name = own<string>(graph.manifest, 'name');
   const version = own<string>(graph.manifest, 'version');
+  const skipped = await skippedChecks(policy, options.only, options.skip);
   return {
     graph,
     policy,
@@ -182,6 +207,7 @@ export async function audit(options: AuditOptions): Promise<AuditOutcome> {
       findings,
       diagnostics: allDiagnostics,
       ...(Object.keys(data).length > 0 ? { checks: data } : {}),
+      ...(skipped.length > 0 ? { skipped } : {}),
     },
   };
 }

@@ -23,10 +23,28 @@ export function summaryLine(result: AuditResult, failOn: Severity | 'none'): str
   const waived = result.summary.waived > 0 ? `, ${result.summary.waived} waived` : '';
   const failing = failingCount(result, failOn);
   const verdict = failOn === 'none' ? 'not gating (--fail-on none)' : failing > 0 ? `FAIL: ${failing} at or above ${failOn}` : `pass: none at or above ${failOn}`;
+  return `${counts}${waived} in ${result.project.packageCount} packages; ${verdict}${notChecked(result)}`;
+}
+
+/**
+ * What the run did not look at, so that "pass" never reads as "nothing
+ * known-vulnerable" when advisories were not asked: checks of the default
+ * gate that were skipped (and why) and checks that could not run.
+ */
+export function notChecked(result: AuditResult): string {
+  const parts: string[] = [];
   // An optional advisory source that could not be reached must not read as "no vulnerabilities".
-  const advisories = result.checks?.advisories as { checked?: boolean } | undefined;
-  const unchecked = advisories?.checked === false ? '; advisories NOT checked (source unreachable, --advisories optional)' : '';
-  return `${counts}${waived} in ${result.project.packageCount} packages; ${verdict}${unchecked}`;
+  const advisories = result.checks?.advisories as { checked?: boolean; unchecked?: string[] } | undefined;
+  if (advisories?.checked === false) parts.push('advisories NOT checked (source unreachable, --advisories optional)');
+  const unchecked = advisories?.unchecked?.length ?? 0;
+  if (unchecked > 0) parts.push(`advisories NOT checked for ${unchecked} package${unchecked === 1 ? '' : 's'} from registries that are not public`);
+  const skipped = result.skipped ?? [];
+  if (skipped.length > 0) {
+    const byReason = new Map<string, string[]>();
+    for (const entry of skipped) byReason.set(entry.reason, [...(byReason.get(entry.reason) ?? []), entry.check]);
+    parts.push(`not run: ${[...byReason].map(([reason, checks]) => `${checks.join(', ')} (${reason})`).join(', ')}`);
+  }
+  return parts.map((part) => `; ${part}`).join('');
 }
 
 /** A rule's findings, with their counts by severity. */

@@ -120,17 +120,20 @@ const EXPECTED = [
 ];
 
 describe('advisories check metadata', () => {
-  it('declares its rules, default severities and options, and is off unless asked for', () => {
+  it('declares its rules, default severities and options, and is on in the default gate', async () => {
     const severities = Object.fromEntries(Object.entries(advisoriesCheck.meta.rules).map(([rule, meta]) => [rule, meta.severity]));
     expect(severities).toEqual({ vulnerable: 'high', malicious: 'critical', metavulnerability: 'high' });
-    expect(advisoriesCheck.meta.defaultOptions).toEqual({ source: 'npm', auditRegistry: null, required: true, osvApi: 'https://api.osv.dev/' });
+    expect(advisoriesCheck.meta.defaultOptions).toEqual({ source: 'auto', auditRegistry: null, required: true, osvApi: 'https://api.osv.dev/', publicRegistries: [] });
     expect(advisoriesCheck.meta.needs).toEqual(['registry']);
-    expect(advisoriesCheck.meta.enabledByDefault).toBe(false);
+    // On in the default gate: it answers "is anything known-vulnerable?".
+    expect(advisoriesCheck.meta.enabledByDefault).toBe(true);
+    expect((await presetPolicy('recommended')).checks.get('advisories')!.enabled).toBe(true);
   });
 
   it('is turned on, and its options set, by the advisory flags', async () => {
     const policy = await presetPolicy('recommended');
-    expect(policy.checks.get('advisories')!.enabled).toBe(false);
+    // As `"advisories": "off"` in a config leaves it.
+    policy.checks.get('advisories')!.enabled = false;
     applyAdvisoryFlags(policy, { source: '/data/osv', mode: 'optional', auditRegistry: 'https://audit.example.org/' });
     expect(policy.checks.get('advisories')).toMatchObject({ enabled: true, options: { source: '/data/osv', required: false, auditRegistry: 'https://audit.example.org/' } });
   });
@@ -282,9 +285,16 @@ describe('fails closed', () => {
   it('names the source when the bulk endpoint answers an error', async () => {
     replayRegistry();
     replayBulk(() => [503, 'Service Unavailable']);
-    const { message } = await failure({});
+    const { message } = await failure({ options: { source: 'npm' } });
     expect(message).toContain(`advisory source npm (${REGISTRY}/)`);
     expect(message).toContain('answered 503');
+    // auto: a registry that fails (rather than having no endpoint) is not a reason to send names to the OSV API; no db copy either.
+    replayBulk(() => [503, 'Service Unavailable']);
+    const auto = await failure({});
+    expect(auto.message).toContain(`advisory source auto: no advisory source answered: npm (${REGISTRY}/): ${REGISTRY}/-/npm/v1/security/advisories/bulk answered 503`);
+    expect(auto.message).toContain('db: no `depguard db update` copy in');
+    expect(auto.message).not.toContain('osv (');
+    expect(auto.hint).toContain('depguard db update');
   });
 
   it('names the source when it answers something that is not JSON, or JSON of another shape', async () => {
@@ -307,14 +317,17 @@ describe('fails closed', () => {
   });
 
   it('refuses a network source offline, with a way out', async () => {
-    const { message, hint } = await failure({ offline: true });
+    const { message, hint } = await failure({ offline: true, options: { source: 'npm' } });
     expect(message).toContain('needs the network and this run is offline');
     expect(hint).toContain('--advisory-source db');
+    const auto = await failure({ offline: true });
+    expect(auto.message).toContain('the registry and the OSV API were not asked: this run is offline');
+    expect(auto.hint).toContain('depguard db update');
   });
 
   it('with required: false, audits without advisories and says so', async () => {
     replayBulk(() => [500, 'oops']);
-    const { findings, diagnostics, data } = await run({ options: { required: false } });
+    const { findings, diagnostics, data } = await run({ options: { required: false, source: 'npm' } });
     expect(findings).toEqual([]);
     expect(diagnostics).toEqual([expect.objectContaining({ level: 'error', code: 'ADVISORIES_NOT_CHECKED', check: 'advisories' })]);
     expect(diagnostics[0]!.message).toContain('advisories were not checked');

@@ -541,8 +541,10 @@ describe('install-scripts: JSON output', () => {
       registryAccess: { mode: 'offline', cache: mkdtempSync(join(tmpdir(), 'depguard-cache-')) },
     });
     const doc = JSON.parse(json(result, { color: false, failOn: 'high' }));
-    expect(Object.keys(doc)).toEqual(['schemaVersion', 'tool', 'project', 'summary', 'findings', 'diagnostics', 'checks']);
+    expect(Object.keys(doc)).toEqual(['schemaVersion', 'tool', 'project', 'summary', 'findings', 'diagnostics', 'checks', 'skipped']);
     expect(doc.checks).toEqual({ 'install-scripts': { packages: [] } });
+    // The default gate's other checks, named as not run (--only).
+    expect(doc.skipped.map((entry: { check: string }) => entry.check)).toEqual(['advisories', 'denied', 'engines', 'lockfile', 'npm-config', 'pinning']);
   });
 
   it('has no checks key when no check handed over data', async () => {

@@ -165,7 +165,8 @@ describe('license: license-policy', () => {
 
 describe('the report reads licences as the check does', () => {
   it('lists the old licenses array as MIT, not as missing (busboy@1.6.0, xmlhttprequest-ssl@2.1.2)', async () => {
-    const { document } = await report({ path: PROJECT, registries: { registry: server.url, scopes: {} }, today: AUDIT_DATE, registryAccess: { cache: emptyCache(), fetchOptions: { retry: { retries: 0 }, timeout: 3000 } } });
+    // Advisories (the default gate's, asked of a source this registry does not serve) aside: this is about licences.
+    const { document } = await report({ path: PROJECT, registries: { registry: server.url, scopes: {} }, today: AUDIT_DATE, skip: ['advisories'], registryAccess: { cache: emptyCache(), fetchOptions: { retry: { retries: 0 }, timeout: 3000 } } });
     const entries = document.report.packages.filter((entry) => ['old-style', 'tarball-only', 'no-license'].includes(entry.name));
     expect(entries.map((entry) => [entry.name, entry.license])).toEqual([
       ['no-license', null],

@@ -99,8 +99,8 @@ describe('release-age: release-age-fresh-versions', () => {
     expect(dayStart.findings.find((f) => f.package?.name === '@acme/internal')!.evidence).toMatchObject({ ageDays: 0.25 });
   });
 
-  it('is not run by the recommended policy: no registry request', async () => {
-    const { result } = await auditWith(server, fixture('release-age-fresh-versions'), [], { config: { only: undefined } });
+  it('is not run by the recommended policy: no registry request (advisories, which ask a source, skipped)', async () => {
+    const { result } = await auditWith(server, fixture('release-age-fresh-versions'), [], { config: { only: undefined, skip: ['advisories'] } });
     expect(result.findings.some((f) => f.check === 'release-age')).toBe(false);
     expect(server.requests).toEqual([]);
   });

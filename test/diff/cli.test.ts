@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEST_DATE, depguard } from '../helpers/cli.js';
+import { TEST_DATE, depguard, withoutAdvisories } from '../helpers/cli.js';
 import { fixture, REPO } from '../helpers/project.js';
 import { gitRepo, tempDir } from './helpers.js';
 
@@ -17,7 +17,7 @@ const env = { npm_config_registry: 'https://registry.example.org/', npm_config_c
 
 /** The CLI without blocking this process, so the test's own HTTP server can answer it. */
 async function run(args: string[], cwd: string, extra: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [join(REPO, 'bin/depguard.js'), ...args], { cwd, env: { ...process.env, ...env, ...extra } });
+  const child = spawn(process.execPath, [join(REPO, 'bin/depguard.js'), ...withoutAdvisories(args)], { cwd, env: { ...process.env, ...env, ...extra } });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -59,7 +59,7 @@ describe('depguard diff: exit codes gate on new findings only', () => {
     const result = depguard(['diff', '.', '--base', 'HEAD~1', '-f', 'json', '--min-severity', 'high', ...DATE], { cwd: repo.dir, env });
     expect(result.code).toBe(1);
     const doc = JSON.parse(result.stdout);
-    expect(Object.keys(doc)).toEqual(['schemaVersion', 'tool', 'project', 'summary', 'findings', 'diagnostics', 'checks', 'diff']);
+    expect(Object.keys(doc)).toEqual(['schemaVersion', 'tool', 'project', 'summary', 'findings', 'diagnostics', 'checks', 'skipped', 'diff']);
     expect(doc.diff.newFindings.map((f: { rule: string }) => f.rule)).toEqual(['install-scripts/unapproved']);
     expect(doc.diff.summary.newFindings).toMatchObject({ high: 1, moderate: 1 });
     expect(doc.diff.base).toMatchObject({ ref: 'HEAD~1', commit: repo.commits[0], path: '.' });

@@ -20,7 +20,8 @@ const AFTER = fixture('diff-real-service-after');
 
 /** Offline against an empty cache: no test reaches a registry. */
 function options(path: string, base: string, extra: Partial<DiffOptions> = {}): DiffOptions {
-  return { path, base, cwd: path, registries: EXAMPLE_REGISTRY, today: '2026-11-27', registryAccess: { mode: 'offline', cache: tempDir('depguard-diff-cache-') }, ...extra };
+  // Not about advisories (the default gate's, asked of a source this offline run cannot reach): skipped.
+  return { path, base, cwd: path, registries: EXAMPLE_REGISTRY, today: '2026-11-27', registryAccess: { mode: 'offline', cache: tempDir('depguard-diff-cache-') }, ...(extra.advisories || extra.only ? {} : { skip: ['advisories'] }), ...extra };
 }
 
 function names(entries: Array<{ name: string; version?: string; direct: boolean }>) {
@@ -92,7 +93,7 @@ describe('diff of a pull request on real-service (two commits in a git repositor
   });
 
   it('keeps the check document and adds diff', () => {
-    expect(Object.keys(result)).toEqual(['schemaVersion', 'tool', 'project', 'summary', 'findings', 'diagnostics', 'checks', 'diff']);
+    expect(Object.keys(result)).toEqual(['schemaVersion', 'tool', 'project', 'summary', 'findings', 'diagnostics', 'checks', 'skipped', 'diff']);
     expect(Object.keys(report)).toEqual(['base', 'head', 'summary', 'added', 'removed', 'changed', 'newFindings', 'resolvedFindings', 'installScripts', 'manifest']);
     for (const finding of report.newFindings) expect(Object.keys(finding)).toEqual(expect.arrayContaining(['check', 'rule', 'severity', 'package', 'paths', 'message', 'evidence']));
   });

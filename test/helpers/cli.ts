@@ -13,6 +13,22 @@ export interface CliResult {
 /** The day tests audit as of, so date-dependent findings (Node.js end-of-life) never drift. */
 export const TEST_DATE = '2026-11-27';
 
+/**
+ * The default gate asks an advisory source (the registry's bulk endpoint, the
+ * OSV API, a `depguard db update` copy), and these runs are offline with an
+ * empty cache: a run that is not about advisories skips them, as a user
+ * would (`--skip advisories`). Runs that choose checks or an advisory source
+ * themselves are left as they are; `advisories: true` leaves any run alone.
+ */
+export const SKIP_ADVISORIES = ['--skip', 'advisories'] as const;
+const AUDITS = new Set(['check', 'diff', 'report']);
+const CHOOSES_ADVISORIES = ['--only', '--skip', '--advisory-source', '--advisories', '--audit-registry', '--help', '--capabilities'];
+
+export function withoutAdvisories(args: string[]): string[] {
+  if (!AUDITS.has(args[0] ?? '') || args.some((arg) => CHOOSES_ADVISORIES.includes(arg))) return args;
+  return [...args, ...SKIP_ADVISORIES];
+}
+
 /** An empty npm cache for the whole test run: tests never read or write the user's ~/.npm. */
 const TEST_CACHE = mkdtempSync(join(tmpdir(), 'depguard-cli-cache-'));
 
@@ -22,8 +38,9 @@ const TEST_CACHE = mkdtempSync(join(tmpdir(), 'depguard-cli-cache-'));
  * offline mode, so no test reaches the network. `date: null` leaves out the
  * fixed --date (for tests of the config's own date).
  */
-export function depguard(args: string[], options: { cwd?: string; env?: Record<string, string>; date?: string | null } = {}): CliResult {
+export function depguard(args: string[], options: { cwd?: string; env?: Record<string, string>; date?: string | null; advisories?: boolean } = {}): CliResult {
   const date = options.date === undefined ? TEST_DATE : options.date;
+  if (options.advisories !== true) args = withoutAdvisories(args);
   const dated = args[0] === 'check' && date !== null && !args.includes('--date') && !args.includes('--help') ? [...args, '--date', date] : args;
   const result = spawnSync(process.execPath, [join(REPO, 'bin/depguard.js'), ...dated], {
     cwd: options.cwd ?? REPO,

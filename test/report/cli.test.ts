@@ -22,7 +22,7 @@ describe('depguard report', () => {
     const failing = await runCli(['report', 'fixtures/projects/risky-app', '--offline', '--date', '2026-11-27', '-o', output]);
     expect(failing.code).toBe(1);
     expect(failing.stdout).toBe('');
-    expect(failing.stderr).toBe(`5 findings (3 high, 2 moderate) in 2 packages; FAIL: 3 at or above high\nwrote ${output}\n`);
+    expect(failing.stderr).toBe(`5 findings (3 high, 2 moderate) in 2 packages; FAIL: 3 at or above high; not run: advisories (--skip)\nwrote ${output}\n`);
     expect(readFileSync(output, 'utf8')).toMatch(/^<!doctype html>\n<html lang="en">/);
     const notGating = await runCli(['report', 'fixtures/projects/risky-app', '--offline', '--fail-on', 'none', '--format', 'markdown']);
     expect(notGating.code).toBe(0);

@@ -14,6 +14,7 @@ import type { ReportDocument } from '../../src/render/report-model.js';
 import { report } from '../../src/commands/report/run.js';
 import { SNAPSHOT_SCHEMA } from '../../src/commands/report/snapshot.js';
 import type { PackageSpec, TestRegistry } from '../enrich/registry-server.js';
+import { withoutAdvisories } from '../helpers/cli.js';
 import { REPO } from '../helpers/project.js';
 import { AUDIT_DATE, emptyCache } from '../helpers/registry-checks.js';
 
@@ -61,6 +62,8 @@ export async function reportWith(server: TestRegistry | null, path: string, opti
       registries: { registry: server?.url ?? 'https://registry.example.org/', scopes: {} },
       today: REPORT_DATE,
       registryAccess: { cache: emptyCache(), fetchOptions: { retry: { retries: 0 }, timeout: 3000 }, ...(server ? {} : { mode: 'offline' }), ...registryAccess },
+      // Not about advisories (the default gate's): skipped unless the test picks checks itself.
+      ...(audit.only || audit.skip || audit.advisories ? {} : { skip: ['advisories'] }),
       ...audit,
     },
     previous,
@@ -111,7 +114,7 @@ export interface CliRun {
  * environment (this registry, an empty cache and user config, no retries).
  * Relative paths are taken from the repository, as a user in it would type them.
  */
-export async function runCli(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
+export async function runCli(args: string[], env: Record<string, string> = {}, options: { advisories?: boolean } = {}): Promise<CliRun> {
   const saved = { ...process.env };
   Object.assign(process.env, {
     npm_config_registry: 'https://registry.example.org/',
@@ -135,7 +138,7 @@ export async function runCli(args: string[], env: Record<string, string> = {}): 
   const cwd = process.cwd();
   try {
     process.chdir(REPO);
-    const code = await main([...args, '--no-progress']);
+    const code = await main([...(options.advisories ? args : withoutAdvisories(args)), '--no-progress']);
     return { code, stdout, stderr };
   } finally {
     process.chdir(cwd);

@@ -49,7 +49,7 @@ describe('the JSON snapshot', () => {
     for (const document of documents) expect(validate(document), errorsOf(validate)).toBe(true);
     const first = documents[0] as ReportDocument;
     // The check document, unchanged, plus `report`.
-    expect(Object.keys(first)).toEqual(['schemaVersion', 'tool', 'project', 'summary', 'findings', 'diagnostics', 'checks', 'report']);
+    expect(Object.keys(first)).toEqual(['schemaVersion', 'tool', 'project', 'summary', 'findings', 'diagnostics', 'checks', 'skipped', 'report']);
     expect(first.report).toMatchObject({ version: 1, date: '2026-11-27', policy: { preset: 'recommended', configFile: null }, trend: null });
   });
 

@@ -1,6 +1,7 @@
 // The advisories check: known vulnerabilities and malicious releases, from
-// npm's bulk advisory endpoint (default), the OSV API, or an offline OSV
-// database, matched with npm audit's semantics (./match.ts), so depguard and
+// the registry's bulk advisory endpoint, the OSV API or an offline OSV
+// database (by default whichever answers first: enrich/advisories/auto.ts),
+// matched with npm audit's semantics (./match.ts), so depguard and
 // `npm audit` agree on the same advisory data. The sources and normalisation
 // live in src/enrich/advisories/, matching and fixes beside this file; this
 // file holds the check's metadata, its options and its run.
@@ -10,6 +11,7 @@
 // (--advisories optional), when the audit goes on, says so in a diagnostic
 // and records `checks.advisories.checked: false`.
 
+import { createRequire } from 'node:module';
 import semver from 'semver';
 import { auditAdvisories } from './audit.js';
 import { fixFor, type Fix } from './fix.js';
@@ -17,12 +19,13 @@ import { GraphView, type Vuln } from './match.js';
 import { DEFAULT_OSV_API } from '../../enrich/advisories/osv-api.js';
 import { createAdvisorySource } from '../../enrich/advisories/source.js';
 import { AdvisorySourceError, type Advisory, type AdvisoryQuery } from '../../enrich/advisories/types.js';
+import { normaliseRegistry, registryFor, type RegistryConfig } from '../../enrich/npm-config.js';
 import { DepguardError } from '../../errors.js';
 import type { AdvisoryRef, DepNode } from '../../model.js';
 import { defineCheck, type CheckContext } from '../types.js';
 
 export interface AdvisoriesOptions {
-  /** `npm` (bulk endpoint), `osv` (OSV API), `db` (`depguard db update`'s database) or a path to an OSV folder or zip. */
+  /** `auto` (bulk endpoint, else OSV API, else db), `npm` (bulk endpoint), `osv` (OSV API), `db` (`depguard db update`'s database) or a path to an OSV folder or zip. */
   source: string;
   /** Ask the bulk endpoint of this registry instead of the default one. */
   auditRegistry: string | null;
@@ -30,6 +33,25 @@ export interface AdvisoriesOptions {
   required: boolean;
   /** The OSV API's base URL, for `source: "osv"`. */
   osvApi: string;
+  /** `auto`: registries besides npm's default whose package names may be sent to the OSV API (public mirrors). */
+  publicRegistries: string[];
+}
+
+/** npm's own default registry (read from npm's config definitions, not written here): the public one. */
+const require = createRequire(import.meta.url);
+const NPM_DEFAULT_REGISTRY = normaliseRegistry(String((require('@npmcli/config/lib/definitions') as { definitions: { registry: { default: string } } }).definitions.registry.default));
+
+/**
+ * Which package names may be sent to a public advisory service: every node of
+ * that name is a registry package, and the registry npm's config maps it to
+ * (its scope's, else the default) is npm's default registry or one the
+ * options declare public. A private or scoped-registry name never qualifies.
+ */
+export function publicNames(view: GraphView, registries: RegistryConfig, extra: readonly string[]): (name: string) => boolean {
+  const open = new Set([NPM_DEFAULT_REGISTRY, ...extra.map(normaliseRegistry)]);
+  const notRegistry = new Set<string>();
+  for (const node of view.graph.nodes.values()) if (view.shouldAudit(node) && node.source !== 'registry') notRegistry.add(node.packageName);
+  return (name) => !notRegistry.has(name) && open.has(normaliseRegistry(registryFor(registries, name)));
 }
 
 const SEMVER = { includePrerelease: true, loose: true } as const;
@@ -110,6 +132,7 @@ async function run(ctx: CheckContext<AdvisoriesOptions>): Promise<void> {
     osvApi: options.osvApi,
     cache: ctx.registry?.cacheDir ?? null,
     offline: ctx.registry?.mode === 'offline',
+    isPublic: publicNames(view, ctx.registries, options.publicRegistries ?? []),
   });
   let lookup: Awaited<ReturnType<typeof source.advisories>>;
   try {
@@ -127,6 +150,18 @@ async function run(ctx: CheckContext<AdvisoriesOptions>): Promise<void> {
     ctx.data('checked', false);
     ctx.data('error', error.message);
     return;
+  }
+  for (const why of lookup.fellBack ?? []) {
+    ctx.diagnostic({ level: 'warning', code: 'ADVISORY_SOURCE_FALLBACK', message: `advisories came from ${lookup.answeredBy ?? source.name} because ${why}` });
+  }
+  const unchecked = lookup.unchecked ?? [];
+  if (unchecked.length > 0) {
+    const shown = unchecked.length > SHOWN_SKIPS ? `${unchecked.slice(0, SHOWN_SKIPS).join(', ')} and ${unchecked.length - SHOWN_SKIPS} more` : unchecked.join(', ');
+    ctx.diagnostic({
+      level: 'warning',
+      code: 'ADVISORIES_PARTLY_CHECKED',
+      message: `advisories were not checked for ${unchecked.length} package${unchecked.length === 1 ? '' : 's'} from registries that are not public (${shown}): their names are not sent to ${lookup.answeredBy ?? source.name}; run \`depguard db update\` for a local copy that checks them too`,
+    });
   }
   lookup.skipped.slice(0, SHOWN_SKIPS).forEach(({ where, reason }) => ctx.diagnostic({ level: 'warning', code: 'ADVISORY_RECORD_SKIPPED', message: `skipped an advisory record: ${where}: ${reason}` }));
   if (lookup.skipped.length > SHOWN_SKIPS) {
@@ -196,8 +231,9 @@ async function run(ctx: CheckContext<AdvisoriesOptions>): Promise<void> {
       evidence,
     });
   }
-  ctx.data('source', source.name);
+  ctx.data('source', lookup.answeredBy ?? source.name);
   ctx.data('checked', true);
+  if (unchecked.length > 0) ctx.data('unchecked', unchecked);
   ctx.data('advisories', new Set(advisories.map((advisory) => advisory.id)).size);
   ctx.data('vulnerablePackages', [...vulns.keys()].sort());
 }
@@ -229,16 +265,22 @@ export default defineCheck<AdvisoriesOptions>({
       type: 'object',
       additionalProperties: false,
       properties: {
-        source: { type: 'string', minLength: 1, description: 'npm, osv, db, or a path to a folder of OSV JSON files or an OSV export zip' },
+        source: { type: 'string', minLength: 1, description: 'auto (the registry\'s bulk endpoint, else the OSV API for public packages, else the db copy), npm, osv, db, or a path to a folder of OSV JSON files or an OSV export zip' },
         auditRegistry: { type: ['string', 'null'], pattern: '^https?://', description: 'registry whose bulk advisory endpoint is asked (default: the default registry)' },
         required: { type: 'boolean', description: 'false: an unreachable advisory source is a diagnostic instead of exit 2' },
         osvApi: { type: 'string', pattern: '^https?://', description: 'base URL of the OSV API' },
+        publicRegistries: {
+          type: 'array',
+          items: { type: 'string', pattern: '^https?://' },
+          description: 'auto: registries (besides npm\'s default) whose package names may be sent to the OSV API when the registry has no audit endpoint, e.g. a mirror of the public registry',
+        },
       },
     },
-    defaultOptions: { source: 'npm', auditRegistry: null, required: true, osvApi: DEFAULT_OSV_API },
+    defaultOptions: { source: 'auto', auditRegistry: null, required: true, osvApi: DEFAULT_OSV_API, publicRegistries: [] },
     needs: ['registry'],
-    // It asks a remote service about every package and fails closed: on only when asked (a preset, the config, --only or an advisory flag).
-    enabledByDefault: false,
+    // On in the default gate: "is anything known-vulnerable?" is the first question a gate answers. It asks a
+    // service about every package and fails closed; `--skip advisories` or `"advisories": "off"` turn it off, and the summary says so.
+    enabledByDefault: true,
   },
   run,
 });

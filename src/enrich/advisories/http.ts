@@ -64,7 +64,8 @@ export async function fetchJson(source: string, url: string, fetchOptions: Fetch
       headers: { accept: 'application/json' },
     });
   } catch (error) {
-    throw new AdvisorySourceError(source, reasonOf(error, shown), { cause: error });
+    const failure = classifyFetchError(error);
+    throw new AdvisorySourceError(source, reasonOf(error, shown), { cause: error, ...(failure.kind === 'status' ? { status: failure.status } : {}) });
   }
   let text: string;
   try {

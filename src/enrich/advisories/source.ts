@@ -1,18 +1,21 @@
-// Picks the advisory source a run asked for: `npm` (the registry's bulk
-// endpoint, the default), `osv` (the OSV API), `db` (the database `depguard
-// db update` downloaded into the cache), or a path (a folder of OSV JSON
-// files at any depth, or an OSV export zip).
+// Picks the advisory source a run asked for: `auto` (the default: the
+// registry's bulk endpoint, else the OSV API for public packages, else the
+// local database; auto.ts), `npm` (the registry's bulk endpoint only), `osv`
+// (the OSV API), `db` (the database `depguard db update` downloaded into the
+// cache), or a path (a folder of OSV JSON files at any depth, or an OSV
+// export zip).
 
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { loadNpmConfig, normaliseRegistry, type FetchOptions } from '../npm-config.js';
 import { mergeAliasedAdvisories } from './aliases.js';
+import { AutoSource } from './auto.js';
 import { NpmBulkSource } from './npm-bulk.js';
 import { OsvApiSource } from './osv-api.js';
 import { OsvDatabaseSource } from './osv-db.js';
 import { AdvisorySourceError, type AdvisoryLookup, type AdvisoryQuery, type AdvisorySource } from './types.js';
 
-export const NAMED_SOURCES = ['npm', 'osv', 'db'] as const;
+export const NAMED_SOURCES = ['auto', 'npm', 'osv', 'db'] as const;
 
 /** Where `depguard db update` keeps the database by default: under npm's cache, beside depguard's other caches. */
 export function defaultDatabaseDir(cache: string): string {
@@ -36,6 +39,8 @@ export interface SourceSettings {
   offline: boolean;
   /** npm's fetch options; read from npm's config on first use when not given (tests, embedding). */
   fetchOptions?: FetchOptions;
+  /** `auto`: whether a package name may be sent to the public OSV API (it comes from a public registry only). Default: none may. */
+  isPublic?: (name: string) => boolean;
 }
 
 /** A source that answers offline mode with a clear refusal instead of a network error. */
@@ -85,6 +90,19 @@ class Merged implements AdvisorySource {
 }
 
 export function createAdvisorySource(settings: SourceSettings): AdvisorySource {
+  if (settings.source === 'auto') {
+    const db = async () => {
+      const dir = defaultDatabaseDir(settings.cache ?? (await npmSettings(settings)).cache);
+      return { source: new Merged(new OsvDatabaseSource(dir, `db (${dir})`)), dir };
+    };
+    return new AutoSource({
+      bulk: settings.offline ? null : pickSource({ ...settings, source: 'npm' }),
+      osv: settings.offline ? null : new Merged(pickSource({ ...settings, source: 'osv' })),
+      db,
+      isPublic: settings.isPublic ?? (() => false),
+      ...(settings.offline ? { offlineReason: 'the registry and the OSV API were not asked: this run is offline (--offline, or npm\'s `offline` setting)' } : {}),
+    });
+  }
   const source = pickSource(settings);
   // npm's bulk answer is kept as npm reports it (one entry per id, as npm audit does, for parity); OSV sources get one advisory per incident.
   return settings.source === 'npm' ? source : new Merged(source);

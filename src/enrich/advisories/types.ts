@@ -50,6 +50,12 @@ export interface AdvisoryLookup {
   advisories: Advisory[];
   /** Records skipped as unreadable (not JSON, a range that is not semver): reported as warnings. */
   skipped: Array<{ where: string; reason: string }>;
+  /** The source that answered, when a chain of sources (`auto`) asked several. */
+  answeredBy?: string;
+  /** Why earlier sources of a chain did not answer, one line each (`npm (…): … answered 405`). */
+  fellBack?: string[];
+  /** Packages no source was asked about (private-registry names kept from a public API), by name. */
+  unchecked?: string[];
 }
 
 /**
@@ -59,11 +65,14 @@ export interface AdvisoryLookup {
 export class AdvisorySourceError extends Error {
   readonly source: string;
   readonly hint: string | undefined;
+  /** The HTTP status the source answered, when it answered one (404, 405, 501: it has no such endpoint). */
+  readonly status: number | undefined;
 
-  constructor(source: string, message: string, details: { hint?: string; cause?: unknown } = {}) {
+  constructor(source: string, message: string, details: { hint?: string; cause?: unknown; status?: number } = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
     this.name = 'AdvisorySourceError';
     this.source = source;
     this.hint = details.hint;
+    this.status = details.status;
   }
 }
