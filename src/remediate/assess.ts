@@ -6,6 +6,7 @@
 import semver from 'semver';
 import { auditAdvisories } from '../checks/advisories/audit.js';
 import { GraphView, type Vuln } from '../checks/advisories/match.js';
+import { projectNode } from '../checks/engines/project-node.js';
 import type { AdvisorySource } from '../enrich/advisories/types.js';
 import { auditQuery } from '../checks/advisories/index.js';
 import type { RegistryClient } from '../enrich/registry-client.js';
@@ -15,6 +16,8 @@ import { replacementAdvisories, type Replacement, type ReplacementOptions } from
 
 export interface Assessment {
   graph: DepGraph;
+  /** The Node.js version versions were picked for (the project's: checks/engines/project-node.ts). */
+  nodeVersion: string;
   view: GraphView;
   vulns: Map<string, Vuln>;
   /** `name@version advisoryId` for every installed copy an advisory (not a metavulnerability) matches, bundled copies aside. */
@@ -51,14 +54,18 @@ export function bundlerOf(graph: DepGraph, node: DepNode): DepNode | null {
 }
 
 /** With `replacements`, deprecated versions and denied ranges count as hits too (advisory ids `deprecated`, `denied`: replacements.ts). */
-export async function assess(projectPath: string, source: AdvisorySource, client: RegistryClient, replacements: ReplacementOptions = NO_REPLACEMENTS): Promise<Assessment> {
+export async function assess(projectPath: string, source: AdvisorySource, client: RegistryClient, replacements: ReplacementOptions = NO_REPLACEMENTS, nodeVersion?: string): Promise<Assessment> {
   const { graph } = await loadProject(projectPath);
-  return assessGraph(graph, source, client, replacements);
+  return assessGraph(graph, source, client, replacements, nodeVersion);
 }
 
-/** assess() of a graph already in memory (a candidate's ideal tree, converted without writing and re-reading its lockfile). */
-export async function assessGraph(graph: DepGraph, source: AdvisorySource, client: RegistryClient, replacements: ReplacementOptions = NO_REPLACEMENTS): Promise<Assessment> {
-  const view = new GraphView(graph);
+/**
+ * assess() of a graph already in memory (a candidate's ideal tree, converted without writing and re-reading its lockfile).
+ * A re-resolved copy holds package.json and the lockfile only: it is given the project's Node.js version (`nodeVersion`).
+ */
+export async function assessGraph(graph: DepGraph, source: AdvisorySource, client: RegistryClient, replacements: ReplacementOptions = NO_REPLACEMENTS, nodeVersion?: string): Promise<Assessment> {
+  const node = nodeVersion ?? (await projectNode(graph, new Date().toISOString().slice(0, 10))).version;
+  const view = new GraphView(graph, { nodeVersion: node });
   const query = auditQuery(view);
   const lookup = query.size === 0 ? { advisories: [] } : await source.advisories(query);
   // Per-package sources answer every advisory of a package: keep those that hold an installed version.
@@ -77,5 +84,5 @@ export async function assessGraph(graph: DepGraph, source: AdvisorySource, clien
       }
     }
   }
-  return { graph, view, vulns, hits, bundled, replace: replacing.replace };
+  return { graph, nodeVersion: node, view, vulns, hits, bundled, replace: replacing.replace };
 }

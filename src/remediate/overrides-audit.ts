@@ -58,7 +58,7 @@ function readManifest(projectPath: string): Record<string, unknown> {
 async function resolvedVersions(projectPath: string, manifest: Record<string, unknown>, ctx: VerifyContext): Promise<Map<string, string>> {
   const dir = await resolveCopy(projectPath, manifest, undefined, ctx);
   try {
-    return versionsByName(await assess(dir, ctx.source, ctx.client, ctx.replacements));
+    return versionsByName(await assess(dir, ctx.source, ctx.client, ctx.replacements, ctx.nodeVersion));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -111,7 +111,9 @@ export async function remediate(projectPath: string, ctx: VerifyContext, options
   const conflicts = conflictingOverrides(JSON.parse(readFileSync(join(projectPath, 'package.json'), 'utf8')) as Record<string, unknown>);
   if (conflicts.length > 0) return { packages: [], bundled: [], replace: [], combined: { overrides: {}, dependencies: [], update: [] }, overrideFindings: conflicts, blocked: true };
   report(ctx, { phase: 'assess' });
-  const before: Assessment = await assess(projectPath, ctx.source, ctx.client, ctx.replacements);
+  const before: Assessment = await assess(projectPath, ctx.source, ctx.client, ctx.replacements, ctx.nodeVersion);
+  // Every copy re-resolved from here on picks versions for the project's Node.js (its .nvmrc, Dockerfile… are not copied).
+  ctx.nodeVersion ??= before.nodeVersion;
   const refusal = unresolvable(before.graph);
   const vulns = [...before.vulns.values()].filter((vuln) => [...before.hits].some((hit) => hit.startsWith(`${vuln.name}@`))).sort((a, b) => (a.name < b.name ? -1 : 1));
   const limit = pLimit(VERIFY_CONCURRENCY);

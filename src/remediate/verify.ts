@@ -37,6 +37,8 @@ export interface VerifyContext {
   cache: string;
   /** Extra npm-registry-fetch options (tests shorten retries). */
   fetchOptions?: Record<string, unknown>;
+  /** The project's Node.js version (set from the first assessment): Arborist picks versions for it, as npm on the project's Node.js would. */
+  nodeVersion?: string;
   /** Plan for deprecated versions and denied ranges too (default: neither). */
   replacements?: ReplacementOptions;
   /** Told what the planner is doing (the CLI prints it on stderr). */
@@ -110,7 +112,7 @@ export async function resolveCopy(projectPath: string, manifest: Record<string, 
     const lockfile = LOCKFILES.find((file) => existsSync(join(projectPath, file)));
     // The bytes, not the file: a read-only lockfile (mode 0444) must not make the copy read-only too.
     if (lockfile) writeFileSync(join(dir, lockfile), readFileSync(join(projectPath, lockfile)), { mode: 0o644 });
-    const arborist = new Arborist({ path: dir, registry: ctx.registry, cache: ctx.cache, ignoreScripts: true, audit: false, fund: false, packumentCache: session(ctx).packumentCache, ...ctx.fetchOptions });
+    const arborist = new Arborist({ path: dir, registry: ctx.registry, cache: ctx.cache, ignoreScripts: true, audit: false, fund: false, packumentCache: session(ctx).packumentCache, ...ctx.fetchOptions, ...(ctx.nodeVersion ? { nodeVersion: ctx.nodeVersion } : {}) });
     const tree = await arborist.buildIdealTree(update && update.length > 0 ? { update: { names: update } } : {});
     writeFileSync(join(dir, lockfile ?? 'package-lock.json'), `${JSON.stringify(tree.meta.commit(), null, 2)}\n`);
     return dir;
@@ -172,7 +174,7 @@ async function idealGraph(projectPath: string, manifest: Record<string, unknown>
     writeFileSync(join(dir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
     const lockfile = LOCKFILES.find((file) => existsSync(join(projectPath, file)));
     if (lockfile) writeFileSync(join(dir, lockfile), readFileSync(join(projectPath, lockfile)), { mode: 0o644 });
-    const arborist = new Arborist({ path: dir, registry: ctx.registry, cache: ctx.cache, ignoreScripts: true, audit: false, fund: false, packumentCache: session(ctx).packumentCache, ...ctx.fetchOptions });
+    const arborist = new Arborist({ path: dir, registry: ctx.registry, cache: ctx.cache, ignoreScripts: true, audit: false, fund: false, packumentCache: session(ctx).packumentCache, ...ctx.fetchOptions, ...(ctx.nodeVersion ? { nodeVersion: ctx.nodeVersion } : {}) });
     const tree = (await arborist.buildIdealTree(update.length > 0 ? { update: { names: update } } : {})) as unknown as { inventory: Map<string, { location: string }> };
     const entries = new Set([...tree.inventory.values()].map((node) => node.location).filter((location) => location !== ''));
     const info: LockfileInfo = { file: lockfile ?? 'package-lock.json', lockfileVersion: 3, entries };
@@ -191,7 +193,7 @@ async function resolveAndAssess(projectPath: string, before: Assessment, manifes
     session(ctx).verified++;
     const ideal = await idealGraph(projectPath, manifest, update, ctx);
     dir = ideal.dir;
-    const after = await assessGraph(ideal.graph, ctx.source, ctx.client, ctx.replacements);
+    const after = await assessGraph(ideal.graph, ctx.source, ctx.client, ctx.replacements, ctx.nodeVersion);
     const was = advisoryKeys(before);
     const now = advisoryKeys(after);
     const oldVersions = versionsByName(before);

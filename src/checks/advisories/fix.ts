@@ -89,7 +89,7 @@ export function fixFor(vuln: Vuln, node: DepNode, view: GraphView): Fix {
     }
     wanted.push(range);
     try {
-      const picked = pickManifest(packument, range, { before: null, avoid, avoidStrict: true });
+      const picked = pickManifest(packument, range, { before: null, avoid, avoidStrict: true, ...(view.nodeVersion ? { nodeVersion: view.nodeVersion } : {}) });
       entry.version = picked.version;
       entry.inRange = picked._outsideDependencyRange !== true;
     } catch {

@@ -15,6 +15,7 @@ import { createRequire } from 'node:module';
 import semver from 'semver';
 import { auditAdvisories } from './audit.js';
 import { fixFor, type Fix } from './fix.js';
+import { projectNode } from '../engines/project-node.js';
 import { GraphView, type Vuln } from './match.js';
 import { DEFAULT_OSV_API } from '../../enrich/advisories/osv-api.js';
 import { createAdvisorySource } from '../../enrich/advisories/source.js';
@@ -122,7 +123,8 @@ interface Pending {
 
 async function run(ctx: CheckContext<AdvisoriesOptions>): Promise<void> {
   const options = ctx.options;
-  const view = new GraphView(ctx.graph);
+  // Versions are picked (fixAvailable, fix) for the project's Node.js, never for the one running depguard.
+  const view = new GraphView(ctx.graph, { nodeVersion: (await projectNode(ctx.graph, ctx.today)).version });
   const query = auditQuery(view);
   const source = createAdvisorySource({
     source: options.source,

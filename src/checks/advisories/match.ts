@@ -142,13 +142,26 @@ export interface IncomingEdge {
 }
 
 /** A graph's view in Arborist's terms: edges in, top nodes, what npm audits. */
+export interface GraphViewOptions {
+  /**
+   * The Node.js version versions are picked for (npm-pick-manifest's
+   * `nodeVersion`: it prefers versions whose engines admit it): the project's
+   * (../engines/project-node.ts). Absent: npm-pick-manifest's default, the
+   * Node.js running this process, as Arborist's own AuditReport does; only
+   * the parity tests against Arborist leave it out.
+   */
+  nodeVersion?: string;
+}
+
 export class GraphView {
   readonly graph: DepGraph;
+  readonly nodeVersion: string | undefined;
   readonly #linkTargets: Set<string>;
   readonly #byName = new Map<string, DepNode[]>();
 
-  constructor(graph: DepGraph) {
+  constructor(graph: DepGraph, options: GraphViewOptions = {}) {
     this.graph = graph;
+    this.nodeVersion = options.nodeVersion;
     this.#linkTargets = new Set(graph.links.values());
     for (const node of [...graph.nodes.values()].sort((a, b) => (a.location < b.location ? -1 : a.location > b.location ? 1 : 0))) {
       const list = this.#byName.get(node.packageName);
@@ -195,13 +208,13 @@ export interface MatchResult {
 }
 
 /** Arborist's #fixAvailable for a top node's edge into a vulnerable package. */
-function npmFixAvailable(vuln: Vuln, spec: string): NpmFixAvailable {
+function npmFixAvailable(vuln: Vuln, spec: string, nodeVersion: string | undefined): NpmFixAvailable {
   if (!vuln.testSpec(spec)) return true;
   const parsed = parseSpec(spec);
   if (!parsed?.registry || !vuln.packument) return false;
   const wanted = parsed.subSpec ? parsed.subSpec.rawSpec : spec;
   try {
-    const picked = pickManifest(vuln.packument, wanted, { before: null, avoid: vuln.range, avoidStrict: true });
+    const picked = pickManifest(vuln.packument, wanted, { before: null, avoid: vuln.range, avoidStrict: true, ...(nodeVersion ? { nodeVersion } : {}) });
     return { name: picked.name, version: picked.version, isSemVerMajor: picked._isSemVerMajor === true };
   } catch {
     return false;
@@ -234,7 +247,7 @@ export async function matchAdvisories(view: GraphView, advisories: Advisory[], c
         vuln.nodes.add(node);
         for (const { from, spec } of view.edgesIn(node)) {
           if (view.isTop(from) && !vuln.topNodes.has(from.location)) {
-            vuln.fixAvailable = npmFixAvailable(vuln, spec);
+            vuln.fixAvailable = npmFixAvailable(vuln, spec, view.nodeVersion);
             if (vuln.fixAvailable !== true) {
               topVulns.set(vuln.name, vuln);
               vuln.topNodes.add(from.location);
