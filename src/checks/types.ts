@@ -40,9 +40,13 @@ export interface CheckMeta {
    * the first request on: one request per package, not an abbreviated one
    * for the other checks and a full one for this; 'contents' gives it the
    * run's one reader of package contents (PackageContents), so checks that
-   * read what is inside packages share one download and one analysis.
+   * read what is inside packages share one download and one analysis;
+   * 'local-manifests': manifests only as far as they can be had without a
+   * request (node_modules, npm's tarball and metadata caches), unless the run
+   * asks the registry anyway for another check: so a run of the checks that
+   * need no registry makes no request at all.
    */
-  needs: Array<'manifests' | 'registry' | 'full-packuments' | 'contents'>;
+  needs: Array<'manifests' | 'local-manifests' | 'registry' | 'full-packuments' | 'contents'>;
   /**
    * false: off unless a preset, the user's config or --only turns it on.
    * For checks that ask the registry about every package (release-age,

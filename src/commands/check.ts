@@ -7,7 +7,7 @@ import type { VexSource } from '../policy/vex.js';
 import { loadPolicy, presetPolicy, DEFAULT_POLICY, type Policy } from '../policy/load.js';
 import { DepguardError } from '../errors.js';
 import { cacheFolder, checkCompleteness, createRegistryClient, type RegistryAccessOptions } from '../enrich/access.js';
-import { InstalledManifests } from '../enrich/installed.js';
+import { LocalManifests } from '../enrich/local-manifests.js';
 import type { RegistryClient } from '../enrich/registry-client.js';
 import { RegistryManifests } from '../enrich/registry-manifests.js';
 import { RegistryPackuments } from '../enrich/registry-packuments.js';
@@ -151,17 +151,22 @@ export async function audit(options: AuditOptions): Promise<AuditOutcome> {
   let packuments: RegistryPackuments | null = null;
   const needs = new Set(selectedChecks(policy, options.only, options.skip).flatMap((check) => check.meta.needs));
   let client: RegistryClient | null = null;
-  if (needs.size > 0) {
+  // The run talks to the registry only when a selected check needs it (advisories, the registry-backed checks):
+  // checks that want manifests only as detail (install-scripts' text, engines of a v1 lockfile) then read them
+  // from node_modules and npm's caches, and a run without such a check makes no request at all.
+  const online = needs.has('registry') || needs.has('manifests') || needs.has('full-packuments') || needs.has('contents');
+  if (online) {
     client = createRegistryClient(registries, npm, { ...access, fullMetadata: access.fullMetadata === true || needs.has('full-packuments') });
     if (needs.has('registry')) {
       runOptions.registry = client;
       packuments = new RegistryPackuments(client);
       runOptions.packuments = packuments;
     }
-    if (needs.has('manifests')) {
-      manifests = new RegistryManifests(client, new InstalledManifests(graph));
-      runOptions.manifests = manifests;
-    }
+  }
+  if (needs.has('manifests') || needs.has('local-manifests')) {
+    const local = new LocalManifests(graph, cacheFolder(npm, access));
+    manifests = online ? new RegistryManifests(client!, local) : new RegistryManifests(createRegistryClient(registries, npm, { ...access, mode: 'offline' }), local, { fetches: false });
+    runOptions.manifests = manifests;
   }
   const checked = await runChecks(runOptions);
   const { diagnostics: checkDiagnostics, data } = checked;

@@ -156,6 +156,26 @@ export function describeFetchOptions(options: FetchOptions): Record<string, unkn
 
 type LoadedConfig = { get(key: string, where?: string): unknown; data: Map<string, { data: Record<string, unknown>; source?: string | null }> };
 
+/** How long a connection to a registry may take to open (npm has no such limit: a host that never accepts waits for the OS, minutes). */
+export const CONNECT_TIMEOUT_MS = 5000;
+/** Retry backoff when the user has not set npm's: an unreachable registry costs about 3 s of waiting, not npm's 10 s + 60 s. */
+export const RETRY_BACKOFF = { minTimeout: 1000, maxTimeout: 2000 } as const;
+
+/**
+ * An unreachable registry fails within seconds: a connection timeout
+ * (@npmcli/agent's `timeouts.connection`), and short retry backoffs unless
+ * the user's npm config sets fetch-retry-mintimeout or fetch-retry-maxtimeout
+ * (npm's defaults are tuned for installs that must succeed eventually; an
+ * audit that cannot reach its registry should say so at once).
+ */
+function failFast(flat: FetchOptions, config: LoadedConfig, projectPath: string): void {
+  flat.timeouts = { ...(typeof flat.timeouts === 'object' && flat.timeouts !== null ? flat.timeouts : {}), connection: CONNECT_TIMEOUT_MS };
+  const userSet = (key: string) => (originOf(config, key, projectPath)?.where ?? 'default') !== 'default';
+  if (!userSet('fetch-retry-mintimeout') && !userSet('fetch-retry-maxtimeout')) {
+    flat.retry = { ...(typeof flat.retry === 'object' && flat.retry !== null ? flat.retry : {}), ...RETRY_BACKOFF };
+  }
+}
+
 /** The layer that set a key, and its file shown relative to the project (or ~) so evidence carries no machine paths. */
 function originOf(config: LoadedConfig, key: string, projectPath: string): SettingOrigin | null {
   const layers = [...config.data.entries()];
@@ -236,6 +256,7 @@ export async function loadNpmConfig(projectPath: string, overrides: NpmConfigOve
   for (const key of ['nodeBin', 'npmBin', 'npxCache', 'tufCache', 'userAgent', 'npmCommand', 'npmVersion']) delete flat[key];
   flat.registry = registry;
   for (const [scope, url] of Object.entries(scopes)) flat[`${scope}:registry`] = url;
+  failFast(flat, config, projectPath);
   const cache = String(config.get('cache'));
   const offline = config.get('offline') === true;
   const preferOffline = config.get('prefer-offline') === true;

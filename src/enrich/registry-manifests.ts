@@ -45,10 +45,21 @@ export class RegistryManifests implements ManifestSource {
   /** Locations some check asked for as required. */
   readonly #required = new Set<string>();
 
-  /** @param installed where to look first (InstalledManifests over the project's node_modules), or null. */
-  constructor(client: RegistryClient, installed: ManifestSource | null) {
+  /**
+   * false: the client only reads caches (the run makes no request), and a
+   * manifest that is not there is "not fetched": a warning, never a reason
+   * to fail the run.
+   */
+  readonly fetches: boolean;
+
+  /**
+   * @param installed where to look first (node_modules, npm's tarball cache: LocalManifests), or null.
+   * @param options.fetches false when the client is cache-only because the run asks the registry nothing.
+   */
+  constructor(client: RegistryClient, installed: ManifestSource | null, options: { fetches?: boolean } = {}) {
     this.#client = client;
     this.#installed = installed;
+    this.fetches = options.fetches ?? true;
   }
 
   get client(): RegistryClient {
@@ -107,6 +118,10 @@ export class RegistryManifests implements ManifestSource {
       return toPackageManifest(manifest);
     } catch (error) {
       if (!isRegistryError(error)) throw error;
+      if (!this.fetches && error.code === 'REGISTRY_NOT_CACHED') {
+        this.#miss(node, 'MANIFEST_NOT_FETCHED', `${node.packageName}@${node.version}: not fetched: no installed copy or cached copy, and this run asks the registry nothing (no selected check needs it)`, false);
+        return null;
+      }
       this.#miss(node, error.code, error.message, error.code !== 'REGISTRY_BAD_NAME');
       return null;
     }

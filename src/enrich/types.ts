@@ -50,4 +50,6 @@ export interface ManifestSource {
   manifest(node: DepNode, request?: ManifestRequest): Promise<PackageManifest | null>;
   /** Why manifests could not be had, one diagnostic per package (sources that fetch nothing have none). */
   diagnostics?(): Diagnostic[];
+  /** false: this source asks the registry nothing (the run makes no request); a missing manifest was not fetched. */
+  readonly fetches?: boolean;
 }

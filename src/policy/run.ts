@@ -108,7 +108,8 @@ export async function runChecks(options: RunOptions): Promise<CheckRun> {
   const findings: Finding[] = [];
   const diagnostics: Diagnostic[] = [];
   const data: CheckRun['data'] = {};
-  const manifests: ManifestSource | null = checks.some((check) => check.meta.needs.includes('manifests')) ? (options.manifests ?? new InstalledManifests(graph)) : null;
+  const wantsManifests = (check: Check<any>) => check.meta.needs.includes('manifests') || check.meta.needs.includes('local-manifests');
+  const manifests: ManifestSource | null = checks.some(wantsManifests) ? (options.manifests ?? new InstalledManifests(graph)) : null;
   const packuments = checks.some((check) => check.meta.needs.includes('registry')) ? (options.packuments ?? (options.registry ? new RegistryPackuments(options.registry) : null)) : null;
   const trustedHosts = trustedHostSet(options.registries, allowedHostsOf(policy));
   // One reader of package contents for every check that looks inside packages: one download and one analysis each.
@@ -125,7 +126,7 @@ export async function runChecks(options: RunOptions): Promise<CheckRun> {
         registries: options.registries,
         trustedHosts,
         today: options.today,
-        manifests: check.meta.needs.includes('manifests') ? manifests : null,
+        manifests: wantsManifests(check) ? manifests : null,
         registry: check.meta.needs.includes('registry') ? (options.registry ?? null) : null,
         packuments: check.meta.needs.includes('registry') ? packuments : null,
         contents: check.meta.needs.includes('contents') ? contents : null,

@@ -53,4 +53,6 @@ declare module 'ssri' {
   interface Hash { algorithm: string; digest: string; source: string }
   interface Integrity { [algorithm: string]: Hash[] | undefined }
   export function parse(sri: string, options?: { strict?: boolean }): Integrity;
+  /** The matching hash when the data has that integrity, else false. */
+  export function checkData(data: Buffer, sri: string): Hash | false;
 }

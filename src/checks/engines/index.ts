@@ -350,7 +350,7 @@ export default defineCheck<EnginesOptions>({
       },
     },
     defaultOptions: { eolSoonDays: DEFAULT_EOL_SOON_DAYS, dependencyRange: 'declared', coreVulnerabilities: true },
-    needs: ['manifests'],
+    needs: ['local-manifests'],
   },
 
   async run(ctx) {

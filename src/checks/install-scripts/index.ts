@@ -42,8 +42,9 @@ function readOptions(options: Partial<InstallScriptsOptions> | undefined): Insta
   };
 }
 
-function describeEvents(found: Scripts): string {
-  if (!found.scripts) return 'install scripts (text unavailable)';
+/** The text is missing because this run asks the registry nothing (no registry-backed check): said so, not guessed at. */
+function describeEvents(found: Scripts, notFetched: boolean): string {
+  if (!found.scripts) return notFetched ? 'install scripts (text not fetched: no installed or cached copy, and this run makes no registry request)' : 'install scripts (text unavailable)';
   return Object.entries(found.scripts)
     .map(([event, text]) => `${event} "${text}"`)
     .join(', ');
@@ -148,7 +149,7 @@ export default defineCheck<InstallScriptsOptions>({
       },
     },
     defaultOptions: { allow: [], deny: [] },
-    needs: ['manifests'],
+    needs: ['local-manifests'],
   },
   async run(context) {
     const { graph } = context;
@@ -169,6 +170,7 @@ export default defineCheck<InstallScriptsOptions>({
     const candidates = [...graph.nodes.values()].filter((node) => node.location !== '' && !node.isWorkspace && node.source !== 'workspace' && node.source !== 'root');
     const installable = candidates.filter((node) => !node.inBundle);
     const found = await Promise.all(installable.map(async (node) => [node, await scriptsOf(context, node)] as const));
+    const notFetched = context.manifests?.fetches === false;
 
     const used = new Set<Approval>();
     const inventory: InventoryEntry[] = [];
@@ -203,7 +205,7 @@ export default defineCheck<InstallScriptsOptions>({
           context.report({
             rule: 'denied',
             node,
-            data: { name: node.packageName, version: node.version, events: describeEvents(scripts), deniedBy: deniedBy.map((d) => `"${d.key}" (${where(d)})`).join(', ') },
+            data: { name: node.packageName, version: node.version, events: describeEvents(scripts, notFetched), deniedBy: deniedBy.map((d) => `"${d.key}" (${where(d)})`).join(', ') },
             evidence: { name: node.packageName, version: node.version, scripts: scripts.scripts, deniedBy: deniedBy.map(approvalRef), approvedBy: approvedBy.map(approvalRef) },
           });
         }
@@ -222,7 +224,7 @@ export default defineCheck<InstallScriptsOptions>({
       context.report({
         rule: 'unapproved',
         node,
-        data: { name: node.packageName, version: node.version, events: describeEvents(scripts) },
+        data: { name: node.packageName, version: node.version, events: describeEvents(scripts, notFetched) },
         evidence: {
           name: node.packageName,
           version: node.version,
@@ -230,6 +232,7 @@ export default defineCheck<InstallScriptsOptions>({
           scripts: scripts.scripts,
           events: scripts.scripts ? Object.keys(scripts.scripts) : null,
           scriptsFrom: scripts.from,
+          ...(scripts.scripts === null && notFetched ? { text: 'not-fetched' } : {}),
           flags,
           ...(scripts.gyp ? { gyp: true } : {}),
           ...(scripts.claimedName !== undefined ? { claimedName: scripts.claimedName } : {}),
