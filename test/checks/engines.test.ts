@@ -92,7 +92,8 @@ describe('engines: metadata', () => {
       'vulnerable-runtime': 'high',
     });
     expect(engines.meta.defaultOptions).toEqual({ eolSoonDays: 180, dependencyRange: 'declared', coreVulnerabilities: true });
-    expect(engines.meta.needs).toEqual(['manifests']);
+    // Manifests only as detail, from node_modules and the caches unless the run asks the registry anyway.
+    expect(engines.meta.needs).toEqual(['local-manifests']);
   });
 });
 

@@ -88,7 +88,8 @@ describe('install-scripts: metadata', () => {
       unknown: 'low',
       'invalid-approval': 'low',
     });
-    expect(installScripts.meta.needs).toEqual(['manifests']);
+    // Script text from node_modules and the caches unless the run asks the registry anyway: --skip advisories makes no request.
+    expect(installScripts.meta.needs).toEqual(['local-manifests']);
     expect(installScripts.meta.defaultOptions).toEqual({ allow: [], deny: [] });
   });
 });
@@ -544,7 +545,8 @@ describe('install-scripts: JSON output', () => {
     expect(Object.keys(doc)).toEqual(['schemaVersion', 'tool', 'project', 'summary', 'findings', 'diagnostics', 'checks', 'skipped']);
     expect(doc.checks).toEqual({ 'install-scripts': { packages: [] } });
     // The default gate's other checks, named as not run (--only).
-    expect(doc.skipped.map((entry: { check: string }) => entry.check)).toEqual(['advisories', 'denied', 'engines', 'lockfile', 'npm-config', 'pinning']);
+    expect(doc.skipped.map((entry: { check: string }) => entry.check)).toEqual(expect.arrayContaining(['advisories', 'denied', 'engines', 'lockfile', 'npm-config', 'pinning']));
+    expect(doc.skipped.every((entry: { check: string; reason: string }) => entry.reason === '--only' && entry.check !== 'install-scripts')).toBe(true);
   });
 
   it('has no checks key when no check handed over data', async () => {

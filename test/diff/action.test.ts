@@ -26,7 +26,7 @@ function flagsOf(command: 'check' | 'diff'): string {
 describe('action.yml', () => {
   it('is a composite action with the documented inputs', () => {
     expect(action.runs.using).toBe('composite');
-    expect(Object.keys(action.inputs)).toEqual(['command', 'path', 'base', 'fail-on', 'policy', 'github-comment', 'token', 'args', 'node-version']);
+    expect(Object.keys(action.inputs)).toEqual(['command', 'path', 'base', 'fail-on', 'policy', 'github-comment', 'sarif', 'sarif-category', 'token', 'args', 'package', 'node-version']);
     expect(action.inputs['fail-on']!.default).toBe('high');
   });
 
@@ -38,9 +38,11 @@ describe('action.yml', () => {
 
   it('installs without running install scripts and calls only flags the CLI has', () => {
     const scripts = action.runs.steps.map((step) => step.run ?? '').join('\n');
-    expect(scripts).toContain('npm ci --ignore-scripts');
+    // A prebuilt depguard: the project's own, or a tarball / exact version installed with no script and no development dependency.
+    expect(scripts).toContain('npm install --prefix "$prefix" --no-save --omit=dev --ignore-scripts');
+    expect(scripts).not.toMatch(/^\s*npm ci\b|\btsc\b|typescript/m);
     const flags = new Set([...scripts.matchAll(/(?<![\w-])--(?:[a-z][a-z-]+)/g)].map((match) => match[0]));
-    const npmAndGit = new Set(['--ignore-scripts', '--no-audit', '--no-fund', '--loglevel', '--no-tags', '--depth']);
+    const npmAndGit = new Set(['--ignore-scripts', '--no-audit', '--no-fund', '--loglevel', '--no-tags', '--depth', '--prefix', '--no-save']);
     const help = `${flagsOf('check')}\n${flagsOf('diff')}`;
     for (const flag of flags) {
       if (npmAndGit.has(flag)) continue;

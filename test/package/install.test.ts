@@ -5,7 +5,8 @@
 // anything else (a development dependency) is answered 404 and logged, so the
 // install would fail and the test names it. Then the installed bin runs
 // `--help` and `check` on this Node.js (the pinned one under `npm test`).
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -40,6 +41,17 @@ function nameAt(location: string, entry: LockEntry): string {
 }
 
 const run = (command: string, args: string[], cwd: string, env: Record<string, string> = {}) => spawnSync(command, args, { cwd, encoding: 'utf8', env: { ...process.env, ...env }, timeout: 240_000 });
+
+/** Without blocking this process: the loopback registry below must answer while npm installs. */
+async function runAsync(command: string, args: string[], cwd: string, env: Record<string, string>): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const child = spawn(command, args, { cwd, env: { ...process.env, ...env } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const [status] = (await once(child, 'close')) as [number | null];
+  return { status, stdout, stderr };
+}
 
 let server: Server;
 let url = '';
@@ -127,23 +139,27 @@ describe('the packed package', () => {
     writeFileSync(join(work, 'tarball-name'), packed!.filename);
   });
 
-  it('installs from the tarball with only production dependencies, no script, no engine warning', () => {
+  it('installs from the tarball with only production dependencies, no script, no engine warning', async () => {
     const project = join(work, 'consumer');
     mkdirSync(project);
     writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
     const tarball = join(work, readFileSync(join(work, 'tarball-name'), 'utf8'));
-    const install = run('npm', ['install', '--save-dev', '--no-audit', '--no-fund', tarball], project, {
+    const install = await runAsync('npm', ['install', '--save-dev', '--no-audit', '--no-fund', tarball], project, {
       npm_config_registry: url,
       npm_config_cache: join(work, 'npm-cache'),
       npm_config_fetch_retries: '0',
       npm_config_loglevel: 'warn',
+      // The user's npm config (a mirror, allowScripts) must not decide this install.
+      npm_config_userconfig: join(work, 'npmrc'),
     });
     installOutput = `${install.stdout}\n${install.stderr}`;
     expect(install.status, installOutput).toBe(0);
     expect(installOutput).not.toContain('EBADENGINE');
     expect(installOutput).not.toMatch(/install-scripts|prepare/);
     // Only production packages were asked for: every packument request named one the server knows.
-    const devNames = new Set(Object.entries(lock.packages).filter(([location, entry]) => location !== '' && entry.dev).map(([location, entry]) => nameAt(location, entry)));
+    // Names that only development dependencies bring in (a name with a production copy too may be asked for).
+    const prodNames = new Set(Object.entries(lock.packages).filter(([location, entry]) => location !== '' && !entry.dev).map(([location, entry]) => nameAt(location, entry)));
+    const devNames = new Set(Object.entries(lock.packages).filter(([location, entry]) => location !== '' && entry.dev).map(([location, entry]) => nameAt(location, entry)).filter((name) => !prodNames.has(name)));
     const requested = asked.filter((path) => !path.includes('/-/')).map((path) => path.slice(1));
     expect(requested.filter((name) => devNames.has(name))).toEqual([]);
     expect(requested.length).toBeGreaterThan(0);
@@ -163,5 +179,27 @@ describe('the packed package', () => {
     const doc = JSON.parse(check.stdout);
     expect(doc.tool).toEqual({ name: 'depguard', version: manifest.version });
     expect(doc.findings.some((f: { rule: string }) => f.rule === 'advisories/malicious')).toBe(true);
+  });
+
+  it('on an unsupported Node.js, says in one line which work and how to run it anyway, exit 2, --help too', () => {
+    // The machine's own Node.js, when it is one depguard does not support (the pinned one runs the tests).
+    const system = (process.env.PATH ?? '').split(':').filter((dir) => !dir.includes('node_modules')).map((dir) => join(dir, 'node')).find((file) => existsSync(file));
+    const version = system ? run(system, ['--version'], work).stdout.trim() : '';
+    const unsupported = /^v(\d+)\.(\d+)/.exec(version);
+    const [major, minor] = unsupported ? [Number(unsupported[1]), Number(unsupported[2])] : [0, 0];
+    if (!system || (major === 22 && minor >= 22) || (major === 24 && minor >= 15) || major === 26) {
+      console.warn(`skipping the unsupported-Node.js launcher test: no unsupported Node.js on PATH (found ${version || 'none'})`);
+      return;
+    }
+    const bin = join(work, 'consumer/node_modules/depguard/bin/depguard.js');
+    for (const args of [['--help'], ['check', '.', '--skip', 'a b']]) {
+      const result = run(system, [bin, ...args], work);
+      expect(result.status).toBe(2);
+      expect(result.stdout).toBe('');
+      const lines = result.stderr.trimEnd().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toContain(`Node.js ${version.slice(1)} is not supported; it runs on Node.js ^22.22.2, ^24.15.0 or ^26.0.0`);
+      expect(lines[0]).toContain(`npx -p node@24 depguard ${args[0] === '--help' ? '--help' : "check . --skip 'a b'"}`);
+    }
   });
 });
