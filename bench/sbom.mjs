@@ -33,12 +33,18 @@ const tools = {
   'npm sbom': (format) => ['npm', ['sbom', '--sbom-format', format, '--package-lock-only', '--offline']],
 };
 
+// CPU time (user + system) through /usr/bin/time where there is one: on a
+// busy machine it says more than the wall clock, which waits for the cores.
+const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
+
 function run(command, args) {
   const started = process.hrtime.bigint();
-  const result = spawnSync(command, args, { cwd: dataset, env, encoding: 'utf8', maxBuffer: 1 << 30 });
+  const [cmd, argv] = TIME ? [TIME, ['-f', 'cpu %U %S', command, ...args]] : [command, args];
+  const result = spawnSync(cmd, argv, { cwd: dataset, env, encoding: 'utf8', maxBuffer: 1 << 30 });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} exited ${result.status}: ${result.stderr}`);
-  return { ms, document: JSON.parse(result.stdout) };
+  const cpu = /cpu ([\d.]+) ([\d.]+)\s*$/.exec(result.stderr);
+  return { ms, cpuMs: cpu ? (Number(cpu[1]) + Number(cpu[2])) * 1000 : null, document: JSON.parse(result.stdout) };
 }
 
 const names = {
@@ -51,18 +57,21 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 process.stdout.write(`dataset ${dataset}, ${iterations} runs each (after one untimed run), node ${process.version}, npm ${spawnSync('npm', ['--version'], { env, encoding: 'utf8' }).stdout.trim()}\n`);
 for (const format of ['cyclonedx', 'spdx']) {
   const times = Object.fromEntries(Object.keys(tools).map((tool) => [tool, []]));
+  const cpu = Object.fromEntries(Object.keys(tools).map((tool) => [tool, []]));
   const sets = {};
   for (let round = 0; round <= iterations; round++) {
     for (const [tool, command] of Object.entries(tools)) {
-      const { ms, document } = run(...command(format));
+      const { ms, cpuMs, document } = run(...command(format));
       if (round > 0) times[tool].push(ms);
+      if (round > 0 && cpuMs !== null) cpu[tool].push(cpuMs);
       sets[tool] = names[format](document);
     }
   }
   const [ours, theirs] = Object.values(sets);
   const same = ours.size === theirs.size && [...ours].every((name) => theirs.has(name));
   for (const [tool, ms] of Object.entries(times)) {
-    process.stdout.write(`${format.padEnd(9)} ${tool.padEnd(14)} median ${median(ms).toFixed(0).padStart(6)} ms  (min ${Math.min(...ms).toFixed(0)}, max ${Math.max(...ms).toFixed(0)})  ${sets[tool].size} packages\n`);
+    const cpuText = cpu[tool].length > 0 ? `  cpu median ${median(cpu[tool]).toFixed(0)} ms` : '';
+    process.stdout.write(`${format.padEnd(9)} ${tool.padEnd(14)} wall median ${median(ms).toFixed(0).padStart(6)} ms (min ${Math.min(...ms).toFixed(0)}, max ${Math.max(...ms).toFixed(0)})${cpuText}  ${sets[tool].size} packages\n`);
   }
   process.stdout.write(`${format.padEnd(9)} same name@version set: ${same ? 'yes' : 'NO'}\n`);
 }
