@@ -1,33 +1,20 @@
 // Builds DepGraphs in memory, so a check's rules can be tested without a
 // lockfile on disk. Fixture projects under fixtures/projects/ cover loading.
+import { newNode } from '../../src/load/node.js';
 import type { DepEdge, DepGraph, DepNode } from '../../src/model.js';
 
 export type NodeInit = Partial<DepNode> & { location: string };
 
 export function node(init: NodeInit): DepNode {
   const name = init.name ?? init.location.slice(init.location.lastIndexOf('node_modules/') + 'node_modules/'.length);
-  return {
+  return newNode(init.location, {
     name,
     packageName: init.packageName ?? name,
     version: '1.0.0',
-    resolved: null,
     integrity: 'sha512-' + 'A'.repeat(86) + '==',
-    source: 'registry',
-    dev: false,
-    optional: false,
-    devOptional: false,
-    peer: false,
-    inBundle: false,
-    hasInstallScript: false,
     installScriptKnown: true,
-    engines: null,
-    license: null,
-    isWorkspace: false,
-    linkTarget: null,
-    edgesOut: [],
-    dependents: [],
     ...init,
-  };
+  });
 }
 
 export function edge(name: string, spec: string, to: string | null, type: DepEdge['type'] = 'prod'): DepEdge {

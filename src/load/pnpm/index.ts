@@ -20,6 +20,7 @@ import { parse as parseYaml } from 'yaml';
 import { DepguardError } from '../../errors.js';
 import type { DeclaredDependencies, DepEdge, DepNode, Diagnostic, EdgeType, LockfileInfo, SourceType, WorkspaceInfo } from '../../model.js';
 import { isJsonObject, own, stringEntries, type JsonObject } from '../../util/json.js';
+import { define, gitUrl, newNode } from '../node.js';
 import type { LoadedLockfile, LockfileLoaderInput } from '../types.js';
 import { entryLines, readDocuments } from './document.js';
 import { keyStyle, parseKey, referenceCandidates, type KeyStyle, type ParsedKey } from './keys.js';
@@ -65,46 +66,6 @@ export function lockfileVersionOf(value: unknown, file: string): number {
     });
   }
   return number;
-}
-
-/** Sets an own property, whatever the key: a dependency may be named `__proto__` in a hostile lockfile. */
-function define(target: Record<string, string>, key: string, value: string): void {
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
-}
-
-function emptyNode(location: string, init: Partial<DepNode>): DepNode {
-  return {
-    location,
-    name: '',
-    packageName: '',
-    version: '',
-    resolved: null,
-    integrity: null,
-    source: 'registry',
-    dev: false,
-    optional: false,
-    devOptional: false,
-    peer: false,
-    inBundle: false,
-    hasInstallScript: false,
-    installScriptKnown: false,
-    engines: null,
-    license: null,
-    isWorkspace: false,
-    linkTarget: null,
-    edgesOut: [],
-    dependents: [],
-    ...init,
-  };
-}
-
-/** `git@host:owner/repo.git` (scp style) as a URL the lockfile check can read a host from. */
-function gitUrl(repo: string, commit: string | null): string {
-  let url = repo;
-  const scp = /^([^@/:]+@)?([^/:]+):(?!\/)(.*)$/.exec(repo);
-  if (scp && !/^[a-z][a-z0-9+.-]*:\/\//i.test(repo)) url = `ssh://${scp[1] ?? ''}${scp[2]}/${scp[3]}`;
-  if (!/^git[+:]/.test(url)) url = `git+${url}`;
-  return commit ? `${url}#${commit}` : url;
 }
 
 interface Resolution {
@@ -230,7 +191,7 @@ export async function loadPnpmLockfile(input: LockfileLoaderInput): Promise<Load
   const diagnostics: Diagnostic[] = [];
   const nodes = new Map<string, DepNode>();
   const links = new Map<string, string>();
-  const root = emptyNode('', {
+  const root = newNode('', {
     name: typeof manifest.name === 'string' ? manifest.name : '',
     packageName: typeof manifest.name === 'string' ? manifest.name : '',
     version: typeof manifest.version === 'string' ? manifest.version : '',
@@ -290,7 +251,7 @@ export async function loadPnpmLockfile(input: LockfileLoaderInput): Promise<Load
       const folder = depPathToFilename(key.startsWith('/') ? key.slice(1) : key, MAX_FOLDER_LENGTH);
       const location = `node_modules/${prefix}/${folder}/node_modules/${name}`;
       const requiresBuild = metadata.requiresBuild === true || snapshot.requiresBuild === true;
-      const node = emptyNode(location, {
+      const node = newNode(location, {
         name,
         packageName: name,
         version,
@@ -330,7 +291,7 @@ export async function loadPnpmLockfile(input: LockfileLoaderInput): Promise<Load
   };
   const directoryNode = (target: string, alias: string): void => {
     if (nodes.has(target) || importerLocations.has(target)) return;
-    nodes.set(target, emptyNode(target, { name: alias, packageName: alias, source: 'directory', resolved: `file:${target}`, installScriptKnown: false }));
+    nodes.set(target, newNode(target, { name: alias, packageName: alias, source: 'directory', resolved: `file:${target}`, installScriptKnown: false }));
   };
 
   const declared = new Map<string, DeclaredDependencies>();
@@ -341,7 +302,7 @@ export async function loadPnpmLockfile(input: LockfileLoaderInput): Promise<Load
     if (!isJsonObject(importer)) continue;
     let from = nodes.get(location);
     if (!from) {
-      from = emptyNode(location, { source: 'workspace', isWorkspace: true, installScriptKnown: false });
+      from = newNode(location, { source: 'workspace', isWorkspace: true, installScriptKnown: false });
       nodes.set(location, from);
       workspaces.push({ name: '', location });
     }
