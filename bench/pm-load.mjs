@@ -3,7 +3,7 @@
 // in one process, interleaved round by round so both see the same machine.
 //   node bench/pm-load.mjs [-n rounds] [npm project dir] [pnpm project dir]
 // Defaults: bench/.work/large (bench/regenerate.sh) and bench/.work/large-pnpm
-// (bench/regenerate-pnpm.sh). Times depguard's loader from dist/ (build first):
+// (bench/regenerate.sh --manager pnpm). Times depguard's loader from dist/ (build first):
 // the pnpm loader alone, and loadProject (the loader plus package.json and the
 // workspaces' manifests, what `depguard check` runs). Prints the package
 // counts so a run that silently loaded nothing shows.
@@ -23,7 +23,7 @@ for (let i = 0; i < args.length; i++) {
 }
 const npmDir = dirs[0] ?? join(bench, '.work/large');
 const pnpmDir = dirs[1] ?? join(bench, '.work/large-pnpm');
-for (const [dir, file, how] of [[npmDir, 'package-lock.json', 'bash bench/regenerate.sh'], [pnpmDir, 'pnpm-lock.yaml', 'bash bench/regenerate-pnpm.sh']]) {
+for (const [dir, file, how] of [[npmDir, 'package-lock.json', 'bash bench/regenerate.sh'], [pnpmDir, 'pnpm-lock.yaml', 'bash bench/regenerate.sh --manager pnpm']]) {
   if (!existsSync(join(dir, file))) {
     process.stderr.write(`no ${file} in ${dir}: run \`${how}\` first\n`);
     process.exit(2);

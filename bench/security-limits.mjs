@@ -94,37 +94,29 @@ async function measure(name, handler) {
 
 const payload = bomb(4096); // 4 GiB unpacked
 const chunk = Buffer.alloc(MiB, 0x20);
+
+/** Sends 2 GiB of spaces, only as fast as the client reads, and stops when it hangs up. */
+function pump(res, headers) {
+  res.writeHead(200, headers);
+  let sent = 0;
+  const more = () => {
+    while (sent < 2048 && !res.destroyed) {
+      sent++;
+      if (!res.write(chunk)) return void res.once('drain', more);
+    }
+    res.end();
+  };
+  res.on('close', () => (sent = 2048));
+  more();
+}
+
 const results = [
   await measure(`gzip bomb (${(payload.length / MiB).toFixed(1)} MiB on the wire, 4096 MiB unpacked)`, (req, res) => {
     res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip', 'content-length': String(payload.length) });
     res.end(payload);
   }),
-  await measure('2 GiB plain body, chunked', (req, res) => {
-    res.writeHead(200, { 'content-type': 'application/json' });
-    let sent = 0;
-    const pump = () => {
-      while (sent < 2048 && !res.destroyed) {
-        sent++;
-        if (!res.write(chunk)) return void res.once('drain', pump);
-      }
-      res.end();
-    };
-    res.on('close', () => (sent = 2048));
-    pump();
-  }),
-  await measure('2 GiB plain body, content-length', (req, res) => {
-    res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(2048 * MiB) });
-    let sent = 0;
-    const pump = () => {
-      while (sent < 2048 && !res.destroyed) {
-        sent++;
-        if (!res.write(chunk)) return void res.once('drain', pump);
-      }
-      res.end();
-    };
-    res.on('close', () => (sent = 2048));
-    pump();
-  }),
+  await measure('2 GiB plain body, chunked', (req, res) => pump(res, { 'content-type': 'application/json' })),
+  await measure('2 GiB plain body, content-length', (req, res) => pump(res, { 'content-type': 'application/json', 'content-length': String(2048 * MiB) })),
 ];
 
 console.log('| attack | exit | wall ms | peak RSS MiB | target | first stderr line |');

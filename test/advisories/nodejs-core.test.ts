@@ -1,7 +1,6 @@
 // `depguard db update nodejs`: the Node.js core vulnerability index fetched
 // from a configurable URL (a loopback server here) into npm's cache, where
 // engines/vulnerable-runtime reads it; a failed update keeps the copy there.
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CoreIndexError, defaultNodejsCoreDir, readCoreIndex, updateCoreIndex } from '../../src/enrich/advisories/nodejs-core.js';
 import { REPO } from '../helpers/project.js';
+import { depguardAsync, type CliResult } from '../helpers/cli.js';
 
 const INDEX = readFileSync(join(REPO, 'fixtures/nodejs-core/index.json'));
 let server: Server;
@@ -40,17 +40,8 @@ afterAll(async () => {
 
 const FETCH = { retry: { retries: 0 }, timeout: 3000 };
 
-function cli(args: string[], cache: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(REPO, 'bin/depguard.js'), ...args], {
-      env: { ...process.env, npm_config_cache: cache, npm_config_registry: 'https://registry.example.org/', npm_config_fetch_retries: '0', NO_COLOR: '1' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function cli(args: string[], cache: string): Promise<CliResult> {
+  return depguardAsync(args, { env: { ...process.env, npm_config_cache: cache, npm_config_registry: 'https://registry.example.org/', npm_config_fetch_retries: '0', NO_COLOR: '1' } });
 }
 
 describe('the Node.js core vulnerability index', () => {

@@ -1,14 +1,13 @@
 // depguard diff as a user runs it: the built CLI in a real git repository,
 // its exit codes (new findings only), formats, and --github-comment against
 // a GitHub API served on 127.0.0.1 by the test.
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEST_DATE, depguard, withoutAdvisories } from '../helpers/cli.js';
+import { TEST_DATE, depguard, withoutAdvisories, depguardAsync, type CliResult } from '../helpers/cli.js';
 import { fixture, REPO } from '../helpers/project.js';
 import { gitRepo, tempDir } from './helpers.js';
 
@@ -16,14 +15,8 @@ const cache = tempDir('depguard-diff-cli-cache-');
 const env = { npm_config_registry: 'https://registry.example.org/', npm_config_cache: cache, npm_config_offline: 'true', NO_COLOR: '1' };
 
 /** The CLI without blocking this process, so the test's own HTTP server can answer it. */
-async function run(args: string[], cwd: string, extra: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [join(REPO, 'bin/depguard.js'), ...withoutAdvisories(args)], { cwd, env: { ...process.env, ...env, ...extra } });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const [code] = (await once(child, 'close')) as [number | null];
-  return { code, stdout, stderr };
+function run(args: string[], cwd: string, extra: Record<string, string> = {}): Promise<CliResult> {
+  return depguardAsync(withoutAdvisories(args), { cwd, env: { ...process.env, ...env, ...extra } });
 }
 
 const repo = gitRepo([{ copy: fixture('diff-real-service-before') }, { copy: fixture('diff-real-service-after') }]);

@@ -1,4 +1,5 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -55,4 +56,49 @@ export function depguard(args: string[], options: { cwd?: string; env?: Record<s
     },
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/**
+ * Runs a command without blocking this process, so that a loopback server the
+ * test started can answer it; killed (`killed: true`) if it has not exited
+ * after `killAfter` ms.
+ */
+export async function spawnCollect(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; killAfter?: number } = {}): Promise<CliResult & { killed: boolean }> {
+  const child = spawn(command, args, { cwd: options.cwd ?? REPO, env: options.env ?? process.env });
+  let killed = false;
+  const timer = options.killAfter === undefined ? null : setTimeout(() => {
+    killed = true;
+    child.kill('SIGKILL');
+  }, options.killAfter);
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const [code] = (await once(child, 'close')) as [number | null];
+  if (timer) clearTimeout(timer);
+  return { code, stdout, stderr, killed };
+}
+
+/** The built CLI (bin/depguard.js on this Node) through spawnCollect. */
+export function depguardAsync(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; killAfter?: number } = {}): Promise<CliResult & { killed: boolean }> {
+  return spawnCollect(process.execPath, [join(REPO, 'bin/depguard.js'), ...args], options);
+}
+
+/**
+ * An environment that holds nothing of the user's: an empty HOME (so no user
+ * .npmrc), its own npm cache, one registry, no retries. For online runs
+ * against a loopback registry, where the user's config must not leak in.
+ */
+export function isolatedEnv(registry: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const home = mkdtempSync(join(tmpdir(), 'depguard-home-'));
+  return {
+    PATH: process.env.PATH ?? '',
+    HOME: home,
+    npm_config_userconfig: join(home, '.npmrc'),
+    npm_config_registry: registry,
+    npm_config_cache: join(home, 'cache'),
+    npm_config_fetch_retries: '0',
+    NO_COLOR: '1',
+    ...extra,
+  };
 }

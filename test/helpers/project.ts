@@ -44,3 +44,24 @@ export function nodejsCoreCache(): string {
   cpSync(join(REPO, 'fixtures/nodejs-core/index.json'), join(cache, '_depguard', 'nodejs-core', 'index.json'));
   return cache;
 }
+
+/**
+ * The smallest online target: a project that depends on left-pad@1.3.0 only,
+ * locked at `registry` with the tarball's integrity. The hostile-registry
+ * tests (test/security/) point it at their loopback servers.
+ */
+export function leftPadProject(registry: string, integrity: string): Record<string, object> {
+  return {
+    'package.json': { name: 'victim', version: '1.0.0', dependencies: { 'left-pad': '1.3.0' } },
+    'package-lock.json': {
+      name: 'victim',
+      version: '1.0.0',
+      lockfileVersion: 3,
+      requires: true,
+      packages: {
+        '': { name: 'victim', version: '1.0.0', dependencies: { 'left-pad': '1.3.0' } },
+        'node_modules/left-pad': { version: '1.3.0', resolved: `${registry}left-pad/-/left-pad-1.3.0.tgz`, integrity },
+      },
+    },
+  };
+}

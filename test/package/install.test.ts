@@ -5,8 +5,7 @@
 // anything else (a development dependency) is answered 404 and logged, so the
 // install would fail and the test names it. Then the installed bin runs
 // `--help` and `check` on this Node.js (the pinned one under `npm test`).
-import { spawn, spawnSync } from 'node:child_process';
-import { once } from 'node:events';
+import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,6 +14,7 @@ import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixture, REPO } from '../helpers/project.js';
+import { spawnCollect } from '../helpers/cli.js';
 
 interface LockEntry {
   name?: string;
@@ -44,13 +44,8 @@ const run = (command: string, args: string[], cwd: string, env: Record<string, s
 
 /** Without blocking this process: the loopback registry below must answer while npm installs. */
 async function runAsync(command: string, args: string[], cwd: string, env: Record<string, string>): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  const child = spawn(command, args, { cwd, env: { ...process.env, ...env } });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const [status] = (await once(child, 'close')) as [number | null];
-  return { status, stdout, stderr };
+  const { code, stdout, stderr } = await spawnCollect(command, args, { cwd, env: { ...process.env, ...env } });
+  return { status: code, stdout, stderr };
 }
 
 let server: Server;

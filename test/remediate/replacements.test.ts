@@ -5,7 +5,6 @@
 // versions). The registry is a
 // loopback server serving packuments in the public registry's shape with
 // `deprecated` messages (the mirror these machines reach strips them).
-import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,8 +14,9 @@ import type { VerifyContext } from '../../src/remediate/verify.js';
 import { planContext } from './context.js';
 import { deniedEntries, type DeniedEntry } from '../../src/checks/denied/index.js';
 import type { DeprecationOptions } from '../../src/remediate/replacements.js';
-import { fixture, REPO, SHARED_DATA } from '../helpers/project.js';
+import { fixture, SHARED_DATA } from '../helpers/project.js';
 import { AdvisoryServer, bulkFrom, osvFolderAdvisories } from '../advisories/advisory-server.js';
+import { depguardAsync, type CliResult } from '../helpers/cli.js';
 
 const OSV = join(SHARED_DATA, 'advisories/osv');
 const osvPresent = existsSync(join(OSV, 'MAL-2025-46974.json'));
@@ -97,16 +97,8 @@ describe('depguard fix for deprecated versions', () => {
   }, 60_000);
 });
 
-function depguard(args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const env = { ...(process.env as Record<string, string>), npm_config_registry: server.url, npm_config_cache: mkdtempSync(join(tmpdir(), 'depguard-fix-cache-')), npm_config_offline: 'false', NO_COLOR: '1' };
-    const child = spawn(process.execPath, [join(REPO, 'bin/depguard.js'), ...args], { cwd, env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function depguard(args: string[], cwd: string): Promise<CliResult> {
+  return depguardAsync(args, { cwd, env: { ...process.env, npm_config_registry: server.url, npm_config_cache: mkdtempSync(join(tmpdir(), 'depguard-fix-cache-')), npm_config_offline: 'false', NO_COLOR: '1' } });
 }
 
 describe('depguard fix --deprecated (CLI)', () => {

@@ -3,14 +3,9 @@
 // the packument places on another host a high one, and a package over the
 // size or entry limits is "could not analyse": exit 2 unless
 // --allow-incomplete. Never a silent pass. A registry on 127.0.0.1.
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEST_DATE } from '../helpers/cli.js';
-import { REPO, tempProject } from '../helpers/project.js';
+import { TEST_DATE, depguardAsync, isolatedEnv, type CliResult } from '../helpers/cli.js';
+import { tempProject } from '../helpers/project.js';
 import { integrityOf, makeTarball, TestRegistry } from '../enrich/registry-server.js';
 
 let registry: TestRegistry;
@@ -48,18 +43,8 @@ function project(entries: Record<string, string>): string {
   });
 }
 
-async function run(args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const home = mkdtempSync(join(tmpdir(), 'depguard-caps-home-'));
-  const child = spawn(process.execPath, [join(REPO, 'bin/depguard.js'), ...args, '--date', TEST_DATE], {
-    cwd,
-    env: { PATH: process.env.PATH ?? '', HOME: home, npm_config_userconfig: join(home, '.npmrc'), npm_config_registry: registry.url, npm_config_cache: join(home, 'cache'), npm_config_fetch_retries: '0', NO_COLOR: '1' },
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const [code] = (await once(child, 'close')) as [number | null];
-  return { code, stdout, stderr };
+function run(args: string[], cwd: string): Promise<CliResult> {
+  return depguardAsync([...args, '--date', TEST_DATE], { cwd, env: isolatedEnv(registry.url) });
 }
 
 type Out = { findings: Array<{ rule: string; severity: string; package: { name: string } | null; evidence: Record<string, unknown> }>; diagnostics: Array<{ code: string; incomplete?: boolean }> };

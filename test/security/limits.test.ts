@@ -5,8 +5,6 @@
 // clear message (or, with --allow-incomplete, a report) and the process must
 // exit. Memory and time are measured in bench/security-limits.mjs, never
 // asserted here; every loop below is bounded.
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -16,8 +14,8 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MAX_LOCKFILE_ENTRIES } from '../../src/load/load.js';
 import { RegistryClient, RegistryError } from '../../src/enrich/registry-client.js';
-import { TEST_DATE } from '../helpers/cli.js';
-import { REPO, tempProject } from '../helpers/project.js';
+import { TEST_DATE, depguardAsync, isolatedEnv, type CliResult } from '../helpers/cli.js';
+import { leftPadProject, tempProject } from '../helpers/project.js';
 import { integrityOf, makeTarball } from '../enrich/registry-server.js';
 
 const servers: Server[] = [];
@@ -45,48 +43,12 @@ function gzipBomb(members: number): Buffer {
 }
 
 function project(registry: string, tarball = makeTarball({ 'package.json': '{"name":"left-pad","version":"1.3.0"}', 'index.js': 'module.exports = 1;\n' })): string {
-  return tempProject({
-    'package.json': { name: 'victim', version: '1.0.0', dependencies: { 'left-pad': '1.3.0' } },
-    'package-lock.json': {
-      name: 'victim',
-      version: '1.0.0',
-      lockfileVersion: 3,
-      requires: true,
-      packages: {
-        '': { name: 'victim', version: '1.0.0', dependencies: { 'left-pad': '1.3.0' } },
-        'node_modules/left-pad': { version: '1.3.0', resolved: `${registry}left-pad/-/left-pad-1.3.0.tgz`, integrity: integrityOf(tarball) },
-      },
-    },
-  });
+  return tempProject(leftPadProject(registry, integrityOf(tarball)));
 }
 
 /** The CLI online against `registry`, killed (and the test failed) if it has not exited after `killAfter` ms. */
-async function run(args: string[], cwd: string, registry: string, killAfter = 120_000): Promise<{ code: number | null; stdout: string; stderr: string; killed: boolean }> {
-  const home = mkdtempSync(join(tmpdir(), 'depguard-limits-home-'));
-  const child = spawn(process.execPath, [join(REPO, 'bin/depguard.js'), ...args, '--date', TEST_DATE], {
-    cwd,
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: home,
-      npm_config_userconfig: join(home, '.npmrc'),
-      npm_config_registry: registry,
-      npm_config_cache: join(home, 'cache'),
-      npm_config_fetch_retries: '0',
-      NO_COLOR: '1',
-    },
-  });
-  let killed = false;
-  const timer = setTimeout(() => {
-    killed = true;
-    child.kill('SIGKILL');
-  }, killAfter);
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const [code] = (await once(child, 'close')) as [number | null];
-  clearTimeout(timer);
-  return { code, stdout, stderr, killed };
+function run(args: string[], cwd: string, registry: string, killAfter = 120_000): Promise<CliResult & { killed: boolean }> {
+  return depguardAsync([...args, '--date', TEST_DATE], { cwd, env: isolatedEnv(registry), killAfter });
 }
 
 function packument(registry: string, tarball: Buffer): string {

@@ -5,14 +5,12 @@
 // keep judging hosts by the trusted config, and never send the CI's token to
 // the trap. Two registries on 127.0.0.1: the trusted one (npm's env config)
 // and the trap; the trap logs every request it gets.
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEST_DATE } from '../helpers/cli.js';
-import { REPO } from '../helpers/project.js';
+import { TEST_DATE, depguardAsync, isolatedEnv, type CliResult } from '../helpers/cli.js';
+import { leftPadProject } from '../helpers/project.js';
 import { gitRepo } from '../diff/helpers.js';
 import { integrityOf, TestRegistry } from '../enrich/registry-server.js';
 
@@ -31,45 +29,12 @@ afterAll(async () => {
 });
 
 /** The CLI online against the trusted registry, with the CI's token in the environment and an empty home. */
-async function run(args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const home = mkdtempSync(join(tmpdir(), 'depguard-trust-home-'));
-  const child = spawn(process.execPath, [join(REPO, 'bin/depguard.js'), ...args], {
-    cwd,
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: home,
-      npm_config_userconfig: join(home, '.npmrc'),
-      npm_config_globalconfig: join(home, 'npmrc-global'),
-      npm_config_registry: trusted.url,
-      npm_config_cache: join(home, 'cache'),
-      npm_config_fetch_retries: '0',
-      NPM_TOKEN: TOKEN,
-      NO_COLOR: '1',
-    },
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const [code] = (await once(child, 'close')) as [number | null];
-  return { code, stdout, stderr };
+function run(args: string[], cwd: string): Promise<CliResult> {
+  return depguardAsync(args, { cwd, env: isolatedEnv(trusted.url, { npm_config_globalconfig: join(mkdtempSync(join(tmpdir(), 'depguard-trust-')), 'npmrc-global'), NPM_TOKEN: TOKEN }) });
 }
 
 function project(registry: TestRegistry): Record<string, string | object> {
-  const tarball = registry.tarballOf('left-pad', '1.3.0');
-  return {
-    'package.json': { name: 'victim', version: '1.0.0', dependencies: { 'left-pad': '1.3.0' } },
-    'package-lock.json': {
-      name: 'victim',
-      version: '1.0.0',
-      lockfileVersion: 3,
-      requires: true,
-      packages: {
-        '': { name: 'victim', version: '1.0.0', dependencies: { 'left-pad': '1.3.0' } },
-        'node_modules/left-pad': { version: '1.3.0', resolved: `${registry.url}left-pad/-/left-pad-1.3.0.tgz`, integrity: integrityOf(tarball) },
-      },
-    },
-  };
+  return leftPadProject(registry.url, integrityOf(registry.tarballOf('left-pad', '1.3.0')));
 }
 
 function attack(): Record<string, string | object> {
