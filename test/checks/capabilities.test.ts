@@ -18,7 +18,7 @@ import type { DepGraph, DepNode, Finding } from '../../src/model.js';
 import { ELF, packageFiles, packFixture, PACKAGES, REGISTRY, serve, type Served } from './capabilities/packages.js';
 import { depguard } from '../helpers/cli.js';
 import { edge, graph, node } from '../helpers/graph.js';
-import { tempProject } from '../helpers/project.js';
+import { tempProject, npmProject } from '../helpers/project.js';
 
 const REGISTRIES = { registry: REGISTRY, scopes: {} };
 
@@ -287,19 +287,7 @@ describe('capabilities of packages served as tarballs', () => {
 /** A project with an installed node_modules copy of fixture packages (and a lockfile naming them). */
 function installedProject(names: string[]): { dir: string; nodes: DepNode[] } {
   const versions = Object.fromEntries(names.map((name) => [name, packFixture(name).version]));
-  const dir = tempProject({
-    'package.json': { name: 'app', version: '1.0.0', dependencies: versions },
-    'package-lock.json': {
-      name: 'app',
-      version: '1.0.0',
-      lockfileVersion: 3,
-      requires: true,
-      packages: {
-        '': { name: 'app', version: '1.0.0', dependencies: versions },
-        ...Object.fromEntries(names.map((name) => [`node_modules/${name}`, { version: versions[name], integrity: packFixture(name).integrity, license: 'MIT' }])),
-      },
-    },
-  });
+  const dir = tempProject(npmProject(versions, Object.fromEntries(names.map((name) => [name, { version: versions[name], integrity: packFixture(name).integrity, license: 'MIT' }]))));
   for (const name of names) {
     mkdirSync(join(dir, 'node_modules'), { recursive: true });
     cpSync(join(PACKAGES, name), join(dir, 'node_modules', name), { recursive: true });

@@ -13,7 +13,7 @@ import { RegistryClient } from '../../src/enrich/registry-client.js';
 import { runChecks } from '../../src/policy/run.js';
 import { isDepguardError } from '../../src/errors.js';
 import { loadProject } from '../../src/load/load.js';
-import { fixture, tempProject } from '../helpers/project.js';
+import { fixture, tempProject, npmProject } from '../helpers/project.js';
 import { AUDIT_DATE, auditWith, emptyCache, packumentForms, summary } from '../helpers/registry-checks.js';
 import { TestRegistry } from '../enrich/registry-server.js';
 
@@ -191,16 +191,7 @@ describe('release-age: fails closed', () => {
 
   it('never requests a lockfile `resolved` URL, in any mode', async () => {
     const resolved = `${trap.url}fresh-lib/-/fresh-lib-2.0.1.tgz`;
-    const dir = tempProject({
-      'package.json': { name: 'app', version: '1.0.0', dependencies: { 'fresh-lib': '2.0.1' } },
-      'package-lock.json': {
-        name: 'app',
-        version: '1.0.0',
-        lockfileVersion: 3,
-        requires: true,
-        packages: { '': { name: 'app', version: '1.0.0', dependencies: { 'fresh-lib': '2.0.1' } }, 'node_modules/fresh-lib': { version: '2.0.1', resolved, integrity: `sha512-${'A'.repeat(86)}==` } },
-      },
-    });
+    const dir = tempProject(npmProject({ 'fresh-lib': '2.0.1' }, { 'fresh-lib': { version: '2.0.1', resolved, integrity: `sha512-${'A'.repeat(86)}==` } }));
     const cache = emptyCache();
     for (const mode of ['online', 'prefer-offline', 'offline'] as const) {
       const { result } = await auditWith(server, dir, ['release-age'], { access: { cache, mode } });

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cachedContentPath } from '../../src/enrich/local-manifests.js';
-import { fixture, tempProject } from '../helpers/project.js';
+import { fixture, tempProject, npmProject } from '../helpers/project.js';
 import { runCli } from '../report/helpers.js';
 import { integrityOf, makeTarball } from './registry-server.js';
 
@@ -56,19 +56,7 @@ describe('--skip advisories makes no request', () => {
     const content = cachedContentPath(cache, integrity)!;
     mkdirSync(dirname(content), { recursive: true });
     writeFileSync(content, tarball);
-    const dir = tempProject({
-      'package.json': { name: 'app', version: '1.0.0', dependencies: { 'native-thing': '1.0.0' } },
-      'package-lock.json': {
-        name: 'app',
-        version: '1.0.0',
-        lockfileVersion: 3,
-        requires: true,
-        packages: {
-          '': { name: 'app', version: '1.0.0', dependencies: { 'native-thing': '1.0.0' } },
-          'node_modules/native-thing': { version: '1.0.0', resolved: 'https://registry.example.org/native-thing/-/native-thing-1.0.0.tgz', integrity, hasInstallScript: true },
-        },
-      },
-    });
+    const dir = tempProject(npmProject({ 'native-thing': '1.0.0' }, { 'native-thing': { version: '1.0.0', resolved: 'https://registry.example.org/native-thing/-/native-thing-1.0.0.tgz', integrity, hasInstallScript: true } }));
     const run = await runCli(['check', dir, '--skip', 'advisories', '--format', 'json', '--date', '2026-11-27'], { npm_config_registry: url, npm_config_cache: cache });
     expect(connections).toBe(0);
     const doc = JSON.parse(run.stdout);

@@ -46,22 +46,31 @@ export function nodejsCoreCache(): string {
 }
 
 /**
+ * An npm project named `app` as files for tempProject: package.json with
+ * `dependencies` and a lockfileVersion 3 lockfile whose entries are given by
+ * package name (`node_modules/<name>`), so a test spells only what matters.
+ */
+export function npmProject(dependencies: Record<string, string>, entries: Record<string, object>, name = 'app'): Record<string, object> {
+  return {
+    'package.json': { name, version: '1.0.0', dependencies },
+    'package-lock.json': {
+      name,
+      version: '1.0.0',
+      lockfileVersion: 3,
+      requires: true,
+      packages: {
+        '': { name, version: '1.0.0', dependencies },
+        ...Object.fromEntries(Object.entries(entries).map(([dependency, entry]) => [`node_modules/${dependency}`, entry])),
+      },
+    },
+  };
+}
+
+/**
  * The smallest online target: a project that depends on left-pad@1.3.0 only,
  * locked at `registry` with the tarball's integrity. The hostile-registry
  * tests (test/security/) point it at their loopback servers.
  */
 export function leftPadProject(registry: string, integrity: string): Record<string, object> {
-  return {
-    'package.json': { name: 'victim', version: '1.0.0', dependencies: { 'left-pad': '1.3.0' } },
-    'package-lock.json': {
-      name: 'victim',
-      version: '1.0.0',
-      lockfileVersion: 3,
-      requires: true,
-      packages: {
-        '': { name: 'victim', version: '1.0.0', dependencies: { 'left-pad': '1.3.0' } },
-        'node_modules/left-pad': { version: '1.3.0', resolved: `${registry}left-pad/-/left-pad-1.3.0.tgz`, integrity },
-      },
-    },
-  };
+  return npmProject({ 'left-pad': '1.3.0' }, { 'left-pad': { version: '1.3.0', resolved: `${registry}left-pad/-/left-pad-1.3.0.tgz`, integrity } }, 'victim');
 }
