@@ -40,7 +40,8 @@ export const IDENTITY: Readonly<Record<string, IdentityRule>> = {
   'lockfile/name-mismatch': { evidence: ['reason', 'urlName'] },
   'lockfile/alias': { evidence: ['alias', 'realName'] },
   'lockfile/missing-integrity': { evidence: ['source'] },
-  'lockfile/weak-integrity': { version: true, evidence: ['algorithm'] },
+  // A single cause (RuleMeta.group): the algorithm, whatever package or version it touches.
+  'lockfile/weak-integrity': { evidence: ['algorithm'] },
   'lockfile/invalid-integrity': { version: true, evidence: [] },
   'lockfile/git-unpinned': { evidence: ['resolved'] },
   'lockfile/unreachable': { version: true, evidence: [] },
@@ -108,12 +109,14 @@ export function identityRule(finding: Finding): IdentityRule | null {
  * VOLATILE ones.
  */
 export function findingKey(finding: Finding): string {
-  // A single cause (a host, a hash algorithm) is one thing however many packages it touches (src/policy/group.ts).
-  const name = (grouped ??= groupRules()).has(finding.rule) ? null : (finding.package?.name ?? null);
+  // A single cause (a host, a hash algorithm) is one thing however many packages it touches (src/policy/group.ts):
+  // neither the package name nor its version, so one package and a group of them have the same identity.
+  const single = (grouped ??= groupRules()).has(finding.rule);
+  const name = single ? null : (finding.package?.name ?? null);
   if (finding.advisory) return canonical([finding.rule, name, finding.advisory.id]);
   const rule = identityRule(finding);
   if (rule) {
-    const version = rule.version ? (finding.package?.version ?? null) : null;
+    const version = rule.version && !single ? (finding.package?.version ?? null) : null;
     return canonical([finding.rule, name, version, ...rule.evidence.map((field) => pick(finding.evidence, field) ?? null)]);
   }
   const scalars = Object.entries(finding.evidence)

@@ -58,6 +58,8 @@ export interface AuditOutcome {
   policy: Policy;
   /** The day audited as of (YYYY-MM-DD). */
   today: string;
+  /** The findings as the checks reported them, one per copy, before grouping: diff narrows a single cause with them. */
+  copies: readonly Finding[];
   /** The registry client the checks used, else a new one with the same settings (reports fetch more: freshness). */
   registryClient(): RegistryClient;
 }
@@ -198,6 +200,7 @@ export async function audit(options: AuditOptions): Promise<AuditOutcome> {
     graph,
     policy,
     today: runOptions.today,
+    copies: checked.findings,
     registryClient: () => (client ??= createRegistryClient(registries, npm, access)),
     result: {
       schemaVersion: 1,

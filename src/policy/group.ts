@@ -17,8 +17,10 @@
 // an unwaived one; a merged copy keeps the identity (src/checks/identity.ts)
 // and the SARIF fingerprint its first copy had, as neither ever included the
 // location. A single-cause rule's identity is its rule and `by` fields
-// (`lockfile/foreign-host` + host), whether it touches one package or many, so
-// a second package from the same host does not turn it into another finding.
+// (`lockfile/foreign-host` + host), whether it touches one package or many;
+// `diff` narrows such a finding to the packages a change added to the cause
+// (src/commands/diff/causes.ts), so a second package from a host that was
+// already foreign is still a new finding about that package.
 
 import { groupRules, type GroupRules } from '../checks/group-rules.js';
 import { severityRank, type Finding } from '../model.js';
@@ -37,6 +39,13 @@ export function listSome(items: readonly string[], limit = 3): string {
 
 function label(finding: Finding): string {
   return finding.package ? (finding.package.version ? `${finding.package.name}@${finding.package.version}` : finding.package.name) : '';
+}
+
+/** The `name@version` of every package a finding is about: its own package, or a single-cause finding's `evidence.packages`. */
+export function affectedPackages(finding: Finding): string[] {
+  if (finding.package) return [label(finding)];
+  const packages = finding.evidence.packages;
+  return Array.isArray(packages) ? packages.filter((item): item is string => typeof item === 'string') : [];
 }
 
 function mergePaths(into: string[][], seen: Set<string>, paths: readonly string[][]): void {

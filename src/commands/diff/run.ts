@@ -18,7 +18,7 @@ import { isJsonObject, type JsonObject } from '../../util/json.js';
 import { DepguardError, isDepguardError } from '../../errors.js';
 import type { DepGraph } from '../../model.js';
 import { loadBase, type BaseProject } from './base.js';
-import { diffFindings } from '../../checks/identity.js';
+import { diffCauses } from './causes.js';
 import { configChanges, projectManifestChanges, type RawConfig } from './manifest.js';
 import { diffPackages, newInstallScripts } from './packages.js';
 import type { DiffReport, DiffResult, DiffSide } from '../../render/diff-model.js';
@@ -64,7 +64,7 @@ function renameBase(error: unknown, base: BaseProject): unknown {
 
 export function buildReport(base: AuditOutcome, head: AuditOutcome, places: { base: Parameters<typeof side>[1]; head: Parameters<typeof side>[1] }, configs: { base: RawConfig | null; head: RawConfig | null } = { base: null, head: null }): DiffReport {
   const packages = diffPackages(base.graph, head.graph);
-  const findings = diffFindings(base.result.findings, head.result.findings);
+  const findings = diffCauses({ findings: base.result.findings, copies: base.copies }, { findings: head.result.findings, copies: head.copies });
   const inventory = head.result.checks?.['install-scripts']?.packages;
   const installScripts = newInstallScripts(base.graph, head.graph, inventory);
   const manifest = [...projectManifestChanges(base.graph, head.graph), ...configChanges(configs.base, configs.head)];
