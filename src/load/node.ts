@@ -32,7 +32,7 @@ export function newNode(location: string, init: Partial<DepNode> = {}): DepNode 
 }
 
 /** Sets an own property, whatever the key: a dependency may be named `__proto__` in a hostile lockfile. */
-export function define(target: Record<string, string>, key: string, value: string): void {
+export function define<T>(target: Record<string, T>, key: string, value: T): void {
   Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
 

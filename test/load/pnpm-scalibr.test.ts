@@ -16,6 +16,7 @@ import { describe, expect, it } from 'vitest';
 import { DepguardError } from '../../src/errors.js';
 import { loadPnpmLockfile } from '../../src/load/pnpm/index.js';
 import type { LoadedLockfile } from '../../src/load/types.js';
+import { distinct } from '../helpers/lockfiles.js';
 import { SHARED_DATA } from '../helpers/project.js';
 
 const DATA = join(SHARED_DATA, 'lockfiles-pm/osv-scalibr');
@@ -32,15 +33,6 @@ interface Expected {
 
 export async function loadText(text: string, file = 'pnpm-lock.yaml', projectPath = '/nonexistent-project'): Promise<LoadedLockfile> {
   return loadPnpmLockfile({ projectPath, file, text, manifest: { name: 'fixture', version: '1.0.0' } });
-}
-
-export function distinct(loaded: LoadedLockfile): string[] {
-  const pairs = new Set<string>();
-  for (const node of loaded.nodes.values()) {
-    if (node.location === '' || node.isWorkspace || !node.location.includes('node_modules/')) continue;
-    pairs.add(`${node.packageName}@${node.version}`);
-  }
-  return [...pairs].sort();
 }
 
 /** Diagnostics the peer does not raise: keys it skips without a word. */

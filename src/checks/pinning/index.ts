@@ -14,7 +14,7 @@ import semver, { type Comparator, type Range } from 'semver';
 import type { DepGraph, DepNode } from '../../model.js';
 import { isJsonObject, stringEntries } from '../../util/json.js';
 import { defineCheck } from '../types.js';
-import { catalogName, resolveCatalog } from '../../load/pnpm/specs.js';
+import { catalogName, resolveCatalog } from '../../load/specs.js';
 
 export const DEPENDENCY_TYPES = ['dependencies', 'optionalDependencies', 'devDependencies', 'peerDependencies'] as const;
 export type DependencyType = (typeof DEPENDENCY_TYPES)[number];

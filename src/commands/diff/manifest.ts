@@ -8,7 +8,7 @@
 import type { DepGraph } from '../../model.js';
 import { isJsonObject, own, stringEntries, type JsonObject } from '../../util/json.js';
 import { changesSource, isLoosened, readSpec, type Catalogs } from './specs.js';
-import { catalogName } from '../../load/pnpm/specs.js';
+import { catalogName } from '../../load/specs.js';
 import type { ManifestChange } from '../../render/diff-model.js';
 
 const DEPENDENCY_FIELDS = ['dependencies', 'optionalDependencies', 'peerDependencies', 'devDependencies'] as const;

@@ -6,7 +6,7 @@
 import npa from 'npm-package-arg';
 import semver from 'semver';
 import type { Looseness } from '../../render/diff-model.js';
-import { catalogName, resolveCatalog } from '../../load/pnpm/specs.js';
+import { catalogName, resolveCatalog } from '../../load/specs.js';
 
 const RANK: Record<Looseness, number> = { exact: 0, range: 1, open: 2, any: 3 };
 

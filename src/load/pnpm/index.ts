@@ -18,13 +18,14 @@ import { depPathToFilename } from '@pnpm/deps.path';
 import semver from 'semver';
 import { parse as parseYaml } from 'yaml';
 import { DepguardError } from '../../errors.js';
-import type { DeclaredDependencies, DepEdge, DepNode, Diagnostic, EdgeType, LockfileInfo, SourceType, WorkspaceInfo } from '../../model.js';
+import type { DeclaredDependencies, DepNode, Diagnostic, EdgeType, LockfileInfo, SourceType, WorkspaceInfo } from '../../model.js';
 import { isJsonObject, own, stringEntries, type JsonObject } from '../../util/json.js';
+import { computeFlags, lazyEdge, linkDependents, rootNode, workspaceIdentity } from '../graph-parts.js';
 import { define, gitUrl, newNode } from '../node.js';
 import type { LoadedLockfile, LockfileLoaderInput } from '../types.js';
 import { entryLines, readDocuments } from './document.js';
 import { keyStyle, parseKey, referenceCandidates, type KeyStyle, type ParsedKey } from './keys.js';
-import { edgeValidity, type SpecContext } from './specs.js';
+import type { SpecContext } from '../specs.js';
 
 const HINT = 'regenerate it with `pnpm install --lockfile-only --ignore-scripts`';
 /** pnpm's own limit for folder names under node_modules/.pnpm. */
@@ -174,32 +175,13 @@ async function workspaceSettings(projectPath: string, diagnostics: Diagnostic[])
   return { catalogs: Object.fromEntries(catalogs), overrides: Object.fromEntries(stringEntries(own(settings, 'overrides'))) };
 }
 
-/** A workspace's name and version from its package.json (the lockfile records neither); the project loader reports a missing one. */
-async function workspaceIdentity(projectPath: string, location: string): Promise<{ name: string | null; version: string }> {
-  try {
-    const manifest: unknown = JSON.parse(await readFile(join(projectPath, location, 'package.json'), 'utf8'));
-    if (!isJsonObject(manifest)) return { name: null, version: '' };
-    return { name: typeof manifest.name === 'string' && manifest.name !== '' ? manifest.name : null, version: typeof manifest.version === 'string' ? manifest.version : '' };
-  } catch {
-    return { name: null, version: '' };
-  }
-}
-
 export async function loadPnpmLockfile(input: LockfileLoaderInput): Promise<LoadedLockfile> {
   const { projectPath, file, text, manifest } = input;
   const documents = readDocuments(text, file);
   const diagnostics: Diagnostic[] = [];
   const nodes = new Map<string, DepNode>();
   const links = new Map<string, string>();
-  const root = newNode('', {
-    name: typeof manifest.name === 'string' ? manifest.name : '',
-    packageName: typeof manifest.name === 'string' ? manifest.name : '',
-    version: typeof manifest.version === 'string' ? manifest.version : '',
-    source: 'root',
-    engines: Object.fromEntries(stringEntries(manifest.engines)),
-    license: typeof manifest.license === 'string' ? manifest.license : null,
-  });
-  if (root.engines && Object.keys(root.engines).length === 0) root.engines = null;
+  const root = rootNode(manifest);
   nodes.set('', root);
 
   const document = documents.project;
@@ -316,7 +298,7 @@ export async function loadPnpmLockfile(input: LockfileLoaderInput): Promise<Load
       }
       const type = IMPORTER_FIELDS.find(([field]) => field === dependency.field)![1];
       const spec = dependency.specifier ?? dependency.reference;
-      from.edgesOut.push(edge(dependency.alias, spec, type, to, nodes, specContext));
+      from.edgesOut.push(lazyEdge(dependency.alias, spec, type, to, nodes, specContext));
       if (dependency.specifier !== null) define((declaredHere[dependency.field] ??= {}), dependency.alias, dependency.specifier);
       if (to === null) {
         diagnostics.push({ level: 'warning', code: 'PNPM_MISSING_ENTRY', message: `${file}: importer "${id}" depends on ${dependency.alias} at ${dependency.reference}, which has no entry in the lockfile`, file });
@@ -347,15 +329,10 @@ export async function loadPnpmLockfile(input: LockfileLoaderInput): Promise<Load
   }
 
   // --- dependents, flags, workspaces -----------------------------------------
-  for (const node of nodes.values()) {
-    node.edgesOut.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const out of node.edgesOut) {
-      const target = out.to === null ? undefined : nodes.get(out.to);
-      if (target && !target.dependents.includes(node.location)) target.dependents.push(node.location);
-    }
-  }
-  for (const node of nodes.values()) node.dependents.sort();
-  computeFlags(nodes, importerLocations);
+  linkDependents(nodes);
+  computeFlags(nodes, importerLocations, (node) => node.location.startsWith('node_modules/.pnpm-env/'));
+  // The env document's packages (pnpm itself, config dependencies) are tools the project pins: dev.
+  for (const node of nodes.values()) if (node.location.startsWith('node_modules/.pnpm-env/')) node.dev = true;
 
   for (const workspace of workspaces) {
     const node = nodes.get(workspace.location)!;
@@ -404,22 +381,6 @@ export async function loadPnpmLockfile(input: LockfileLoaderInput): Promise<Load
   return { nodes, workspaces, links, lockfile, diagnostics };
 }
 
-function edge(name: string, spec: string, type: EdgeType, to: string | null, nodes: Map<string, DepNode>, context: SpecContext): DepEdge {
-  const converted = { name, spec, type, to, missing: to === null && type !== 'optional' && type !== 'peerOptional' } as DepEdge;
-  // Validity needs the target, which may not be loaded yet: compute it on first read.
-  Object.defineProperty(converted, 'valid', {
-    enumerable: true,
-    configurable: true,
-    get() {
-      const target = to === null ? null : (nodes.get(to) ?? null);
-      const valid = edgeValidity(name, spec, type, target, context);
-      Object.defineProperty(converted, 'valid', { value: valid, enumerable: true, writable: true, configurable: true });
-      return valid;
-    },
-  });
-  return converted;
-}
-
 /** A snapshot's dependencies: resolved references, with peers typed by the package's peerDependencies. */
 function addSnapshotEdges(
   entry: Entry,
@@ -443,7 +404,7 @@ function addSnapshotEdges(
       // pnpm records what a package's dependency resolved to, not the range its
       // package.json asked for; peers keep their declared range.
       const spec = typeof peerRange === 'string' ? peerRange : specFromReference(value);
-      entry.node.edgesOut.push(edge(alias, spec, type, to, nodes, context));
+      entry.node.edgesOut.push(lazyEdge(alias, spec, type, to, nodes, context));
     }
   }
 }
@@ -456,45 +417,4 @@ function specFromReference(reference: string): string {
   const at = bare.lastIndexOf('@');
   if (at > 0 && semver.valid(bare.slice(at + 1).replace(/\(.*$/, ''))) return `npm:${bare.slice(0, at)}@${bare.slice(at + 1).replace(/\(.*$/, '')}`;
   return bare.startsWith('/') ? bare.slice(1) : bare;
-}
-
-/**
- * Arborist's dependency flags, computed over the pnpm graph: a node is dev
- * when only dev edges of an importer lead to it, optional when only optional
- * edges do, devOptional when every path has a dev or an optional edge but
- * neither kind alone reaches it, and peer when only peer edges do.
- */
-function computeFlags(nodes: Map<string, DepNode>, importers: ReadonlySet<string>): void {
-  const reach = (follow: (edge: DepEdge, fromImporter: boolean) => boolean): Set<string> => {
-    const seen = new Set<string>(importers);
-    const queue = [...importers];
-    while (queue.length > 0) {
-      const location = queue.pop()!;
-      const node = nodes.get(location);
-      if (!node) continue;
-      for (const out of node.edgesOut) {
-        if (out.to === null || seen.has(out.to) || !follow(out, importers.has(location))) continue;
-        seen.add(out.to);
-        queue.push(out.to);
-      }
-    }
-    return seen;
-  };
-  // Importers' dev edges count only from importers: a package's own devDependencies are never installed.
-  const notDev = reach((out, fromImporter) => !(fromImporter && out.type === 'dev'));
-  const notOptional = reach((out) => out.type !== 'optional' && out.type !== 'peerOptional');
-  const required = reach((out, fromImporter) => !(fromImporter && out.type === 'dev') && out.type !== 'optional' && out.type !== 'peerOptional');
-  const notPeer = reach((out) => out.type !== 'peer' && out.type !== 'peerOptional');
-  for (const node of nodes.values()) {
-    if (importers.has(node.location) || node.isWorkspace || node.source === 'root') continue;
-    if (node.location.startsWith('node_modules/.pnpm-env/')) {
-      node.dev = true;
-      continue;
-    }
-    node.dev = !notDev.has(node.location);
-    node.optional = !notOptional.has(node.location);
-    // Arborist's devOptional is the overlap: needed by dev and by optional paths, by neither alone.
-    node.devOptional = !required.has(node.location) && !node.dev && !node.optional;
-    node.peer = !notPeer.has(node.location);
-  }
 }

@@ -1,5 +1,6 @@
-// pnpm's dependency specs beyond npm's: `catalog:` / `catalog:<name>` (the
-// spec a workspace catalog holds for the dependency) and `workspace:`
+// The dependency specs pnpm and bun add to npm's: `catalog:` /
+// `catalog:<name>` (the spec a workspace catalog holds for the dependency;
+// pnpm-workspace.yaml's catalogs, or bun's in package.json) and `workspace:`
 // (`workspace:*`, `workspace:^`, `workspace:~`, `workspace:1.2.x`, or
 // `workspace:<alias>@<range>`). Both are resolved before a range is matched,
 // so an edge's validity means what it means for npm: the locked version
@@ -7,7 +8,7 @@
 
 import npa from 'npm-package-arg';
 import semver from 'semver';
-import type { DepNode, EdgeType } from '../../model.js';
+import type { DepNode, EdgeType } from '../model.js';
 
 export interface SpecContext {
   /** Catalog name → dependency → spec ('default' for `catalog:`). */
@@ -44,7 +45,7 @@ function satisfies(version: string, range: string): boolean {
   }
 }
 
-/** Does the locked node satisfy the spec? Specs that name no version range (git, URLs, paths, tags) are satisfied by whatever pnpm locked. */
+/** Does the locked node satisfy the spec? Specs that name no version range (git, URLs, paths, tags) are satisfied by whatever the manager locked. */
 export function edgeValidity(name: string, spec: string, type: EdgeType, target: DepNode | null, context: SpecContext): boolean {
   if (target === null) return type === 'optional' || type === 'peerOptional';
   const resolved = resolveCatalog(name, spec, context.catalogs);
@@ -63,6 +64,10 @@ export function edgeValidity(name: string, spec: string, type: EdgeType, target:
   }
   const actual = parsed.type === 'alias' && parsed.subSpec ? parsed.subSpec : parsed;
   if (parsed.type === 'alias' && parsed.subSpec?.name && parsed.subSpec.name !== target.packageName) return false;
-  if (actual.type === 'range' || actual.type === 'version') return target.version !== '' && satisfies(target.version, actual.fetchSpec ?? actual.rawSpec);
+  if (actual.type === 'range' || actual.type === 'version') {
+    // bun links a workspace whose package.json has no version by name, whatever the range.
+    if (target.isWorkspace && target.version === '') return true;
+    return target.version !== '' && satisfies(target.version, actual.fetchSpec ?? actual.rawSpec);
+  }
   return true;
 }
