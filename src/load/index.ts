@@ -4,11 +4,13 @@
 // (see types.ts), and the project loader picks the loader by the lockfile
 // that selectLockfile() chose.
 
+import { loadBunLockfile } from './bun/index.js';
 import { loadPnpmLockfile } from './pnpm/index.js';
 import type { LockfileLoader, PackageManager } from './types.js';
 
 export const LOCKFILE_LOADERS: Partial<Record<PackageManager, LockfileLoader>> = {
   pnpm: loadPnpmLockfile,
+  bun: loadBunLockfile,
 };
 
 export { LOCKFILES, declaredManager, selectLockfile, type DeclaredManager, type LockfileSelection } from './select.js';
