@@ -1,3 +1,5 @@
+import { parse as parseJsonc } from 'jsonc-parser';
+import { loadBunLockfile } from '../../src/load/bun/index.js';
 import type { LoadedLockfile } from '../../src/load/types.js';
 
 /** The distinct name@version of a loaded lockfile's packages (root, workspaces and folders outside node_modules left out), sorted. */
@@ -9,3 +11,15 @@ export function distinct(loaded: LoadedLockfile): string[] {
   }
   return [...pairs].sort();
 }
+
+/** Loads bun.lock text; without a package.json, the root's is the one bun recorded (the lockfile's `workspaces[""]`). */
+export async function loadBunText(text: string, manifest?: Record<string, unknown>, projectPath = '/nonexistent-project'): Promise<LoadedLockfile> {
+  let recorded: Record<string, unknown> = {};
+  try {
+    recorded = (parseJsonc(text) as { workspaces?: Record<string, Record<string, unknown>> } | undefined)?.workspaces?.[''] ?? {};
+  } catch {
+    // not JSONC: the loader says so
+  }
+  return loadBunLockfile({ projectPath, file: 'bun.lock', text, manifest: manifest ?? { name: 'fixture', version: '1.0.0', ...recorded } });
+}
+

@@ -11,12 +11,9 @@
 
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse as parseJsonc } from 'jsonc-parser';
 import { describe, expect, it } from 'vitest';
 import { DepguardError } from '../../src/errors.js';
-import { loadBunLockfile } from '../../src/load/bun/index.js';
-import type { LoadedLockfile } from '../../src/load/types.js';
-import { distinct } from '../helpers/lockfiles.js';
+import { distinct, loadBunText } from '../helpers/lockfiles.js';
 import { SHARED_DATA } from '../helpers/project.js';
 
 const DATA = join(SHARED_DATA, 'lockfiles-pm/osv-scalibr');
@@ -29,17 +26,6 @@ interface Expected {
   error: boolean;
   errorContains?: string[];
   packages: Array<{ name: string; version: string; groups: string[]; commit?: string; line: number }>;
-}
-
-/** Loads bun.lock text; without a package.json, the root's is the one bun recorded (the lockfile's `workspaces[""]`). */
-export async function loadBunText(text: string, manifest?: Record<string, unknown>, projectPath = '/nonexistent-project'): Promise<LoadedLockfile> {
-  let recorded: Record<string, unknown> = {};
-  try {
-    recorded = (parseJsonc(text) as { workspaces?: Record<string, Record<string, unknown>> } | undefined)?.workspaces?.[''] ?? {};
-  } catch {
-    // not JSONC: the loader says so
-  }
-  return loadBunLockfile({ projectPath, file: 'bun.lock', text, manifest: manifest ?? { name: 'fixture', version: '1.0.0', ...recorded } });
 }
 
 describe.skipIf(!present)('osv-scalibr bun.lock fixtures', () => {

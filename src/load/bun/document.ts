@@ -6,7 +6,7 @@
 // report). Values are rebuilt from the tree with own properties only, so a
 // key named `__proto__` stays an ordinary key.
 
-import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
+import { parseTree, printParseErrorCode, stripComments, type Node, type ParseError } from 'jsonc-parser';
 import { DepguardError } from '../../errors.js';
 import { define } from '../node.js';
 import type { JsonObject } from '../../util/json.js';
@@ -56,6 +56,8 @@ function toValue(node: Node): unknown {
 }
 
 export function readBunDocument(text: string, file: string): BunDocument {
+  // An empty file, or comments only: no lockfile content yet.
+  if (stripComments(text).trim() === '') return { value: null, packageLines: new Map() };
   const errors: ParseError[] = [];
   let tree: Node | undefined;
   let value: unknown;
