@@ -96,6 +96,24 @@ describe('depguard check: exit codes and output', () => {
     expect(readdirSync(dir)).toEqual(['report.md']);
   });
 
+  it('groups markdown by rule like the report: counts per rule, then each rule in <details>, worst first', () => {
+    const doc = JSON.parse(depguard(['check', fixture('risky-app'), '--format', 'json']).stdout) as { findings: Array<{ rule: string; severity: string; waived?: object }> };
+    const text = depguard(['check', fixture('risky-app'), '--format', 'markdown']).stdout;
+    const rank = ['info', 'low', 'moderate', 'high', 'critical'];
+    const byRule = new Map<string, { worst: number; count: number }>();
+    for (const f of doc.findings.filter((f) => !f.waived)) {
+      const entry = byRule.get(f.rule) ?? { worst: -1, count: 0 };
+      byRule.set(f.rule, { worst: Math.max(entry.worst, rank.indexOf(f.severity)), count: entry.count + 1 });
+    }
+    // Worst rule first, then the one with more findings, then by id.
+    const rules = [...byRule].sort(([a, x], [b, y]) => y.worst - x.worst || y.count - x.count || (a < b ? -1 : 1)).map(([rule, { count }]) => `${rule} ${count}`);
+    const summaries = [...text.matchAll(/<summary><code>([^<]+)<\/code>: ([^<]+)<\/summary>/g)].map((match) => `${match[1]} ${match[2]!.split(', ').reduce((sum, part) => sum + Number.parseInt(part, 10), 0)}`);
+    expect(rules.length).toBeGreaterThan(2);
+    expect(summaries).toEqual(rules);
+    expect(text).toMatch(/### Findings by rule\n\n\| rule \| critical \| high \| moderate \| low \| info \|/);
+    expect(text.indexOf('<details open>')).toBe(text.indexOf('<details'));
+  });
+
   it('groups the table by check and rule, worst first, without colour when NO_COLOR is set', () => {
     const result = depguard(['check', fixture('risky-app')]);
     expect(result.stdout).not.toContain('\u001b[');

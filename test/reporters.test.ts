@@ -127,6 +127,32 @@ describe('table: a reviewer-sized view', () => {
     expect(counts).toContain('42 findings not shown: 0 per rule (--limit <n>, --all)');
   });
 
+  it('markdown: counts per rule, then each rule in <details> (worst open) with its worst rows and how many more', () => {
+    const text = REPORTERS.markdown(big, { color: false, failOn: 'high' });
+    expect(text).toContain('| `install-scripts/unapproved` | · | 2 | 38 | · | · |');
+    expect(text.match(/^<details( open)?>$/gm)).toEqual(['<details open>', '<details>', '<details>']);
+    // Worst rule first: two high install scripts, then the high foreign host, then the moderate range.
+    expect([...text.matchAll(/<summary><code>([^<]+)<\/code>: ([^<]+)<\/summary>/g)].map((match) => `${match[1]}: ${match[2]}`)).toEqual([
+      'install-scripts/unapproved: 2 high, 38 moderate',
+      'lockfile/foreign-host: 1 high',
+      'pinning/range: 1 moderate',
+    ]);
+    expect(text.match(/^\| (high|moderate) \| pkg-/gm)).toHaveLength(10);
+    expect(text).toContain('30 more not listed here (`--limit <n>`, `--all`); `depguard check --format json` lists every one.');
+    expect(text).not.toMatch(/<script/i);
+  });
+
+  it('markdown: --limit and --all set the rows per rule; the counts stay whole', () => {
+    expect(REPORTERS.markdown(big, { color: false, failOn: 'high', limit: 2 }).match(/^\| (high|moderate) \| pkg-/gm)).toHaveLength(2);
+    const all = REPORTERS.markdown(big, { color: false, failOn: 'high', limit: null });
+    expect(all.match(/^\| (high|moderate) \| pkg-/gm)).toHaveLength(40);
+    expect(all).not.toContain('more not listed here');
+    const counts = REPORTERS.markdown(big, { color: false, failOn: 'high', limit: 0 });
+    expect(counts).not.toContain('| severity | package |');
+    expect(counts).toContain('| `install-scripts/unapproved` | · | 2 | 38 | · | · |');
+    expect(counts).toContain('40 more not listed here');
+  });
+
   it('wrap breaks at spaces and breaks a longer word without losing characters', () => {
     expect(wrap('aaa bbb ccc', 7)).toEqual(['aaa bbb', 'ccc']);
     expect(wrap('x https://example.org/a/very/long/url', 10)).toEqual(['x', 'https://ex', 'ample.org/', 'a/very/lon', 'g/url']);

@@ -11,12 +11,9 @@
 import type { Finding } from '../model.js';
 import {
   RULE_ROWS,
-  dependencyLabel,
   FINDINGS_LISTED,
   freshnessSentence,
-  freshnessState,
   KIND_LABEL,
-  LINE_STATUS_LABEL,
   plural,
   relativeDays,
   runwaySentence,
@@ -24,9 +21,13 @@ import {
   signed,
   title,
   WAIVER_STATUS_LABEL,
+  FRESHNESS_HEADER,
+  freshnessRow,
+  RUNWAY_HEADER,
+  runwayRow,
 } from './report-labels.js';
 import { type DependencyKind, type ReportDocument, type TrendFinding } from './report-model.js';
-import { countsText, findingsByRule, packageLabel, summaryLine } from './summary.js';
+import { countsText, packageLabel, ruleListings, summaryLine } from './summary.js';
 import type { ReportOptions } from './types.js';
 import { attr, badge, type Cell, codeHtml, e, ruleHtml, table } from './html.js';
 import { ageChart, runwayChart, severityChart, trendChart } from './report-charts.js';
@@ -40,15 +41,15 @@ const LISTED = FINDINGS_LISTED;
  * the worst rule is open.
  */
 function ruleGroups(findings: Finding[]): string {
-  return findingsByRule(findings)
+  return ruleListings(findings, RULE_ROWS)
     .map((group, index) => {
-      const rows = group.findings.slice(0, RULE_ROWS).map((finding) => [
+      const rows = group.shown.map((finding) => [
         { html: badge(finding.severity) },
         packageLabel(finding),
         { html: `${e(finding.message)}${finding.advisory?.url ? ` <a href="${attr(finding.advisory.url)}">${e(finding.advisory.id)}</a>` : ''}` },
       ]);
       const summary = `<summary>${ruleHtml(group.rule)}<span class="count">${e(countsText(group.counts))}</span></summary>`;
-      return `<details class="rule"${index === 0 ? ' open' : ''}>\n${summary}\n${table(`${group.rule}: ${group.findings.length} unwaived, worst first`, ['severity', 'package', 'finding'], rows)}${more(group.findings.length, rows.length, `${group.rule} findings`)}\n</details>`;
+      return `<details class="rule"${index === 0 ? ' open' : ''}>\n${summary}\n${table(`${group.rule}: ${group.findings.length} unwaived, worst first`, ['severity', 'package', 'finding'], rows)}${more(group.findings.length, group.shown.length, `${group.rule} findings`)}\n</details>`;
     })
     .join('\n');
 }
@@ -217,17 +218,8 @@ export function reportHtml(document: ReportDocument, options: Pick<ReportOptions
         freshness.packages.length > 0
           ? table(
               'Direct dependencies against their latest release',
-              ['package', 'type', 'version', 'latest', 'state', 'releases behind', 'days behind', 'last release'],
-              freshness.packages.map((entry) => [
-                entry.name,
-                dependencyLabel(entry),
-                entry.version,
-                entry.latest ?? '—',
-                `${freshnessState(entry)}${entry.deprecated !== null ? ', deprecated' : ''}${entry.stale ? ', no release in over two years' : ''}`,
-                entry.versionsBehind ?? '—',
-                entry.daysBehind ?? '—',
-                entry.lastReleaseDays === null ? '—' : `${entry.lastReleaseDays} days ago`,
-              ]),
+              FRESHNESS_HEADER,
+              freshness.packages.map(freshnessRow),
               [5, 6, 7],
             )
           : '',
@@ -245,16 +237,8 @@ export function reportHtml(document: ReportDocument, options: Pick<ReportOptions
         runwayChart(document),
         table(
           `Node.js release lines as of ${report.date}`,
-          ['line', 'status', 'released', 'LTS from', 'maintenance from', 'end of life', 'admitted by engines.node'],
-          report.runway.lines.map((line) => [
-            `${line.line}${line.codename ? ` (${line.codename})` : ''}`,
-            LINE_STATUS_LABEL[line.status],
-            line.start,
-            line.lts ?? '—',
-            line.maintenance ?? '—',
-            `${line.end} (${relativeDays(line.daysLeft)})`,
-            line.admitted === null ? '—' : line.admitted ? 'yes' : 'no',
-          ]),
+          RUNWAY_HEADER,
+          report.runway.lines.map(runwayRow),
         ),
         report.runway.endOfLifeAdmitted.length > 0 ? `<p>${e(`engines.node still admits end-of-life lines: ${report.runway.endOfLifeAdmitted.join(', ')}.`)}</p>` : '',
       ].join('\n'),

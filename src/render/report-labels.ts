@@ -3,6 +3,9 @@
 import { SEVERITIES, type Severity } from '../model.js';
 import type { Behind, DependencyKind, FreshnessEntry, NodeLineStatus, ReportDocument, WaiverStatus } from './report-model.js';
 
+/** A table row as the HTML and markdown reports both fill it: text (each escapes it its own way) and numbers. */
+export type LabelRow = Array<string | number>;
+
 /** Findings listed in full at most; the JSON snapshot has them all. */
 export const FINDINGS_LISTED = 200;
 /** Findings listed per rule in the report's collapsible groups; the rest are counted (every one is in the JSON snapshot). */
@@ -89,4 +92,35 @@ export function freshnessSentence(document: ReportDocument): string {
 
 export function signed(count: number): string {
   return count > 0 ? `+${count}` : String(count);
+}
+
+export const FRESHNESS_HEADER = ['package', 'type', 'version', 'latest', 'state', 'releases behind', 'days behind', 'last release'];
+
+/** A direct dependency against its latest release, one row of the freshness table. */
+export function freshnessRow(entry: FreshnessEntry): LabelRow {
+  return [
+    entry.name,
+    dependencyLabel(entry),
+    entry.version,
+    entry.latest ?? '—',
+    `${freshnessState(entry)}${entry.deprecated !== null ? ', deprecated' : ''}${entry.stale ? ', no release in over two years' : ''}`,
+    entry.versionsBehind ?? '—',
+    entry.daysBehind ?? '—',
+    entry.lastReleaseDays === null ? '—' : `${entry.lastReleaseDays} days ago`,
+  ];
+}
+
+export const RUNWAY_HEADER = ['line', 'status', 'released', 'LTS from', 'maintenance from', 'end of life', 'admitted by engines.node'];
+
+/** A Node.js release line, one row of the runway table. */
+export function runwayRow(line: NodeLineStatus): LabelRow {
+  return [
+    `${line.line}${line.codename ? ` (${line.codename})` : ''}`,
+    LINE_STATUS_LABEL[line.status],
+    line.start,
+    line.lts ?? '—',
+    line.maintenance ?? '—',
+    `${line.end} (${relativeDays(line.daysLeft)})`,
+    line.admitted === null ? '—' : line.admitted ? 'yes' : 'no',
+  ];
 }

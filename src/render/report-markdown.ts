@@ -3,12 +3,9 @@
 // the report document in, text out.
 
 import {
-  dependencyLabel,
   FINDINGS_LISTED,
   freshnessSentence,
-  freshnessState,
   KIND_LABEL,
-  LINE_STATUS_LABEL,
   plural,
   relativeDays,
   RULE_ROWS,
@@ -17,30 +14,27 @@ import {
   signed,
   title,
   WAIVER_STATUS_LABEL,
+  FRESHNESS_HEADER,
+  freshnessRow,
+  RUNWAY_HEADER,
+  runwayRow,
+  type LabelRow,
 } from './report-labels.js';
 import type { DependencyKind, ReportDocument, TrendFinding } from './report-model.js';
-import { ruleDocs } from '../checks/docs.js';
-import { cell, ruleLink } from './markdown.js';
-import { countsText, findingsByRule, packageLabel, summaryLine } from './summary.js';
+import { cell, inline, ruleDetails, ruleLink } from './markdown.js';
+import { packageLabel, ruleListings, summaryLine } from './summary.js';
 import type { ReportOptions } from './types.js';
 
-type Row = Array<string | number>;
+type Row = LabelRow;
 
 function table(header: string[], rows: Row[], align: Array<'left' | 'right'> = []): string[] {
   const delimiter = header.map((_, index) => (align[index] === 'right' ? ' ---: ' : ' --- '));
   return [`| ${header.join(' | ')} |`, `|${delimiter.join('|')}|`, ...rows.map((row) => `| ${row.map((value) => (typeof value === 'number' ? String(value) : value)).join(' | ')} |`), ''];
 }
 
-/** Escapes text outside tables (a `|` is plain text there). */
-function inline(text: string): string {
-  return text.replace(/([\\*_`<>[\]])/g, '\\$1');
-}
-
-/** A rule id in a <summary> (HTML, where markdown links do not render), linked to its documentation when the repository is known. */
-function ruleSummary(rule: string): string {
-  const { url } = ruleDocs(rule);
-  const code = `<code>${inline(rule)}</code>`;
-  return url ? `<a href="${url}">${code}</a>` : code;
+/** A shared row (report-labels.ts) with its text escaped for a table cell. */
+function cells(row: LabelRow): Row {
+  return row.map((value) => (typeof value === 'string' ? cell(value) : value));
 }
 
 function code(text: string): string {
@@ -106,12 +100,10 @@ export function reportMarkdown(document: ReportDocument, options: Pick<ReportOpt
       ),
     );
     // By rule, worst first, each collapsible (<details>: GitHub renders it, no script), its counts in the summary.
-    for (const group of findingsByRule(document.findings.filter((finding) => !finding.waived))) {
-      const rows = group.findings.slice(0, RULE_ROWS);
-      lines.push('<details>', `<summary>${ruleSummary(group.rule)}: ${countsText(group.counts)}</summary>`, '');
-      lines.push(...table(['severity', 'package', 'finding'], rows.map((finding) => [finding.severity, cell(packageLabel(finding)), cell(finding.message)])));
-      if (group.findings.length > rows.length) lines.push(`${group.findings.length - rows.length} more ${group.rule} findings are in the JSON snapshot.`, '');
-      lines.push('</details>', '');
+    for (const listing of ruleListings(document.findings, RULE_ROWS)) {
+      const body = table(['severity', 'package', 'finding'], listing.shown.map((finding) => [finding.severity, cell(packageLabel(finding)), cell(finding.message)]));
+      if (listing.hidden > 0) body.push(`${listing.hidden} more ${listing.rule} findings are in the JSON snapshot.`, '');
+      lines.push(...ruleDetails(listing, body));
     }
   }
 
@@ -158,17 +150,8 @@ export function reportMarkdown(document: ReportDocument, options: Pick<ReportOpt
   if (report.freshness.packages.length > 0) {
     lines.push(
       ...table(
-        ['package', 'type', 'version', 'latest', 'state', 'releases behind', 'days behind', 'last release'],
-        report.freshness.packages.map((entry) => [
-          cell(entry.name),
-          cell(dependencyLabel(entry)),
-          cell(entry.version),
-          cell(entry.latest ?? '—'),
-          cell(`${freshnessState(entry)}${entry.deprecated !== null ? ', deprecated' : ''}${entry.stale ? ', no release in over two years' : ''}`),
-          entry.versionsBehind ?? '—',
-          entry.daysBehind ?? '—',
-          entry.lastReleaseDays === null ? '—' : `${entry.lastReleaseDays} days ago`,
-        ]),
+        FRESHNESS_HEADER,
+        report.freshness.packages.map((entry) => cells(freshnessRow(entry))),
         ['left', 'left', 'left', 'left', 'left', 'right', 'right', 'right'],
       ),
     );
@@ -178,16 +161,8 @@ export function reportMarkdown(document: ReportDocument, options: Pick<ReportOpt
   lines.push('## Node.js runway', '', inline(runwaySentence(document)), '');
   lines.push(
     ...table(
-      ['line', 'status', 'released', 'LTS from', 'maintenance from', 'end of life', 'admitted by engines.node'],
-      report.runway.lines.map((line) => [
-        `${line.line}${line.codename ? ` (${line.codename})` : ''}`,
-        LINE_STATUS_LABEL[line.status],
-        line.start,
-        line.lts ?? '—',
-        line.maintenance ?? '—',
-        `${line.end} (${relativeDays(line.daysLeft)})`,
-        line.admitted === null ? '—' : line.admitted ? 'yes' : 'no',
-      ]),
+      RUNWAY_HEADER,
+      report.runway.lines.map(runwayRow),
     ),
   );
   if (report.runway.endOfLifeAdmitted.length > 0) lines.push(`engines.node still admits end-of-life lines: ${report.runway.endOfLifeAdmitted.join(', ')}.`, '');

@@ -70,6 +70,24 @@ export function findingsByRule(findings: readonly Finding[]): RuleGroup[] {
   return [...groups.values()].sort((a, b) => b.worst - a.worst || b.findings.length - a.findings.length || (a.rule < b.rule ? -1 : 1));
 }
 
+/** A rule's findings as a listing shows them: the first rows, and how many it leaves out. */
+export interface RuleListing extends RuleGroup {
+  shown: Finding[];
+  hidden: number;
+}
+
+/**
+ * Unwaived findings by rule, worst rule first (findingsByRule), each cut to
+ * `rows` rows (null: every one): the grouping that check's markdown and the
+ * markdown and HTML reports list, each rule under its counts.
+ */
+export function ruleListings(findings: readonly Finding[], rows: number | null): RuleListing[] {
+  return findingsByRule(findings.filter((finding) => !finding.waived)).map((group) => {
+    const shown = rows === null ? group.findings : group.findings.slice(0, rows);
+    return { ...group, shown, hidden: group.findings.length - shown.length };
+  });
+}
+
 /** `2 high, 38 moderate`: the non-zero counts, worst first. */
 export function countsText(counts: Record<Severity, number>): string {
   return [...SEVERITIES].reverse().filter((severity) => counts[severity] > 0).map((severity) => `${counts[severity]} ${severity}`).join(', ');

@@ -9,6 +9,7 @@ import { FORMATS, REPORTERS, type Format } from '../../render/index.js';
 import { failingFindings } from '../../policy/gate.js';
 import { summaryLine } from '../../render/summary.js';
 import { DEFAULT_LIMIT } from '../../render/table.js';
+import { MARKDOWN_ROWS } from '../../render/markdown.js';
 import { DepguardError } from '../../errors.js';
 import { auditFlags, auditOptions, outputFlags, useColor, type AuditArgs, type OutputArgs } from '../options.js';
 import { deliver } from '../output.js';
@@ -56,8 +57,8 @@ export const check: Command<CheckArgs> = {
   builder: (yargs: Argv) =>
     outputFlags(auditFlags(yargs))
       .option('format', { alias: 'f', choices: FORMATS, default: 'table' as Format, describe: 'output format' })
-      .option('limit', { type: 'number', describe: `table: rows shown per rule, worst first (default ${DEFAULT_LIMIT}); the counts above them cover every finding` })
-      .option('all', { type: 'boolean', default: false, describe: 'table: every row of every rule (and every diagnostic)' })
+      .option('limit', { type: 'number', describe: `table, markdown: rows shown per rule, worst first (default ${DEFAULT_LIMIT}, markdown ${MARKDOWN_ROWS}); the counts above them cover every finding` })
+      .option('all', { type: 'boolean', default: false, describe: 'table, markdown: every row of every rule (table: and every diagnostic)' })
       .option('capabilities', { type: 'boolean', default: false, describe: 'print the capability inventory: one row per package with what it can do (runs the capabilities check; JSON: checks.capabilities)' }),
   handler,
   examples: [
