@@ -3,7 +3,8 @@
 // side, in one process over the built modules (dist/). The findings are real:
 // the lockfile and pinning checks over shared/data's lockfile-lint lockfile
 // (copies merged as `check` merges them), repeated under other package names
-// up to 2,000. The issue's target: the table at most 1.2× the JSON.
+// up to 2,000. The issue's target: the table at most 1.2× the JSON. Markdown
+// (grouped like the report) is measured beside them.
 //
 //   tsc -p tsconfig.json && node bench/render.mjs [-n rounds] [--count 2000]
 import { existsSync } from 'node:fs';
@@ -42,6 +43,8 @@ const renderers = {
   json: () => REPORTERS.json(result, options),
   'table (default: worst rows per rule)': () => REPORTERS.table(result, options),
   'table --all': () => REPORTERS.table(result, { ...options, limit: null }),
+  'markdown (default: worst rows per rule)': () => REPORTERS.markdown(result, options),
+  'markdown --all': () => REPORTERS.markdown(result, { ...options, limit: null }),
 };
 const rounds = Number(values.n);
 const times = Object.fromEntries(Object.keys(renderers).map((name) => [name, []]));
