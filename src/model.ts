@@ -203,6 +203,22 @@ export interface AuditResult {
    * any, so a passing run never hides what it did not look at.
    */
   skipped?: SkippedCheck[];
+  /**
+   * Present when the registry-backed checks judged only some packages (each
+   * side of a diff: those its change touched). `findings`, `summary` and those
+   * checks' `checks` data then cover only them; their findings about the
+   * other packages would be the same on both sides.
+   */
+  scope?: AuditScope;
+}
+
+export interface AuditScope {
+  /** What was judged: `changed`, the packages a change adds, removes or changes. */
+  judged: 'changed';
+  /** The registry-backed checks so narrowed (the other checks judged every package). */
+  checks: string[];
+  /** How many packages of this side they judged. */
+  packages: number;
 }
 
 export interface SkippedCheck {

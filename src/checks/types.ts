@@ -4,6 +4,7 @@ import type { RegistryPackuments } from '../enrich/registry-packuments.js';
 import type { ManifestSource } from '../enrich/types.js';
 import type { ScanOutcome } from './capabilities/types.js';
 import type { NpmSettings, RegistryConfig } from '../enrich/npm-config.js';
+import type { JudgedScope } from './scope.js';
 
 /** A JSON Schema (draft 2020-12 subset understood by Ajv) for a check's options. */
 export type OptionsSchema = Record<string, unknown>;
@@ -132,6 +133,13 @@ export interface CheckContext<Options> {
   packuments: RegistryPackuments | null;
   /** Package contents, when the check declared `needs: ['contents']`; null otherwise. */
   contents: PackageContents | null;
+  /**
+   * Which packages a registry-backed check (one that needs registry data or
+   * contents) judges: every one in `check`, only those the change touched in
+   * `diff` (src/checks/scope.ts). Such a check reports nothing about a
+   * package scope.judges() refuses, and asks the registry nothing about it.
+   */
+  scope: JudgedScope;
   report(report: Report): void;
   /** Something the check could not judge (an unparseable spec): kept as a diagnostic, the run goes on. */
   diagnostic(diagnostic: Diagnostic): void;
@@ -145,6 +153,11 @@ export interface CheckContext<Options> {
 export interface Check<Options = Record<string, unknown>> {
   meta: CheckMeta;
   run(context: CheckContext<Options>): void | Promise<void>;
+}
+
+/** Whether a check asks the registry or reads package contents: the checks a diff's scope narrows. */
+export function isRegistryBacked(meta: CheckMeta): boolean {
+  return meta.needs.includes('registry') || meta.needs.includes('contents') || meta.needs.includes('full-packuments');
 }
 
 export function defineCheck<Options>(check: Check<Options>): Check<Options> {

@@ -13,8 +13,11 @@ import { RegistryManifests } from '../enrich/registry-manifests.js';
 import { RegistryPackuments } from '../enrich/registry-packuments.js';
 import { groupFindings } from '../policy/group.js';
 import { runChecks, selectedChecks, type OmitType } from '../policy/run.js';
-import { loadProject } from '../load/load.js';
-import { SEVERITIES, type AuditResult, type DepGraph, type Diagnostic, type Finding, type Severity, type SkippedCheck } from '../model.js';
+import { WHOLE_TREE, type JudgedScope } from '../checks/scope.js';
+import { isRegistryBacked } from '../checks/types.js';
+import { ScopedManifests } from '../enrich/scoped-manifests.js';
+import { loadProject, type LoadedProject } from '../load/load.js';
+import { SEVERITIES, type AuditResult, type AuditScope, type DepGraph, type Diagnostic, type Finding, type Severity, type SkippedCheck } from '../model.js';
 import { loadNpmConfig, type NpmConfig, type RegistryConfig } from '../enrich/npm-config.js';
 import { own } from '../util/json.js';
 
@@ -50,6 +53,14 @@ export interface AuditOptions {
   checkOptions?: Record<string, Record<string, unknown>>;
   /** --vex: VEX documents whose not_affected / fixed statements waive advisories (after the config's `vex`). */
   vex?: VexSource[];
+  /**
+   * The packages the registry-backed checks judge and the registry is asked
+   * about (default: all). diff gives those its change touched
+   * (src/commands/diff/scope.ts).
+   */
+  scope?: JudgedScope;
+  /** The project already loaded from `path` (diff loads both sides first, to know what changed). */
+  loaded?: LoadedProject;
 }
 
 export interface AuditOutcome {
@@ -114,8 +125,15 @@ export async function skippedChecks(policy: Policy, only?: string[], skip?: stri
   return skipped.sort((a, b) => (a.check < b.check ? -1 : a.check > b.check ? 1 : 0));
 }
 
+/** What a narrowed run's result says it judged (AuditResult.scope). */
+function judgedScope(graph: DepGraph, scope: JudgedScope, checks: string[]): AuditScope {
+  let packages = 0;
+  for (const node of graph.nodes.values()) if (node.location !== '' && !node.isWorkspace && scope.judges(node)) packages++;
+  return { judged: 'changed', checks: checks.sort(), packages };
+}
+
 export async function audit(options: AuditOptions): Promise<AuditOutcome> {
-  const { graph, diagnostics } = await loadProject(options.path, options.lockfile !== undefined ? { lockfile: options.lockfile } : {});
+  const { graph, diagnostics } = options.loaded ?? (await loadProject(options.path, options.lockfile !== undefined ? { lockfile: options.lockfile } : {}));
   const policyOptions: Parameters<typeof loadPolicy>[0] = { projectPath: graph.projectPath, manifest: graph.manifest };
   if (options.configPath !== undefined) policyOptions.configPath = options.configPath;
   if (options.policyName !== undefined) policyOptions.policyName = options.policyName;
@@ -146,12 +164,16 @@ export async function audit(options: AuditOptions): Promise<AuditOutcome> {
   };
   // Sub-day precision (release ages) only when auditing as of now; a given date means 00:00 UTC of that day.
   if (options.today === undefined && policy.date === undefined) runOptions.now = Date.now();
+  const scope = options.scope ?? WHOLE_TREE;
+  runOptions.scope = scope;
   if (options.only) runOptions.only = options.only;
   if (options.skip) runOptions.skip = options.skip;
   // Registry data only when a selected check needs it: other runs never touch the network.
   let manifests: RegistryManifests | null = null;
+  let manifestSource: RegistryManifests | ScopedManifests | null = null;
   let packuments: RegistryPackuments | null = null;
-  const needs = new Set(selectedChecks(policy, options.only, options.skip).flatMap((check) => check.meta.needs));
+  const selected = selectedChecks(policy, options.only, options.skip);
+  const needs = new Set(selected.flatMap((check) => check.meta.needs));
   let client: RegistryClient | null = null;
   // The run talks to the registry only when a selected check needs it (advisories, the registry-backed checks):
   // checks that want manifests only as detail (install-scripts' text, engines of a v1 lockfile) then read them
@@ -167,15 +189,18 @@ export async function audit(options: AuditOptions): Promise<AuditOutcome> {
   }
   if (needs.has('manifests') || needs.has('local-manifests')) {
     const local = new LocalManifests(graph, cacheFolder(npm, access));
-    manifests = online ? new RegistryManifests(client!, local) : new RegistryManifests(createRegistryClient(registries, npm, { ...access, mode: 'offline' }), local, { fetches: false });
-    runOptions.manifests = manifests;
+    const cacheOnly = () => new RegistryManifests(createRegistryClient(registries, npm, { ...access, mode: 'offline' }), local, { fetches: false });
+    manifests = online ? new RegistryManifests(client!, local) : cacheOnly();
+    // A narrowed run asks the registry for manifests only of the packages it judges; the others come from caches, as offline.
+    runOptions.manifests = online && scope.partial ? new ScopedManifests(manifests, cacheOnly(), scope.judges) : manifests;
+    if (runOptions.manifests instanceof ScopedManifests) manifestSource = runOptions.manifests;
   }
   const checked = await runChecks(runOptions);
   const { diagnostics: checkDiagnostics, data } = checked;
   // One finding per thing: copies and single causes merged after waivers matched each copy.
   const findings = groupFindings(checked.findings);
   // Fail closed: throws (exit 2) when required registry data is missing and incomplete data was not accepted.
-  const registryDiagnostics = checkCompleteness([manifests, packuments].filter((source) => source !== null), access.allowIncomplete === true);
+  const registryDiagnostics = checkCompleteness([manifestSource ?? manifests, packuments].filter((source) => source !== null), access.allowIncomplete === true);
   // Fail closed as well when a check could not judge something it needed to (a package it could not analyse).
   const incomplete = checkDiagnostics.filter((diagnostic) => diagnostic.incomplete === true);
   if (incomplete.length > 0 && access.allowIncomplete !== true) {
@@ -196,6 +221,7 @@ export async function audit(options: AuditOptions): Promise<AuditOutcome> {
   const name = own<string>(graph.manifest, 'name');
   const version = own<string>(graph.manifest, 'version');
   const skipped = await skippedChecks(policy, options.only, options.skip);
+  const narrowed = selected.filter((check) => isRegistryBacked(check.meta)).map((check) => check.meta.id);
   return {
     graph,
     policy,
@@ -216,6 +242,7 @@ export async function audit(options: AuditOptions): Promise<AuditOutcome> {
       diagnostics: allDiagnostics,
       ...(Object.keys(data).length > 0 ? { checks: data } : {}),
       ...(skipped.length > 0 ? { skipped } : {}),
+      ...(scope.partial && narrowed.length > 0 ? { scope: judgedScope(graph, scope, narrowed) } : {}),
     },
   };
 }

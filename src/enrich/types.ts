@@ -52,4 +52,6 @@ export interface ManifestSource {
   diagnostics?(): Diagnostic[];
   /** false: this source asks the registry nothing (the run makes no request); a missing manifest was not fetched. */
   readonly fetches?: boolean;
+  /** Per package, when only some may be fetched (a diff's narrowed run): false, a missing manifest was not fetched. */
+  fetchesFor?(node: DepNode): boolean;
 }

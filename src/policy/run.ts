@@ -6,7 +6,8 @@ import { CapabilityCache } from '../checks/capabilities/cache.js';
 import { createAnalyser } from '../checks/capabilities/pool.js';
 import { CapabilityScanner } from '../checks/capabilities/scan.js';
 import { CHECKS } from '../checks/index.js';
-import type { Check, Report } from '../checks/types.js';
+import { WHOLE_TREE, type JudgedScope } from '../checks/scope.js';
+import { isRegistryBacked, type Check, type Report } from '../checks/types.js';
 import type { Policy } from './load.js';
 import { InstalledManifests } from '../enrich/installed.js';
 import type { RegistryClient } from '../enrich/registry-client.js';
@@ -17,7 +18,7 @@ import { packageRef, severityRank, type DepGraph, type DepNode, type Diagnostic,
 import { trustedHostSet, type NpmSettings, type RegistryConfig } from '../enrich/npm-config.js';
 import { compareStrings } from '../util/compare.js';
 import { redactDeep, redactText } from '../util/redact.js';
-import { applyWaivers } from './waivers.js';
+import { applyWaivers, parsePackageSelector } from './waivers.js';
 
 export const OMIT_TYPES = ['dev', 'optional', 'peer'] as const;
 export type OmitType = (typeof OMIT_TYPES)[number];
@@ -44,6 +45,8 @@ export interface RunOptions {
   npmSettings?: NpmSettings | null;
   /** npm's cache folder, where depguard's downloaded data lives (default: none). */
   cacheDir?: string | null;
+  /** The packages registry-backed checks judge (default: all; diff: those its change touched). */
+  scope?: JudgedScope;
 }
 
 export function interpolate(template: string, data: Record<string, string | number>): string {
@@ -101,6 +104,19 @@ function allowedHostsOf(policy: Policy): string[] {
   return Array.isArray(hosts) ? hosts.filter((host): host is string => typeof host === 'string') : [];
 }
 
+/**
+ * Whether a narrowed run judged every package a waiver can match, so that its
+ * matching nothing means it is unused: a waiver without a package, or for a
+ * package with a copy outside the scope, may match a finding that was simply
+ * not looked for (and that the other side of the diff does not have either).
+ */
+function judgedWhole(graph: DepGraph, selector: string | undefined, judged: (node: DepNode) => boolean): boolean {
+  if (!selector) return false;
+  const { name } = parsePackageSelector(selector);
+  for (const node of graph.nodes.values()) if (node.packageName === name && !judged(node)) return false;
+  return true;
+}
+
 export async function runChecks(options: RunOptions): Promise<CheckRun> {
   const { graph, policy } = options;
   const omit = new Set(options.omit ?? []);
@@ -111,6 +127,7 @@ export async function runChecks(options: RunOptions): Promise<CheckRun> {
   const wantsManifests = (check: Check<any>) => check.meta.needs.includes('manifests') || check.meta.needs.includes('local-manifests');
   const manifests: ManifestSource | null = checks.some(wantsManifests) ? (options.manifests ?? new InstalledManifests(graph)) : null;
   const packuments = checks.some((check) => check.meta.needs.includes('registry')) ? (options.packuments ?? (options.registry ? new RegistryPackuments(options.registry) : null)) : null;
+  const scope = options.scope ?? WHOLE_TREE;
   const trustedHosts = trustedHostSet(options.registries, allowedHostsOf(policy));
   // One reader of package contents for every check that looks inside packages: one download and one analysis each.
   const analyser = checks.some((check) => check.meta.needs.includes('contents')) ? createAnalyser() : null;
@@ -130,6 +147,7 @@ export async function runChecks(options: RunOptions): Promise<CheckRun> {
         registry: check.meta.needs.includes('registry') ? (options.registry ?? null) : null,
         packuments: check.meta.needs.includes('registry') ? packuments : null,
         contents: check.meta.needs.includes('contents') ? contents : null,
+        scope,
         now: options.now ?? Date.parse(`${options.today}T00:00:00Z`),
         npmSettings: options.npmSettings ?? null,
         cacheDir: options.cacheDir ?? null,
@@ -175,7 +193,9 @@ export async function runChecks(options: RunOptions): Promise<CheckRun> {
   findings.push(
     ...applyWaivers(findings, policy.waivers, options.today, (waiver) => {
       const checkId = waiver.id.split('/')[0]!;
-      return CHECKS.some((check) => check.meta.id === checkId) ? ran.has(checkId) : ran.has('advisories');
+      const owner = CHECKS.find((check) => check.meta.id === checkId) ?? CHECKS.find((check) => check.meta.id === 'advisories')!;
+      if (!ran.has(owner.meta.id)) return false;
+      return !scope.partial || !isRegistryBacked(owner.meta) || judgedWhole(graph, waiver.package, owner.meta.id === 'advisories' ? scope.audits : scope.judges);
     }),
   );
   return { findings: findings.sort(compareFindings), diagnostics, data };

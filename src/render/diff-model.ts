@@ -3,7 +3,7 @@
 // output (contract: later versions only add keys). Built by src/commands/diff/,
 // read by the diff renderers beside this file (render comes before commands).
 
-import type { AuditResult, Finding, Severity, SourceType } from '../model.js';
+import type { AuditResult, AuditScope, Finding, Severity, SourceType } from '../model.js';
 
 /** One side of the comparison. */
 export interface DiffSide {
@@ -14,7 +14,10 @@ export interface DiffSide {
   /** The project folder as the user named it (never a temporary folder). */
   path: string;
   project: AuditResult['project'];
+  /** Counts of this side's findings; with `scope`, the registry-backed checks' findings counted are those about the packages the change touched. */
   summary: AuditResult['summary'];
+  /** The registry-backed checks judged only the packages the change touched (AuditResult.scope); absent when none ran. */
+  scope?: AuditScope;
 }
 
 /** How a package is reached, the way npm's --omit names it. */

@@ -167,13 +167,16 @@ describe('a change that resolves advisories (advisories check, offline OSV recor
     lock.packages['node_modules/mkdirp'] = { ...lock.packages['node_modules/mkdirp'], version: '0.5.6', resolved: 'https://registry.example.org/mkdirp/-/mkdirp-0.5.6.tgz', integrity: 'sha512-FP+p8RB8OWpF3YZBCrP5gtADmtXApB5AMLn+vdyA+PyxCjrCs00mjyUozssO33cwDeT3wNGdLxJ5M//YqtHAJw==', dependencies: { minimist: '^1.2.6' } };
     delete lock.packages['node_modules/mkdirp/node_modules/minimist'];
     const repo = gitRepo([{ copy: project }, { files: { 'package.json': { ...manifest, dependencies: upgraded }, 'package-lock.json': lock } }]);
-    const { result } = await diff(
-      options(repo.project, 'HEAD~1', {
-        advisories: { source: fixture('../advisories/osv') },
-        // The metavulnerability computation would like packuments; offline, it assumes the worst, as npm does.
-        registryAccess: { mode: 'offline', cache: tempDir('depguard-diff-cache-'), allowIncomplete: true },
-      }),
-    );
+    const run = (scope: 'changed' | 'all') =>
+      diff({
+        ...options(repo.project, 'HEAD~1', {
+          advisories: { source: fixture('../advisories/osv') },
+          // The metavulnerability computation would like packuments; offline, it assumes the worst, as npm does.
+          registryAccess: { mode: 'offline', cache: tempDir('depguard-diff-cache-'), allowIncomplete: true },
+        }),
+        scope,
+      });
+    const { result } = await run('changed');
     const advisories = (findings: Finding[]) => findings.filter((f) => f.check === 'advisories').map((f) => [f.rule, f.package?.name, f.advisory?.id]);
     // Both vulnerable copies of minimist (0.0.8 under mkdirp, 1.2.5 at the top) are gone.
     expect(result.diff.resolvedFindings.filter((f) => f.check === 'advisories').map((f) => [f.rule, `${f.package?.name}@${f.package?.version}`, f.advisory?.id]).sort()).toEqual([
@@ -183,8 +186,15 @@ describe('a change that resolves advisories (advisories check, offline OSV recor
       ['advisories/vulnerable', 'minimist@1.2.5', 'GHSA-xvch-5gv4-984h'],
     ]);
     expect(advisories(result.diff.newFindings)).toEqual([]);
-    // event-stream's malicious release is still there, on both sides: not new, not resolved.
-    expect(advisories(result.findings)).toContainEqual(['advisories/malicious', 'event-stream', 'GHSA-mh6f-8j2x-4483']);
+    // event-stream's malicious release is still there, on both sides: not new, not resolved. The change did not
+    // touch it, so the default scope does not judge it (result.scope says so); --scope all judges every package.
+    expect(result.diff.head.scope).toEqual({ judged: 'changed', checks: ['advisories'], packages: 2 });
+    expect(advisories(result.findings)).not.toContainEqual(['advisories/malicious', 'event-stream', 'GHSA-mh6f-8j2x-4483']);
+    const whole = (await run('all')).result;
+    expect(whole.diff.head.scope).toBeUndefined();
+    expect(advisories(whole.findings)).toContainEqual(['advisories/malicious', 'event-stream', 'GHSA-mh6f-8j2x-4483']);
+    expect(advisories(whole.diff.newFindings)).toEqual([]);
+    expect(whole.diff.resolvedFindings.map((f) => f.advisory?.id).sort()).toEqual(result.diff.resolvedFindings.map((f) => f.advisory?.id).sort());
     expect(result.diff.resolvedFindings.find((f) => f.advisory?.id === 'GHSA-xvch-5gv4-984h')!.advisory!.url).toMatch(/^https:\/\//);
     expect(result.diff.changed.map((change) => [change.name, change.from, change.to, change.change])).toEqual([
       ['minimist', ['0.0.8', '1.2.5'], ['1.2.8'], 'upgraded'],

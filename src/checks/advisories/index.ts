@@ -59,11 +59,11 @@ const SEMVER = { includePrerelease: true, loose: true } as const;
 /** Skipped records named one by one before they are summed up. */
 const SHOWN_SKIPS = 10;
 
-/** What npm sends to the bulk endpoint: every audited node's name and version. */
-export function auditQuery(view: GraphView): AdvisoryQuery {
+/** What npm sends to the bulk endpoint: every audited node's name and version (in a diff, those its scope audits). */
+export function auditQuery(view: GraphView, audits: (node: DepNode) => boolean = () => true): AdvisoryQuery {
   const query: AdvisoryQuery = new Map();
   for (const node of view.graph.nodes.values()) {
-    if (!view.shouldAudit(node)) continue;
+    if (!view.shouldAudit(node) || !audits(node)) continue;
     const versions = query.get(node.packageName);
     if (versions) versions.add(node.version);
     else query.set(node.packageName, new Set([node.version]));
@@ -125,7 +125,7 @@ async function run(ctx: CheckContext<AdvisoriesOptions>): Promise<void> {
   const options = ctx.options;
   // Versions are picked (fixAvailable, fix) for the project's Node.js, never for the one running depguard.
   const view = new GraphView(ctx.graph, { nodeVersion: (await projectNode(ctx.graph, ctx.today)).version });
-  const query = auditQuery(view);
+  const query = auditQuery(view, ctx.scope.audits);
   const source = createAdvisorySource({
     source: options.source,
     base: ctx.graph.projectPath,

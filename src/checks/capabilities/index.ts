@@ -166,7 +166,7 @@ export default defineCheck<CapabilitiesOptions>({
     const ignoreDev = new Set<Capability>(context.options.ignoreDev ?? DEFAULT_IGNORE_DEV);
     // The engine's reader of package contents (shared with manifest-confusion); one of our own when called without it.
     const scanner = context.contents ?? new CapabilityScanner({ graph, registry: context.registry, cache: context.registry ? new CapabilityCache(context.registry.cacheDir) : null, packuments: context.packuments });
-    const nodes = [...graph.nodes.values()].filter(isDependency).sort((a, b) => compareStrings(a.location, b.location));
+    const nodes = [...graph.nodes.values()].filter((node) => isDependency(node) && context.scope.judges(node)).sort((a, b) => compareStrings(a.location, b.location));
     const limit = pLimit(PACKAGES_IN_FLIGHT);
     const outcomes: ScanOutcome[] = await Promise.all(nodes.map((node) => limit(() => scanner.scan(node))));
 

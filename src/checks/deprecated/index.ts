@@ -46,7 +46,7 @@ export default defineCheck<Options>({
   async run(ctx) {
     if (!ctx.packuments) return;
     // The abbreviated packument carries `deprecated`.
-    for (const { node, found: entry } of await ctx.packuments.lookupAll(ctx.graph.nodes.values(), ctx.options.ignore)) {
+    for (const { node, found: entry } of await ctx.packuments.lookupAll([...ctx.graph.nodes.values()].filter(ctx.scope.judges), ctx.options.ignore)) {
       const reason = entry.version.deprecated;
       if (!reason) continue;
       const latest = latestOf(entry);

@@ -42,9 +42,16 @@ function readOptions(options: Partial<InstallScriptsOptions> | undefined): Insta
   };
 }
 
-/** The text is missing because this run asks the registry nothing (no registry-backed check): said so, not guessed at. */
-function describeEvents(found: Scripts, notFetched: boolean): string {
-  if (!found.scripts) return notFetched ? 'install scripts (text not fetched: no installed or cached copy, and this run makes no registry request)' : 'install scripts (text unavailable)';
+/** Why script text was not fetched: this run asks the registry nothing (no registry-backed check), or nothing about this package (a diff's unchanged one). */
+type NotFetched = 'run' | 'unchanged' | false;
+
+/** The text is missing because it was not fetched: said so, not guessed at. */
+function describeEvents(found: Scripts, notFetched: NotFetched): string {
+  if (!found.scripts) {
+    if (notFetched === 'run') return 'install scripts (text not fetched: no installed or cached copy, and this run makes no registry request)';
+    if (notFetched === 'unchanged') return 'install scripts (text not fetched: no installed or cached copy, and a diff asks the registry only about the packages its change touched)';
+    return 'install scripts (text unavailable)';
+  }
   return Object.entries(found.scripts)
     .map(([event, text]) => `${event} "${text}"`)
     .join(', ');
@@ -170,7 +177,8 @@ export default defineCheck<InstallScriptsOptions>({
     const candidates = [...graph.nodes.values()].filter((node) => node.location !== '' && !node.isWorkspace && node.source !== 'workspace' && node.source !== 'root');
     const installable = candidates.filter((node) => !node.inBundle);
     const found = await Promise.all(installable.map(async (node) => [node, await scriptsOf(context, node)] as const));
-    const notFetched = context.manifests?.fetches === false;
+    const manifests = context.manifests;
+    const notFetched = (node: DepNode): NotFetched => (manifests?.fetchesFor ? (manifests.fetchesFor(node) ? false : 'unchanged') : manifests?.fetches === false ? 'run' : false);
 
     const used = new Set<Approval>();
     const inventory: InventoryEntry[] = [];
@@ -205,7 +213,7 @@ export default defineCheck<InstallScriptsOptions>({
           context.report({
             rule: 'denied',
             node,
-            data: { name: node.packageName, version: node.version, events: describeEvents(scripts, notFetched), deniedBy: deniedBy.map((d) => `"${d.key}" (${where(d)})`).join(', ') },
+            data: { name: node.packageName, version: node.version, events: describeEvents(scripts, notFetched(node)), deniedBy: deniedBy.map((d) => `"${d.key}" (${where(d)})`).join(', ') },
             evidence: { name: node.packageName, version: node.version, scripts: scripts.scripts, deniedBy: deniedBy.map(approvalRef), approvedBy: approvedBy.map(approvalRef) },
           });
         }
@@ -224,7 +232,7 @@ export default defineCheck<InstallScriptsOptions>({
       context.report({
         rule: 'unapproved',
         node,
-        data: { name: node.packageName, version: node.version, events: describeEvents(scripts, notFetched) },
+        data: { name: node.packageName, version: node.version, events: describeEvents(scripts, notFetched(node)) },
         evidence: {
           name: node.packageName,
           version: node.version,
@@ -232,7 +240,7 @@ export default defineCheck<InstallScriptsOptions>({
           scripts: scripts.scripts,
           events: scripts.scripts ? Object.keys(scripts.scripts) : null,
           scriptsFrom: scripts.from,
-          ...(scripts.scripts === null && notFetched ? { text: 'not-fetched' } : {}),
+          ...(scripts.scripts === null && notFetched(node) ? { text: 'not-fetched' } : {}),
           flags,
           ...(scripts.gyp ? { gyp: true } : {}),
           ...(scripts.claimedName !== undefined ? { claimedName: scripts.claimedName } : {}),

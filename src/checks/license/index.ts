@@ -116,7 +116,7 @@ export default defineCheck<Options>({
       allow: options.allow === undefined ? null : licenseList(options.allow, 'checks.license.allow'),
       deny: licenseList(options.deny ?? [], 'checks.license.deny'),
     };
-    const judged = [...ctx.graph.nodes.values()].filter((node) => isLicensed(node) && !matchesNamePattern(node.packageName, options.ignore ?? []) && (options.dev !== 'off' || !node.dev));
+    const judged = [...ctx.graph.nodes.values()].filter((node) => ctx.scope.judges(node) && isLicensed(node) && !matchesNamePattern(node.packageName, options.ignore ?? []) && (options.dev !== 'off' || !node.dev));
     const found = await findLicenses(judged, {
       graphSource: graphLicenseSource(ctx.graph.loadedFrom),
       packuments: options.registry === false ? null : ctx.packuments,

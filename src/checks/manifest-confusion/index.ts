@@ -160,7 +160,7 @@ export default defineCheck<Options>({
   async run(ctx) {
     if (!ctx.packuments || !ctx.contents) return;
     const contents = ctx.contents;
-    const entries = await ctx.packuments.lookupAll([...ctx.graph.nodes.values()].filter(judged), ctx.options.ignore ?? []);
+    const entries = await ctx.packuments.lookupAll([...ctx.graph.nodes.values()].filter((node) => judged(node) && ctx.scope.judges(node)), ctx.options.ignore ?? []);
     const limit = pLimit(PACKAGES_IN_FLIGHT);
     const outcomes = await Promise.all(entries.map(({ node }) => limit(() => contents.scan(node))));
     let compared = 0;

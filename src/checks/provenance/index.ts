@@ -61,7 +61,7 @@ export default defineCheck<Options>({
   },
   async run(ctx) {
     if (!ctx.packuments) return;
-    for (const { node, found: entry } of await ctx.packuments.lookupAll(ctx.graph.nodes.values(), ctx.options.ignore)) {
+    for (const { node, found: entry } of await ctx.packuments.lookupAll([...ctx.graph.nodes.values()].filter(ctx.scope.judges), ctx.options.ignore)) {
       if (entry.version.provenance) continue;
       const earlier = earlierWithProvenance(entry, node.version);
       const data = { name: node.packageName, version: node.version, previous: `${node.packageName}@${earlier[earlier.length - 1] ?? ''}` };

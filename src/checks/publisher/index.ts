@@ -109,7 +109,7 @@ export default defineCheck<Options>({
   async run(ctx) {
     if (!ctx.packuments) return;
     const allowed = new Set(ctx.options.allowPublishers ?? []);
-    const entries = await ctx.packuments.lookupAll(ctx.graph.nodes.values(), ctx.options.ignore ?? [], { full: true });
+    const entries = await ctx.packuments.lookupAll([...ctx.graph.nodes.values()].filter(ctx.scope.judges), ctx.options.ignore ?? [], { full: true });
     // A registry (or mirror) whose packuments carry neither `_npmUser` nor account maintainers gives nothing to judge: say so once.
     const withData = entries.filter(({ found }) => Object.values(found.packument.versions).some((record) => record.publisher !== null || record.maintainers !== null));
     if (entries.length > 0 && withData.length === 0) {

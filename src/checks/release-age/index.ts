@@ -69,7 +69,7 @@ export default defineCheck<Options>({
     const packuments = ctx.packuments;
     const exclude = [...ctx.options.exclude, ...(ctx.npmSettings?.minReleaseAgeExclude ?? [])];
     const cutoff = ctx.now - days * DAY;
-    const nodes = [...ctx.graph.nodes.values()].filter((node) => isRegistryLookup(node) && !matchesNamePattern(node.packageName, exclude));
+    const nodes = [...ctx.graph.nodes.values()].filter((node) => ctx.scope.judges(node) && isRegistryLookup(node) && !matchesNamePattern(node.packageName, exclude));
 
     type Verdict = { node: DepNode; published: number | null } | null;
     // Packuments concurrently (the client bounds requests in flight); reports in graph order, so output is stable.

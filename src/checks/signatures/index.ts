@@ -122,7 +122,7 @@ export default defineCheck<Options>({
     if (!ctx.packuments || !ctx.registry) return;
     const client = ctx.registry;
     const keyring = new RegistryKeys(client);
-    const entries = await ctx.packuments.lookupAll(ctx.graph.nodes.values(), ctx.options.ignore ?? []);
+    const entries = await ctx.packuments.lookupAll([...ctx.graph.nodes.values()].filter(ctx.scope.judges), ctx.options.ignore ?? []);
     const unsigned = new Map<string, number>();
     const unavailable = new Map<string, { count: number; message: string }>();
     let verified = 0;

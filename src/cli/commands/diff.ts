@@ -3,7 +3,7 @@
 
 import { relative, resolve, sep } from 'node:path';
 import type { Argv } from 'yargs';
-import { diff } from '../../commands/diff/run.js';
+import { diff, DIFF_SCOPES, type DiffScope } from '../../commands/diff/run.js';
 import type { DiffResult } from '../../render/diff-model.js';
 import { githubTarget, type GithubTarget } from '../github/context.js';
 import { upsertStickyComment } from '../github/comment.js';
@@ -20,6 +20,7 @@ import type { Command } from './types.js';
 type DiffArgs = AuditArgs &
   OutputArgs & {
     base: string;
+    scope: DiffScope;
     format: DiffFormat;
     'github-comment': boolean;
     repo?: string;
@@ -48,7 +49,7 @@ async function handler(args: DiffArgs): Promise<number> {
   if (output.onProgress) options.registryAccess!.onProgress = output.onProgress;
   let outcome: Awaited<ReturnType<typeof diff>>;
   try {
-    outcome = await diff({ ...options, base: args.base });
+    outcome = await diff({ ...options, base: args.base, scope: args.scope });
   } finally {
     output.finish();
   }
@@ -73,6 +74,11 @@ export const diffCommand: Command<DiffArgs> = {
   builder: (yargs: Argv) =>
     outputFlags(auditFlags(yargs))
       .option('base', { alias: 'b', type: 'string', demandOption: 'name the base: a git ref (origin/main, a tag, a commit) or another checkout folder', describe: 'git ref or folder to compare with (read with git, never checked out)' })
+      .option('scope', {
+        choices: DIFF_SCOPES,
+        default: 'changed' as DiffScope,
+        describe: 'packages the registry-backed checks judge: changed (those the change adds, removes or changes: requests grow with the change) or all (every package on both sides, as check does)',
+      })
       .option('format', { alias: 'f', choices: DIFF_FORMATS, default: 'table' as DiffFormat, describe: 'output format (markdown: a pull-request comment)' })
       .option('github-comment', { type: 'boolean', default: false, describe: 'post or update one sticky pull-request comment (GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_EVENT_PATH)' })
       .option('repo', { type: 'string', describe: 'owner/name of the repository for --github-comment (default: GITHUB_REPOSITORY)' })

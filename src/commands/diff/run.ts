@@ -19,13 +19,25 @@ import { DepguardError, isDepguardError } from '../../errors.js';
 import type { DepGraph } from '../../model.js';
 import { loadBase, type BaseProject } from './base.js';
 import { diffCauses } from './causes.js';
+import { changeScope } from './scope.js';
+import { loadProject, type LoadedProject } from '../../load/load.js';
+import type { JudgedScope } from '../../checks/scope.js';
 import { configChanges, projectManifestChanges, type RawConfig } from './manifest.js';
 import { diffPackages, newInstallScripts } from './packages.js';
 import type { DiffReport, DiffResult, DiffSide } from '../../render/diff-model.js';
 
-export interface DiffOptions extends AuditOptions {
+export const DIFF_SCOPES = ['changed', 'all'] as const;
+export type DiffScope = (typeof DIFF_SCOPES)[number];
+
+export interface DiffOptions extends Omit<AuditOptions, 'scope'> {
   /** A git ref (branch, tag, commit) or a folder holding the base version of the project. */
   base: string;
+  /**
+   * --scope: the packages the registry-backed checks judge on both sides:
+   * `changed` (default), those the change touched (./scope.ts); `all`, every
+   * package, as `check` does (each side's findings and summary whole).
+   */
+  scope?: DiffScope;
   /** Folder that relative --base folders and the displayed base path are taken from (default: the process's). */
   cwd?: string;
 }
@@ -38,7 +50,7 @@ export interface DiffOutcome {
 
 function side(outcome: AuditOutcome, place: { ref: string | null; commit: string | null; path: string }): DiffSide {
   const { result } = outcome;
-  return { ref: place.ref, commit: place.commit, path: place.path, project: { ...result.project, path: place.path }, summary: result.summary };
+  return { ref: place.ref, commit: place.commit, path: place.path, project: { ...result.project, path: place.path }, summary: result.summary, ...(result.scope ? { scope: result.scope } : {}) };
 }
 
 function rawConfig(graph: DepGraph): RawConfig | null {
@@ -115,11 +127,31 @@ async function trustedPolicy(options: DiffOptions, basePath: string): Promise<Po
  */
 export const DIFF_CHECK_OPTIONS: Record<string, Record<string, unknown>> = { typosquat: { dependencies: 'all' } };
 
-export async function diff(options: DiffOptions): Promise<DiffOutcome> {
-  const cwd = options.cwd ?? process.cwd();
-  options = { ...options, checkOptions: { ...DIFF_CHECK_OPTIONS, ...options.checkOptions } };
+/** Head's graph for the scope, inside the base's error naming: a head error is head's, not the base's. */
+class HeadLoadError extends Error {
+  constructor(readonly error: unknown) {
+    super('head could not be loaded');
+  }
+}
+
+async function settle(loading: Promise<LoadedProject>): Promise<LoadedProject> {
+  try {
+    return await loading;
+  } catch (error) {
+    throw new HeadLoadError(error);
+  }
+}
+
+export async function diff(diffOptions: DiffOptions): Promise<DiffOutcome> {
+  const { scope: judged = 'changed', ...given } = diffOptions;
+  const cwd = given.cwd ?? process.cwd();
+  const options = { ...given, checkOptions: { ...DIFF_CHECK_OPTIONS, ...given.checkOptions } };
   const baseProject = await loadBase(resolve(cwd, options.path), options.base, cwd);
+  const headLoaded = loadProject(options.path, options.lockfile !== undefined ? { lockfile: options.lockfile } : {});
+  // Settled here so that a head that cannot be loaded fails after the base's temporary folder is gone, not unhandled.
+  headLoaded.catch(() => {});
   let base: AuditOutcome;
+  let scope: JudgedScope | undefined;
   let baseConfig: RawConfig | null;
   let policy: Policy;
   let today: string | undefined;
@@ -132,14 +164,18 @@ export async function diff(options: DiffOptions): Promise<DiffOutcome> {
     // (a change of package manager between base and head is a diff like any other).
     const baseLockfile = headLockfile === undefined ? undefined : basename(headLockfile);
     const lockfile = baseLockfile !== undefined && existsSync(join(baseProject.path, baseLockfile)) ? { lockfile: baseLockfile } : {};
-    base = await audit({ ...baseOptions, ...lockfile, path: baseProject.path, policy, ...(today !== undefined ? { today } : {}) });
+    const baseLoaded = await loadProject(baseProject.path, lockfile);
+    // Registry work for what the change touched only: both graphs first, then each side's checks (./scope.ts).
+    scope = judged === 'all' ? undefined : changeScope(baseLoaded.graph, (await settle(headLoaded)).graph).scope;
+    base = await audit({ ...baseOptions, ...lockfile, path: baseProject.path, policy, loaded: baseLoaded, ...(scope ? { scope } : {}), ...(today !== undefined ? { today } : {}) });
     baseConfig = options.configPath === undefined ? rawConfig(base.graph) : null;
   } catch (error) {
+    if (error instanceof HeadLoadError) throw error.error;
     throw renameBase(error, baseProject);
   } finally {
     await baseProject.cleanup();
   }
-  const head = await audit({ ...options, policy, ...(today !== undefined ? { today } : {}) });
+  const head = await audit({ ...options, policy, loaded: await headLoaded, ...(scope ? { scope } : {}), ...(today !== undefined ? { today } : {}) });
   const headConfig = options.configPath === undefined ? rawConfig(head.graph) : null;
   const basePath = baseProject.ref === null ? baseProject.label : options.path;
   const report = buildReport(
