@@ -195,7 +195,9 @@ function render(result: DiffResult, options: DiffReportOptions, caps: Caps): str
     lines.push('No new findings.', '');
   }
   lines.push(...resolvedSection(diff, caps.details), ...dependenciesSection(diff, caps.details), ...manifestSection(diff, caps.details));
-  lines.push(`<sub>${cell(`${result.tool.name} ${result.tool.version}`)} · ${result.project.packageCount} packages · the full report: \`depguard diff --format json\`</sub>`);
+  const scope = diff.head.scope;
+  const judged = scope ? ` · ${scope.checks.join(', ')} judged the ${scope.packages} package${scope.packages === 1 ? '' : 's'} the change brings in (\`--scope all\`: every package)` : '';
+  lines.push(`<sub>${cell(`${result.tool.name} ${result.tool.version}`)} · ${result.project.packageCount} packages${judged} · the full report: \`depguard diff --format json\`</sub>`);
   return `${lines.join('\n')}\n`;
 }
 

@@ -161,7 +161,7 @@ describe('depguard diff --help', () => {
   it('documents --base, the formats and the GitHub flags', () => {
     const result = depguard(['diff', '--help']);
     expect(result.code).toBe(0);
-    for (const flag of ['--base', '--format', '--github-comment', '--repo', '--pr', '--comment-author', '--fail-on', '--min-severity', '--output']) expect(result.stdout).toContain(flag);
+    for (const flag of ['--base', '--format', '--github-comment', '--repo', '--pr', '--comment-author', '--scope', '--fail-on', '--min-severity', '--output']) expect(result.stdout).toContain(flag);
     expect(existsSync(join(REPO, 'action.yml'))).toBe(true);
   });
 });

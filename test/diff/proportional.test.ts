@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findingKey } from '../../src/checks/identity.js';
 import type { Finding } from '../../src/model.js';
+import { diffMarkdown } from '../../src/render/diff-markdown.js';
 import type { DiffResult } from '../../src/render/diff-model.js';
 import { runInProcess, useLoopbackRegistry } from '../helpers/in-process.js';
 import { integrityOf, TestRegistry } from '../enrich/registry-server.js';
@@ -101,12 +102,14 @@ describe('diff: registry requests proportional to the change', () => {
     ]);
     expect(scoped.result.diff.head.scope).toEqual({ judged: 'changed', checks: ['advisories', 'capabilities', 'deprecated', 'license', 'provenance', 'release-age'], packages: 2 });
     expect(scoped.result.diff.base.scope).toEqual({ judged: 'changed', checks: ['advisories', 'capabilities', 'deprecated', 'license', 'provenance', 'release-age'], packages: 0 });
-    // Unchanged: not judged, so not in head's findings either.
+    // Unchanged: not judged, so not in head's findings either; the comment says what was judged.
     expect(listed(scoped.result.findings)).not.toContain('deprecated/package old-deprecated');
+    expect(diffMarkdown(scoped.result, { failOn: 'high', color: false })).toContain('judged the 2 packages the change brings in (`--scope all`: every package)');
 
     const whole = await diffRun(repo.project, 'all');
     expect([...whole.names].sort()).toEqual(['fresh-bad', 'native', 'old-deprecated', 'old-vuln', 'steady', 'wrapper']);
     expect(whole.result.diff.head.scope).toBeUndefined();
+    expect(diffMarkdown(whole.result, { failOn: 'high', color: false })).not.toContain('the change brings in');
     expect(listed(whole.result.findings)).toContain('deprecated/package old-deprecated');
     expect(keys(scoped.result.diff.newFindings)).toEqual(keys(whole.result.diff.newFindings));
     expect(keys(scoped.result.diff.resolvedFindings)).toEqual(keys(whole.result.diff.resolvedFindings));
