@@ -2,7 +2,7 @@
 // with every registry-backed check on (--policy strict) and an empty cache,
 // next to the offline-only `check` of the same tree (issue 16: the diff's
 // registry requests grow with the change, and its wall time is at most 1.5×
-// that check's).
+// that check's: the same policy without its registry-backed checks).
 //
 // The inputs are made here, each run: a git repository whose first commit is
 // a real lockfile (bench/.work/large when `bench/regenerate.sh` made it, else
@@ -22,6 +22,8 @@
 //                         `check --policy strict` (default 1 each; 0 to skip)
 //   --dataset <dir>       folder with package.json and package-lock.json (see above)
 //   --json <file>         also write every raw run
+//   --cpu-prof <dir>      V8 CPU profiles of the timed offline checks and diffs, to see where the time goes
+//   --keep                keep the generated project (its path is printed) and serve until interrupted
 //
 // Every run is a fresh process with its own empty --cache and --verbose (one
 // stderr line per registry lookup); CPU is user + system (GNU time).
@@ -47,6 +49,8 @@ const { values } = parseArgs({
     all: { type: 'string', default: '1' },
     dataset: { type: 'string' },
     json: { type: 'string' },
+    'cpu-prof': { type: 'string' },
+    keep: { type: 'boolean', default: false },
   },
 });
 const fail = (message) => {
@@ -180,7 +184,7 @@ function answer(req, body, res) {
 // --- the project: base commit, head commit adding one package -----------------
 
 const scratch = mkdtempSync(join(os.tmpdir(), 'depguard-bench-diff-'));
-process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
+if (!values.keep) process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
 const project = join(scratch, 'project');
 cpSync(dataset, project, { recursive: true, filter: (path) => !path.includes('node_modules') && !path.includes(`${join(dataset, '.git')}`) });
 const git = (...args) => {
@@ -206,9 +210,11 @@ const packages = Object.keys(lock.packages).length - 1;
 const userconfig = join(scratch, 'npmrc');
 writeFileSync(userconfig, '');
 const env = { ...process.env, PATH, NO_COLOR: '1', npm_config_userconfig: userconfig, npm_config_update_notifier: 'false' };
+// The checks that ask the registry or read package contents: what `check` leaves out for the offline-only baseline.
+const REGISTRY_CHECKS = ['advisories', 'capabilities', 'deprecated', 'license', 'manifest-confusion', 'provenance', 'publisher', 'release-age', 'signatures'];
 const common = ['--registry', registry, '--date', DATE, '--format', 'json', '--fail-on', 'none', '--verbose', '--no-progress'];
 const tools = {
-  offline: { label: 'check, offline-only checks (recommended without advisories)', args: ['check', project, '--skip', 'advisories'] },
+  offline: { label: 'check --policy strict without the registry-backed checks (offline-only)', args: ['check', project, '--policy', 'strict', '--skip', REGISTRY_CHECKS.join(',')] },
   diff: { label: 'diff --policy strict (registry work for the change: --scope changed)', args: ['diff', project, '--base', 'HEAD~1', '--policy', 'strict'] },
   all: { label: 'diff --policy strict --scope all (every package judged on both sides, as before)', args: ['diff', project, '--base', 'HEAD~1', '--policy', 'strict', '--scope', 'all'] },
   strict: { label: 'check --policy strict (every package judged)', args: ['check', project, '--policy', 'strict'] },
@@ -224,7 +230,8 @@ function runOnce(id) {
   const load = os.loadavg()[0];
   return new Promise((done) => {
     const start = process.hrtime.bigint();
-    const child = spawn(command, argv, { cwd: project, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const profile = values['cpu-prof'] && (id === 'offline' || id === 'diff') ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${resolve(values['cpu-prof'], id)}` } : {};
+    const child = spawn(command, argv, { cwd: project, env: { ...env, ...profile }, stdio: ['ignore', 'pipe', 'pipe'] });
     const out = [];
     let err = '';
     child.stdout.on('data', (chunk) => out.push(chunk));
@@ -253,7 +260,8 @@ for (let round = 0; round < iterations; round++) {
 }
 for (let round = 0; round < allRuns; round++) for (const id of ['all', 'strict']) runs.push(await runOnce(id));
 process.stderr.write('\n');
-server.close();
+if (values.keep) process.stderr.write(`kept: ${project} (registry ${registry}, Ctrl-C stops it)\n`);
+else server.close();
 
 const median = (list) => {
   const sorted = [...list].sort((a, b) => a - b);

@@ -41,9 +41,15 @@ export const WHOLE_TREE: JudgedScope = { partial: false, judges: () => true, aud
 
 /** The packages a change touched (identities, see packageIdentity) and the names advisory matching asks about. */
 export function changedScope(identities: ReadonlySet<string>, advisoryNames: ReadonlySet<string>): JudgedScope {
+  // Every registry-backed check asks about every node: the answer once per node.
+  const judged = new WeakMap<DepNode, boolean>();
   return {
     partial: true,
-    judges: (node) => identities.has(packageIdentity(node)),
+    judges: (node) => {
+      let answer = judged.get(node);
+      if (answer === undefined) judged.set(node, (answer = identities.has(packageIdentity(node))));
+      return answer;
+    },
     audits: (node) => advisoryNames.has(node.packageName),
   };
 }

@@ -117,6 +117,12 @@ function judgedWhole(graph: DepGraph, selector: string | undefined, judged: (nod
   return true;
 }
 
+function judgedCount(graph: DepGraph, scope: JudgedScope): number {
+  let count = 0;
+  for (const node of graph.nodes.values()) if (scope.judges(node)) count++;
+  return count;
+}
+
 export async function runChecks(options: RunOptions): Promise<CheckRun> {
   const { graph, policy } = options;
   const omit = new Set(options.omit ?? []);
@@ -130,7 +136,7 @@ export async function runChecks(options: RunOptions): Promise<CheckRun> {
   const scope = options.scope ?? WHOLE_TREE;
   const trustedHosts = trustedHostSet(options.registries, allowedHostsOf(policy));
   // One reader of package contents for every check that looks inside packages: one download and one analysis each.
-  const analyser = checks.some((check) => check.meta.needs.includes('contents')) ? createAnalyser() : null;
+  const analyser = checks.some((check) => check.meta.needs.includes('contents')) ? createAnalyser(scope.partial ? judgedCount(graph, scope) : undefined) : null;
   const contents = analyser
     ? new CapabilityScanner({ graph, registry: options.registry ?? null, cache: options.registry ? new CapabilityCache(options.registry.cacheDir) : null, analyser, packuments })
     : null;

@@ -126,10 +126,17 @@ export class WorkerPool implements Analyser {
   }
 }
 
-/** A worker pool when running compiled (dist/) on more than one core, else the calling thread. */
-export function createAnalyser(): Analyser {
+/** Below this many packages to read, starting a worker (it loads the parser again) costs more than it saves. */
+export const FEW_PACKAGES = 8;
+
+/**
+ * A worker pool when running compiled (dist/) on more than one core, else the
+ * calling thread; the calling thread too when the run will read fewer than
+ * FEW_PACKAGES packages (a diff of a small change).
+ */
+export function createAnalyser(packages = Number.POSITIVE_INFINITY): Analyser {
   const script = fileURLToPath(new URL('./worker.js', import.meta.url));
   const cores = availableParallelism();
-  if (!import.meta.url.endsWith('.js') || !existsSync(script) || cores < 2) return inThread;
+  if (!import.meta.url.endsWith('.js') || !existsSync(script) || cores < 2 || packages < FEW_PACKAGES) return inThread;
   return new WorkerPool(script, cores);
 }

@@ -69,6 +69,8 @@ export class HighImpact {
   // Built on first use: most runs judge a few dozen direct dependencies and never need them.
   #bySeparators: Map<string, string[]> | null = null;
   #byBareName: Map<string, string[]> | null = null;
+  /** Answers by name: a diff judges every package of both sides, mostly the same names (a few hundred µs each). */
+  readonly #verdicts = new Map<string, Lookalike | null>();
 
   constructor(names: readonly string[]) {
     this.#names = new Set(names);
@@ -90,6 +92,15 @@ export class HighImpact {
 
   /** The high-impact package `name` imitates, or null (also null for a high-impact name itself). */
   lookalike(name: string): Lookalike | null {
+    let verdict = this.#verdicts.get(name);
+    if (verdict === undefined) {
+      verdict = this.#judge(name);
+      this.#verdicts.set(name, verdict);
+    }
+    return verdict;
+  }
+
+  #judge(name: string): Lookalike | null {
     if (this.#names.has(name)) return null;
     const found: Lookalike[] = [];
     for (const candidate of this.#separators().get(separatorKey(name)) ?? []) found.push({ intended: candidate, kind: 'separator' });

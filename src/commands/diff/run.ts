@@ -134,9 +134,9 @@ class HeadLoadError extends Error {
   }
 }
 
-async function settle(loading: Promise<LoadedProject>): Promise<LoadedProject> {
+async function loadHead(options: DiffOptions): Promise<LoadedProject> {
   try {
-    return await loading;
+    return await loadProject(options.path, options.lockfile !== undefined ? { lockfile: options.lockfile } : {});
   } catch (error) {
     throw new HeadLoadError(error);
   }
@@ -147,11 +147,9 @@ export async function diff(diffOptions: DiffOptions): Promise<DiffOutcome> {
   const cwd = given.cwd ?? process.cwd();
   const options = { ...given, checkOptions: { ...DIFF_CHECK_OPTIONS, ...given.checkOptions } };
   const baseProject = await loadBase(resolve(cwd, options.path), options.base, cwd);
-  const headLoaded = loadProject(options.path, options.lockfile !== undefined ? { lockfile: options.lockfile } : {});
-  // Settled here so that a head that cannot be loaded fails after the base's temporary folder is gone, not unhandled.
-  headLoaded.catch(() => {});
   let base: AuditOutcome;
   let scope: JudgedScope | undefined;
+  let headLoaded: LoadedProject;
   let baseConfig: RawConfig | null;
   let policy: Policy;
   let today: string | undefined;
@@ -166,7 +164,9 @@ export async function diff(diffOptions: DiffOptions): Promise<DiffOutcome> {
     const lockfile = baseLockfile !== undefined && existsSync(join(baseProject.path, baseLockfile)) ? { lockfile: baseLockfile } : {};
     const baseLoaded = await loadProject(baseProject.path, lockfile);
     // Registry work for what the change touched only: both graphs first, then each side's checks (./scope.ts).
-    scope = judged === 'all' ? undefined : changeScope(baseLoaded.graph, (await settle(headLoaded)).graph).scope;
+    // One load at a time: a shrinkwrap is read by patching Arborist for the one call (src/load/shrinkwrap.ts).
+    headLoaded = await loadHead(options);
+    scope = judged === 'all' ? undefined : changeScope(baseLoaded.graph, headLoaded.graph).scope;
     base = await audit({ ...baseOptions, ...lockfile, path: baseProject.path, policy, loaded: baseLoaded, ...(scope ? { scope } : {}), ...(today !== undefined ? { today } : {}) });
     baseConfig = options.configPath === undefined ? rawConfig(base.graph) : null;
   } catch (error) {
@@ -175,7 +175,7 @@ export async function diff(diffOptions: DiffOptions): Promise<DiffOutcome> {
   } finally {
     await baseProject.cleanup();
   }
-  const head = await audit({ ...options, policy, loaded: await headLoaded, ...(scope ? { scope } : {}), ...(today !== undefined ? { today } : {}) });
+  const head = await audit({ ...options, policy, loaded: headLoaded, ...(scope ? { scope } : {}), ...(today !== undefined ? { today } : {}) });
   const headConfig = options.configPath === undefined ? rawConfig(head.graph) : null;
   const basePath = baseProject.ref === null ? baseProject.label : options.path;
   const report = buildReport(
