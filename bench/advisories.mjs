@@ -10,7 +10,7 @@
 //   tsc -p tsconfig.json && node bench/advisories.mjs [-n 9] [--json file] [--cpu-prof dir]
 //
 // Also timed: depguard reading the OSV folder directly (--advisory-source <dir>).
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import os from 'node:os';
@@ -19,6 +19,7 @@ import { parseArgs } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import { bulkFrom, universePackuments } from './lib/universe.mjs';
 import { bench, bin, PATH, repo } from './lib/paths.mjs';
+import { median, timedRun } from './lib/timed.mjs';
 
 const shared = resolve(repo, '..', 'shared', 'data');
 const LOCKFILE = join(shared, 'lockfiles', 'santa-tracker-web');
@@ -105,37 +106,11 @@ const tools = [
   },
 ];
 
-const gnuTime = existsSync('/usr/bin/time') && spawnSync('/usr/bin/time', ['-f', '%U', 'true']).status === 0 ? '/usr/bin/time' : null;
 function runOnce(tool) {
-  return new Promise((done) => {
-    const usage = join(scratch, 'usage');
-    const [command, args] = gnuTime ? [gnuTime, ['-f', '%U %S %M', '-o', usage, tool.command, ...tool.args]] : [tool.command, tool.args];
-    const start = process.hrtime.bigint();
-    // --cpu-prof <dir>: V8 CPU profiles of depguard's runs, to see where its time goes.
-    const profile = values['cpu-prof'] && tool.id.startsWith('depguard') ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${resolve(values['cpu-prof'])}` } : {};
-    const child = spawn(command, args, { cwd: project, env: { ...env, ...profile }, stdio: ['ignore', 'pipe', 'pipe'] });
-    const out = [];
-    let err = '';
-    child.stdout.on('data', (chunk) => out.push(chunk));
-    child.stderr.on('data', (chunk) => (err += chunk));
-    child.on('close', (code) => {
-      const ms = Number(process.hrtime.bigint() - start) / 1e6;
-      let cpuMs = NaN;
-      let rssMb = NaN;
-      if (gnuTime) {
-        const [user, sys, rss] = readFileSync(usage, 'utf8').trim().split('\n').pop().split(' ').map(Number);
-        cpuMs = (user + sys) * 1000;
-        rssMb = rss / 1024;
-      }
-      done({ ms, cpuMs, rssMb, code, stdout: Buffer.concat(out).toString('utf8'), stderr: err });
-    });
-  });
+  // --cpu-prof <dir>: V8 CPU profiles of depguard's runs, to see where its time goes.
+  const profile = values['cpu-prof'] && tool.id.startsWith('depguard') ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${resolve(values['cpu-prof'])}` } : {};
+  return timedRun(tool.command, tool.args, { cwd: project, env: { ...env, ...profile } });
 }
-const median = (list) => {
-  const sorted = [...list].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
 
 const runs = Object.fromEntries(tools.map((tool) => [tool.id, []]));
 const last = {};

@@ -27,7 +27,7 @@
 //
 // Every run is a fresh process with its own empty --cache and --verbose (one
 // stderr line per registry lookup); CPU is user + system (GNU time).
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -38,6 +38,7 @@ import { parseArgs } from 'node:util';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import semver from 'semver';
 import { bench, PATH, repo, shared } from './lib/paths.mjs';
+import { timedRun, median } from './lib/timed.mjs';
 import { bulkFrom } from './lib/universe.mjs';
 
 // node-tar (pacote's) writes the tar headers of the generated tarballs.
@@ -220,34 +221,19 @@ const tools = {
   strict: { label: 'check --policy strict (every package judged)', args: ['check', project, '--policy', 'strict'] },
 };
 
-const gnuTime = existsSync('/usr/bin/time') && spawnSync('/usr/bin/time', ['-f', '%U', 'true']).status === 0 ? '/usr/bin/time' : null;
-function runOnce(id) {
+async function runOnce(id) {
   resetCounts();
   const cache = mkdtempSync(join(scratch, 'cache-'));
-  const args = [join(repo, 'bin', 'depguard.js'), ...tools[id].args, ...common, '--cache', cache];
-  const usage = join(scratch, 'usage');
-  const [command, argv] = gnuTime ? [gnuTime, ['-f', '%U %S %M', '-o', usage, process.execPath, ...args]] : [process.execPath, args];
   const load = os.loadavg()[0];
-  return new Promise((done) => {
-    const start = process.hrtime.bigint();
-    const profile = values['cpu-prof'] && (id === 'offline' || id === 'diff') ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${resolve(values['cpu-prof'], id)}` } : {};
-    const child = spawn(command, argv, { cwd: project, env: { ...env, ...profile }, stdio: ['ignore', 'pipe', 'pipe'] });
-    const out = [];
-    let err = '';
-    child.stdout.on('data', (chunk) => out.push(chunk));
-    child.stderr.on('data', (chunk) => (err += chunk));
-    child.on('close', (code) => {
-      const ms = Number(process.hrtime.bigint() - start) / 1e6;
-      rmSync(cache, { recursive: true, force: true });
-      if (code !== 0 && code !== 1) fail(`${id} exited ${code}: ${err.slice(-1500)}`);
-      const [user, sys, rss] = gnuTime ? readFileSync(usage, 'utf8').trim().split('\n').pop().split(' ').map(Number) : [NaN, NaN, NaN];
-      const result = JSON.parse(Buffer.concat(out).toString('utf8'));
-      // --verbose: `depguard: GET <url> <status> <ms>ms cache=<how>`; cache-only lookups (ENOTCACHED) are not requests.
-      const lines = err.split('\n').filter((line) => /^depguard: (GET|POST) /.test(line) && !line.includes('error=ENOTCACHED'));
-      const findings = result.diff ? result.diff.newFindings : result.findings;
-      done({ id, ms, cpuMs: (user + sys) * 1000, rssMb: rss / 1024, load, code, served: { ...counts }, verbose: lines.length, findings: findings.length, rules: findings.map((f) => `${f.rule} ${f.package?.name ?? '-'}`), scope: result.diff?.head?.scope ?? null });
-    });
-  });
+  const profile = values['cpu-prof'] && (id === 'offline' || id === 'diff') ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${resolve(values['cpu-prof'], id)}` } : {};
+  const run = await timedRun(process.execPath, [join(repo, 'bin', 'depguard.js'), ...tools[id].args, ...common, '--cache', cache], { cwd: project, env: { ...env, ...profile } });
+  rmSync(cache, { recursive: true, force: true });
+  if (run.code !== 0 && run.code !== 1) fail(`${id} exited ${run.code}: ${run.stderr.slice(-1500)}`);
+  const result = JSON.parse(run.stdout);
+  // --verbose: `depguard: GET <url> <status> <ms>ms cache=<how>`; cache-only lookups (ENOTCACHED) are not requests.
+  const verbose = run.stderr.split('\n').filter((line) => /^depguard: (GET|POST) /.test(line) && !line.includes('error=ENOTCACHED')).length;
+  const findings = result.diff ? result.diff.newFindings : result.findings;
+  return { id, ms: run.ms, cpuMs: run.cpuMs, rssMb: run.rssMb, load, code: run.code, served: { ...counts }, verbose, findings: findings.length, rules: findings.map((f) => `${f.rule} ${f.package?.name ?? '-'}`), scope: result.diff?.head?.scope ?? null };
 }
 
 const runs = [];
@@ -263,11 +249,6 @@ process.stderr.write('\n');
 if (values.keep) process.stderr.write(`kept: ${project} (registry ${registry}, Ctrl-C stops it)\n`);
 else server.close();
 
-const median = (list) => {
-  const sorted = [...list].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
 const fmt = (value) => (Number.isFinite(value) ? value.toFixed(0) : 'n/a');
 const requests = (run) => `${run.served.packuments + run.served.full} packuments (${run.served.full} full), ${run.served.tarballs} tarballs, ${run.served.bulk} bulk, ${run.served.other} other; --verbose ${run.verbose}`;
 const lines = [
