@@ -12,6 +12,8 @@
 // the entry is still checked like any other.
 
 import { relative, resolve, sep } from 'node:path';
+import type { DepGraph } from '../../model.js';
+import type { Ctx } from './shared.js';
 
 export type KeyProblemReason = 'backslash' | 'absolute' | 'empty-segment' | 'dot-segment' | 'parent-segment' | 'not-linked';
 
@@ -66,4 +68,23 @@ export function unsafeKeys(projectPath: string, keys: Iterable<string>, linkTarg
     if (reason) problems.push({ key, location, reason });
   }
   return problems;
+}
+
+/** Reports every key npm would not write; returns the graph locations of their entries (links and the root excluded), which are checked like node_modules entries. */
+export function checkKeys(ctx: Ctx, graph: DepGraph, file: string): Set<string> {
+  // Folders npm records outside node_modules: link targets (file: dependencies) and workspaces.
+  const linkTargets = new Set([...graph.links.values(), ...graph.workspaces.map((workspace) => workspace.location)]);
+  for (const node of graph.nodes.values()) if (node.isWorkspace) linkTargets.add(node.location);
+  const flagged = new Set<string>();
+  for (const problem of unsafeKeys(graph.projectPath, graph.lockfile?.entries ?? [], linkTargets)) {
+    const node = graph.nodes.get(problem.location);
+    ctx.report({
+      rule: 'unsafe-key',
+      node: node && node.location !== '' ? node : null,
+      data: { file, key: JSON.stringify(problem.key), problem: KEY_PROBLEM_TEXT[problem.reason], location: problem.location === '' ? 'the project folder itself' : problem.location },
+      evidence: { key: problem.key, location: problem.location, reason: problem.reason },
+    });
+    if (node && node.location !== '' && !linkTargets.has(node.location) && !graph.links.has(node.location)) flagged.add(node.location);
+  }
+  return flagged;
 }
