@@ -54,8 +54,8 @@ export function bundlerOf(graph: DepGraph, node: DepNode): DepNode | null {
 }
 
 /** With `replacements`, deprecated versions and denied ranges count as hits too (advisory ids `deprecated`, `denied`: replacements.ts). */
-export async function assess(projectPath: string, source: AdvisorySource, client: RegistryClient, replacements: ReplacementOptions = NO_REPLACEMENTS, nodeVersion?: string): Promise<Assessment> {
-  const { graph } = await loadProject(projectPath);
+export async function assess(projectPath: string, source: AdvisorySource, client: RegistryClient, replacements: ReplacementOptions = NO_REPLACEMENTS, nodeVersion?: string, lockfile?: string): Promise<Assessment> {
+  const { graph } = await loadProject(projectPath, lockfile !== undefined ? { lockfile } : {});
   return assessGraph(graph, source, client, replacements, nodeVersion);
 }
 

@@ -40,6 +40,8 @@ export interface CombinedPlan {
   partial?: boolean;
   /** The search beyond the phases: combinations verified, and whether one improved the plan. */
   searched?: { combinations: number; improved: boolean };
+  /** Nothing was re-resolved (the package manager is not available): why. The plan is each package's best candidate joined, unverified. */
+  unverified?: string;
 }
 
 /** Suggestions tried in every combination when there are at most this many; a beam search beyond. */
@@ -218,4 +220,20 @@ export async function combine(projectPath: string, before: Assessment, packages:
   }
 
   return { ...edits(state), ...(empty(state) || !verification ? {} : { verification }), ...(partial ? { partial } : {}), ...(searched ? { searched } : {}) };
+}
+
+/**
+ * The plan when nothing can be re-resolved (the project's package manager is
+ * not installed): each package's first-ranked candidate, joined (the highest
+ * target per direct dependency, overrides merged), never verified.
+ */
+export function joinUnverified(packages: PackageRemediation[], reason: string): CombinedPlan {
+  const state: State = { overrides: {}, dependencies: new Map(), update: [] };
+  const best = packages.flatMap((entry) => (entry.suggestions[0] ? [entry.suggestions[0]] : []));
+  for (const s of best.filter(isDependencyEdit)) state.dependencies.set(s.parent!.name, higher(state.dependencies.get(s.parent!.name), s));
+  for (const s of best.filter((x) => !isDependencyEdit(x))) {
+    if (s.edits.overrides) state.overrides = mergeOverrides(state.overrides, s.edits.overrides).merged;
+    for (const name of s.edits.update ?? []) if (!state.update.includes(name)) state.update.push(name);
+  }
+  return { ...edits(state), unverified: reason };
 }

@@ -4,10 +4,11 @@
 // (`parent/name` paths). A user's override is never dropped silently: every
 // value the merge replaces is returned so the caller can say so.
 
+import type { PackageManager } from '../load/index.js';
 import type { OverrideValue } from './types.js';
 
-export const PACKAGE_MANAGERS = ['npm', 'pnpm', 'yarn'] as const;
-export type PackageManager = (typeof PACKAGE_MANAGERS)[number];
+export const PACKAGE_MANAGERS = ['npm', 'pnpm', 'yarn', 'bun'] as const satisfies readonly PackageManager[];
+export type { PackageManager };
 
 export interface Replaced {
   /** The override's path, e.g. `mkdirp > minimist`. */
@@ -62,5 +63,14 @@ export function forManager(overrides: Overrides, manager: PackageManager): { fie
   if (manager === 'npm') return { field: 'overrides', value: overrides };
   const pairs = flatten(overrides);
   if (manager === 'pnpm') return { field: 'pnpm.overrides', value: Object.fromEntries(pairs.map(([path, version]) => [path.join('>'), version])) };
+  // bun reads top-level overrides only: a scoped one applies everywhere (scopedForBun names them so the plan says so).
+  if (manager === 'bun') return { field: 'overrides', value: Object.fromEntries(pairs.map(([path, version]) => [path[path.length - 1]!, version])) };
   return { field: 'resolutions', value: Object.fromEntries(pairs.map(([path, version]) => [path.join('/'), version])) };
+}
+
+/** The scoped overrides bun cannot express (it reads top-level `overrides` only): `parent > name`, which bun applies everywhere. */
+export function scopedForBun(overrides: Overrides): string[] {
+  return flatten(overrides)
+    .filter(([path]) => path.length > 1)
+    .map(([path]) => path.join(' > '));
 }

@@ -6,7 +6,7 @@
 import semver from 'semver';
 import { assess, type Assessment, type BundledHit } from './assess.js';
 import type { Replacement } from './replacements.js';
-import { combine, type CombinedPlan } from './combine.js';
+import { combine, joinUnverified, type CombinedPlan } from './combine.js';
 import { auditOverrides, conflictingOverrides, type OverrideFinding } from './overrides-audit.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -108,10 +108,11 @@ export function unresolvable(graph: Assessment['graph']): string | null {
 }
 
 export async function remediate(projectPath: string, ctx: VerifyContext, options: { auditOverrides?: boolean } = {}): Promise<RemediationPlan> {
-  const conflicts = conflictingOverrides(JSON.parse(readFileSync(join(projectPath, 'package.json'), 'utf8')) as Record<string, unknown>);
+  // npm's `overrides` rules (EOVERRIDE, the override audit) are npm's: a pnpm, yarn or bun project's own override fields are not audited here.
+  const conflicts = ctx.pm ? [] : conflictingOverrides(JSON.parse(readFileSync(join(projectPath, 'package.json'), 'utf8')) as Record<string, unknown>);
   if (conflicts.length > 0) return { packages: [], bundled: [], replace: [], combined: { overrides: {}, dependencies: [], update: [] }, overrideFindings: conflicts, blocked: true };
   report(ctx, { phase: 'assess' });
-  const before: Assessment = await assess(projectPath, ctx.source, ctx.client, ctx.replacements, ctx.nodeVersion);
+  const before: Assessment = await assess(projectPath, ctx.source, ctx.client, ctx.replacements, ctx.nodeVersion, ctx.lockfile);
   // Every copy re-resolved from here on picks versions for the project's Node.js (its .nvmrc, Dockerfile… are not copied).
   ctx.nodeVersion ??= before.nodeVersion;
   const refusal = unresolvable(before.graph);
@@ -134,8 +135,9 @@ export async function remediate(projectPath: string, ctx: VerifyContext, options
             const fixed = verification.fixed.length;
             const introduced = verification.introduced.length;
             const score = (fixed - introduced) / Math.max(1, verification.changed.length);
-            const offered = !verification.error && introduced === 0 && verification.fixed.some((key) => key.startsWith(`${vuln.name} `));
-            return { ...candidate, verification, score, offered };
+            const verified = !verification.error && !verification.unverified;
+            const offered = verified && introduced === 0 && verification.fixed.some((key) => key.startsWith(`${vuln.name} `));
+            return { ...candidate, verification, verified, score, offered };
           }),
         ),
       );
@@ -148,9 +150,11 @@ export async function remediate(projectPath: string, ctx: VerifyContext, options
       };
     }),
   );
-  const combined = refusal ? { overrides: {}, dependencies: [], update: [] } : await combine(projectPath, before, packages, ctx);
+  const unverified = ctx.pm?.run.verifier.unavailable;
+  // Nothing can be re-resolved: the best candidate of each package, joined as the phases would, labelled unverified (combine.ts).
+  const combined = refusal ? { overrides: {}, dependencies: [], update: [] } : unverified ? joinUnverified(packages, unverified) : await combine(projectPath, before, packages, ctx);
   report(ctx, { phase: 'overrides' });
-  const overrideFindings = options.auditOverrides === false || refusal ? [] : await auditOverrides(projectPath, before, ctx);
+  const overrideFindings = options.auditOverrides === false || refusal || ctx.pm ? [] : await auditOverrides(projectPath, before, ctx);
   report(ctx, { phase: 'done' });
   const combineSkipped = combined.partial === true;
   delete combined.partial;

@@ -53,10 +53,14 @@ export interface Verification {
   changed: string[];
   /** The re-resolution failed (ERESOLVE, no such version…): the message. */
   error?: string;
+  /** Not re-resolved at all (the package manager is not installed, timed out, could not reach the registry): why. Nothing above is known. */
+  unverified?: string;
 }
 
 export interface Suggestion extends Candidate {
   verification: Verification;
+  /** Re-resolved (by Arborist, or the project's package manager) and re-audited; false: shown as a suggestion only, never offered as verified. */
+  verified: boolean;
   /** (fixed − introduced) per package changed: osv-scanner's ranking score. */
   score: number;
   /** Verified, fixes something and introduces nothing: offered as-is. */

@@ -15,7 +15,9 @@ import type { DepGraph, LockfileInfo } from '../model.js';
 import { assessGraph, type Assessment } from './assess.js';
 import type { ReplacementOptions } from './replacements.js';
 import { mergeOverrides } from './merge.js';
-import type { Candidate, Verification } from './types.js';
+import { editedFiles, type Spelling } from './files.js';
+import { EnvironmentFailure, managerGraph, type ManagerRun } from './sandbox.js';
+import type { Candidate, Edits, Verification } from './types.js';
 
 const require = createRequire(import.meta.url);
 interface IdealTree {
@@ -45,6 +47,15 @@ export interface VerifyContext {
   progress?: (event: FixProgress) => void;
   /** Epoch ms after which no new verification starts (--max-time): the plan so far is returned, labelled partial. */
   deadline?: number;
+  /**
+   * A pnpm, yarn or bun project: candidates are spelled for that manager and
+   * re-resolved by its own binary in a temporary copy (sandbox.ts), or, when
+   * the binary is unavailable, not re-resolved at all (labelled unverified).
+   * Absent: npm, re-resolved by Arborist.
+   */
+  pm?: { run: ManagerRun; spelling: Spelling };
+  /** The lockfile planned on, when the project has several (fix's --package-manager chose it). */
+  lockfile?: string;
 }
 
 /** What the planner is doing, for a progress line. */
@@ -144,16 +155,24 @@ export async function verify(projectPath: string, before: Assessment, candidate:
 }
 
 /** verify, and the re-resolved tree's assessment (null when the re-resolution failed). */
+/** The project files a candidate's edits give, in the manager's syntax (pm projects only). */
+function candidateFiles(projectPath: string, edits: Edits, spelling: Spelling): Record<string, string> {
+  const dependencies = [...(edits.dependency ? [edits.dependency] : []), ...(edits.dependencies ?? [])];
+  return editedFiles(projectPath, { overrides: edits.overrides ?? {}, dependencies }, spelling).files;
+}
+
 export async function verifyWithTree(projectPath: string, before: Assessment, candidate: Pick<Candidate, 'edits' | 'package'>, ctx: VerifyContext): Promise<{ verification: Verification; after: Assessment | null }> {
-  const manifest = applyEdits(JSON.parse(readFileSync(join(projectPath, 'package.json'), 'utf8')) as Record<string, unknown>, candidate);
   const update = [...new Set(candidate.edits.update ?? [])].sort();
+  const pm = ctx.pm;
+  const manifest = pm ? null : applyEdits(JSON.parse(readFileSync(join(projectPath, 'package.json'), 'utf8')) as Record<string, unknown>, candidate);
+  const files = pm ? candidateFiles(projectPath, candidate.edits, pm.spelling) : null;
   // The same edits resolve to the same tree: re-resolved once per run, whichever candidate or phase asks.
-  const key = JSON.stringify([projectPath, manifest, update]);
+  const key = JSON.stringify([projectPath, manifest ?? files, update]);
   const run = session(ctx);
   let resolving = run.memo.get(key);
   if (resolving) run.reused++;
   else {
-    run.memo.set(key, (resolving = resolveAndAssess(projectPath, before, manifest, update, ctx)));
+    run.memo.set(key, (resolving = pm ? resolveWithManager(projectPath, before, files!, update, ctx, pm.run) : resolveAndAssess(projectPath, before, manifest!, update, ctx)));
   }
   const { verification, after } = await resolving;
   // stillVulnerable is about the candidate's own package: the only part that depends on who asks.
@@ -187,25 +206,48 @@ async function idealGraph(projectPath: string, manifest: Record<string, unknown>
   }
 }
 
+/** What a re-resolved graph fixes, leaves and introduces against `before`. */
+async function compare(before: Assessment, graph: DepGraph, ctx: VerifyContext): Promise<{ verification: Verification; after: Assessment }> {
+  const after = await assessGraph(graph, ctx.source, ctx.client, ctx.replacements, ctx.nodeVersion);
+  const was = advisoryKeys(before);
+  const now = advisoryKeys(after);
+  const oldVersions = versionsByName(before);
+  const newVersions = versionsByName(after);
+  const names = new Set([...oldVersions.keys(), ...newVersions.keys()]);
+  const verification = {
+    fixed: [...was].filter((key) => !now.has(key)).sort(),
+    stillVulnerable: [],
+    introduced: [...now].filter((key) => !was.has(key)).sort(),
+    changed: [...names].filter((name) => oldVersions.get(name) !== newVersions.get(name)).sort(),
+  };
+  return { verification, after };
+}
+
+/** A pnpm / yarn / bun candidate, re-resolved by the manager itself (sandbox.ts); unverified when it cannot run. */
+async function resolveWithManager(projectPath: string, before: Assessment, files: Record<string, string>, update: string[], ctx: VerifyContext, run: ManagerRun): Promise<{ verification: Verification; after: Assessment | null }> {
+  const nothing = { fixed: [], stillVulnerable: [], introduced: [], changed: [] };
+  if (run.verifier.unavailable) return { verification: { ...nothing, unverified: run.verifier.unavailable }, after: null };
+  let dir: string | null = null;
+  try {
+    session(ctx).verified++;
+    const resolved = await managerGraph(projectPath, files, update, run, ctx.deadline);
+    dir = resolved.dir;
+    return await compare(before, resolved.graph, ctx);
+  } catch (error) {
+    const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
+    return { verification: { ...nothing, ...(error instanceof EnvironmentFailure ? { unverified: message } : { error: message }) }, after: null };
+  } finally {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function resolveAndAssess(projectPath: string, before: Assessment, manifest: Record<string, unknown>, update: string[], ctx: VerifyContext): Promise<{ verification: Verification; after: Assessment | null }> {
   let dir: string | null = null;
   try {
     session(ctx).verified++;
     const ideal = await idealGraph(projectPath, manifest, update, ctx);
     dir = ideal.dir;
-    const after = await assessGraph(ideal.graph, ctx.source, ctx.client, ctx.replacements, ctx.nodeVersion);
-    const was = advisoryKeys(before);
-    const now = advisoryKeys(after);
-    const oldVersions = versionsByName(before);
-    const newVersions = versionsByName(after);
-    const names = new Set([...oldVersions.keys(), ...newVersions.keys()]);
-    const verification = {
-      fixed: [...was].filter((key) => !now.has(key)).sort(),
-      stillVulnerable: [],
-      introduced: [...now].filter((key) => !was.has(key)).sort(),
-      changed: [...names].filter((name) => oldVersions.get(name) !== newVersions.get(name)).sort(),
-    };
-    return { verification, after };
+    return await compare(before, ideal.graph, ctx);
   } catch (error) {
     const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
     return { verification: { fixed: [], stillVulnerable: [], introduced: [], changed: [], error: message }, after: null };

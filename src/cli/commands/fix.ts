@@ -16,12 +16,16 @@ import { listPolicies, loadPolicy } from '../../policy/load.js';
 import { DepguardError } from '../../errors.js';
 import { loadNpmConfig } from '../../enrich/npm-config.js';
 import { PACKAGE_MANAGERS, type PackageManager } from '../../remediate/merge.js';
+import { detectManager, probeVerifier, type FixManager, type Verifier } from '../../remediate/manager.js';
+import { pnpmOverridesTarget } from '../../remediate/pnpm.js';
+import type { Spelling } from '../../remediate/files.js';
 import { deniedEntries, type DeniedOption } from '../../checks/denied/index.js';
 import type { ReplacementOptions } from '../../remediate/replacements.js';
 import { remediate } from '../../remediate/remediate.js';
-import { FIX_FORMATS, renderJson, renderText, type FixFormat } from '../../remediate/render.js';
+import { FIX_FORMATS, renderJson, renderText, type FixFormat, type FixTarget } from '../../remediate/render.js';
 import type { FixProgress, VerifyContext } from '../../remediate/verify.js';
 import { writePlan } from '../../remediate/write.js';
+import { updateCommand } from '../../remediate/render.js';
 import type { JsonObject } from '../../util/json.js';
 import { advisorySourceFlag, auditRegistryFlag, EXIT } from '../options.js';
 import type { Command } from './types.js';
@@ -29,7 +33,9 @@ import type { Command } from './types.js';
 interface FixArgs {
   path: string;
   format: FixFormat;
-  'package-manager': PackageManager;
+  'package-manager'?: PackageManager;
+  'package-manager-bin'?: string;
+  'allow-unverified': boolean;
   write: boolean;
   lockfile: boolean;
   'audit-overrides': boolean;
@@ -98,20 +104,38 @@ async function replacementPlanning(projectPath: string, args: FixArgs): Promise<
   };
 }
 
+/**
+ * The project's manager (its lockfile decides, as for check), how the plan is
+ * spelled (--package-manager, default: that manager) and, for pnpm, yarn and
+ * bun, the binary that verifies it (probed once; unavailable → unverified).
+ */
+async function fixTarget(projectPath: string, args: FixArgs): Promise<FixTarget & { project: FixManager }> {
+  const manifest = JSON.parse(readFileSync(join(projectPath, 'package.json'), 'utf8')) as JsonObject;
+  const project = detectManager(projectPath, manifest, args['package-manager']);
+  const spelling: Spelling = { manager: args['package-manager'] ?? project.name };
+  if (project.name === 'npm') return { spelling, project };
+  const verifier: Verifier = await probeVerifier(project, args['package-manager-bin']);
+  if (project.name === 'pnpm') {
+    spelling.overridesIn = pnpmOverridesTarget(projectPath, manifest, verifier.version);
+    const major = verifier.version ? Number(verifier.version.split('.')[0]) : null;
+    // pnpm 11 ignores package.json's "pnpm" field: it cannot verify overrides the project's older pnpm reads from there.
+    if (!verifier.unavailable && spelling.overridesIn === 'package.json' && major !== null && major >= 11) {
+      verifier.unavailable = `pnpm ${verifier.version} reads overrides only from pnpm-workspace.yaml, and this project's pnpm reads them from package.json ("pnpm.overrides"): install the project's pnpm or pass --package-manager-bin`;
+    }
+  }
+  return { spelling, project, verifier };
+}
+
 async function handler(args: FixArgs): Promise<number> {
   const projectPath = resolve(args.path ?? '.');
   if (args.lockfile && !args.write) throw new DepguardError('EBAD_ARGS', '--lockfile refreshes the lockfile of a written plan: it needs --write', { field: '--lockfile', hint: 'add --write' });
-  if (args.lockfile && args['package-manager'] !== 'npm') throw new DepguardError('EBAD_ARGS', `--lockfile refreshes package-lock.json: it works with --package-manager npm, not ${args['package-manager']}`, { field: '--lockfile' });
   if (!existsSync(join(projectPath, 'package.json'))) {
     throw new DepguardError('ENO_PACKAGE_JSON', `no package.json in ${projectPath}: depguard fixes npm projects`, { file: 'package.json', hint: 'run depguard fix in the folder that holds package.json' });
   }
-  // Without a lockfile or node_modules there is no resolved tree to plan on: saying "nothing to fix" would be a false all-clear.
-  if (!['package-lock.json', 'npm-shrinkwrap.json', 'node_modules'].some((name) => existsSync(join(projectPath, name)))) {
-    throw new DepguardError('ENO_LOCKFILE', `no package-lock.json, npm-shrinkwrap.json or node_modules in ${projectPath}: depguard fix plans on the resolved tree`, {
-      file: 'package-lock.json',
-      hint: 'create the lockfile with `npm install --package-lock-only --ignore-scripts`, then run depguard fix again',
-    });
-  }
+  // Without a lockfile or node_modules there is no resolved tree to plan on: saying "nothing to fix" would be a false all-clear (detectManager throws ENO_LOCKFILE).
+  const target = await fixTarget(projectPath, args);
+  const manager = target.spelling.manager;
+  if (args.lockfile && (manager !== 'npm' || target.project.name !== 'npm')) throw new DepguardError('EBAD_ARGS', `--lockfile refreshes package-lock.json: it works with npm projects, not ${target.project.name === 'npm' ? `--package-manager ${manager}` : `${target.project.name} (${target.project.lockfile})`}`, { field: '--lockfile', hint: target.project.name === 'npm' ? 'drop --lockfile' : `after --write, run \`${target.project.name} install\` yourself (depguard never runs an install in the project)` });
   const npm = await loadNpmConfig(projectPath, { ...(args.registry !== undefined ? { registry: args.registry } : {}), ...(args.cache !== undefined ? { cache: args.cache } : {}) });
   const client = createRegistryClient(npm.registries, npm, {});
   const source = createAdvisorySource({
@@ -135,6 +159,8 @@ async function handler(args: FixArgs): Promise<number> {
     replacements: await replacementPlanning(projectPath, args),
     ...(printer.progress ? { progress: printer.progress } : {}),
     ...(maxTime !== undefined ? { deadline: Date.now() + maxTime * 1000 } : {}),
+    ...(target.project.lockfile ? { lockfile: target.project.lockfile } : {}),
+    ...(target.verifier ? { pm: { run: { manager: target.project, verifier: target.verifier, registry: npm.registries.registry }, spelling: target.spelling } } : {}),
   };
   let plan: Awaited<ReturnType<typeof remediate>>;
   try {
@@ -146,20 +172,33 @@ async function handler(args: FixArgs): Promise<number> {
     printer.finish();
   }
   if (plan.partial) process.stderr.write(`depguard fix: --max-time ${String(maxTime)} s ran out: the plan is PARTIAL (${plan.partial.candidatesSkipped} candidate(s) not verified${plan.partial.combineSkipped ? ', a joining phase skipped' : ''}); every suggestion shown was verified\n`);
-  let written: Awaited<ReturnType<typeof writePlan>> | undefined;
-  if (args.write) {
-    written = await writePlan(projectPath, plan, args['package-manager'], args.lockfile ? ctx : null);
-    for (const replaced of written.replaced) {
+  let written: Awaited<ReturnType<typeof writePlan>> | { refused: string } | undefined;
+  const unverified = plan.combined.unverified;
+  let refused = false;
+  if (args.write && unverified !== undefined && !args['allow-unverified']) {
+    // An unverified plan is a guess: written only when the user says so.
+    refused = true;
+    written = { refused: `the plan is unverified (${unverified})` };
+    process.stderr.write(`depguard: nothing written: the plan is UNVERIFIED (${unverified}); install ${target.project.name} (or pass --package-manager-bin) to verify it, or pass --allow-unverified to write it anyway\n`);
+  } else if (args.write) {
+    if (unverified !== undefined) process.stderr.write(`depguard: writing an UNVERIFIED plan (--allow-unverified): ${unverified}\n`);
+    const result = await writePlan(projectPath, plan, target.spelling, args.lockfile ? ctx : null);
+    written = result;
+    for (const replaced of result.replaced) {
       process.stderr.write(`depguard: replaced the existing override ${replaced.path}: ${JSON.stringify(replaced.old)} → ${JSON.stringify(replaced.new)}\n`);
     }
-    if (written.fields.length > 0) process.stderr.write(`depguard: wrote ${written.fields.join(', ')} in package.json${written.lockfile ? ` and refreshed ${written.lockfile}` : ''}\n`);
+    const inYaml = result.fields.filter((field) => field.startsWith('pnpm-workspace.yaml'));
+    const inManifest = result.fields.filter((field) => !field.startsWith('pnpm-workspace.yaml'));
+    const where = [...(inManifest.length > 0 ? [`${inManifest.join(', ')} in package.json`] : []), ...(inYaml.length > 0 ? ['overrides in pnpm-workspace.yaml'] : [])].join(' and ');
+    if (result.fields.length > 0) process.stderr.write(`depguard: wrote ${where}${result.lockfile ? ` and refreshed ${result.lockfile}` : ''}\n`);
     else if (failedVerifications(plan).length > 0) {
       // Verifications that failed (a read-only copy, ERESOLVE…) leave nothing to write: never claim the plan is "already" there.
       const failed = failedVerifications(plan);
-      process.stderr.write(`depguard: nothing written to package.json: ${failed.length} verification${failed.length === 1 ? '' : 's'} failed (first: ${failed[0]})${written.lockfile ? `; refreshed ${written.lockfile}` : ''}\n`);
-    } else process.stderr.write(`depguard: package.json already holds the plan${written.lockfile ? `; refreshed ${written.lockfile}` : ''}\n`);
+      process.stderr.write(`depguard: nothing written to package.json: ${failed.length} verification${failed.length === 1 ? '' : 's'} failed (first: ${failed[0]})${result.lockfile ? `; refreshed ${result.lockfile}` : ''}\n`);
+    } else process.stderr.write(`depguard: package.json already holds the plan${result.lockfile ? `; refreshed ${result.lockfile}` : ''}\n`);
     // Refreshes live in the lockfile only: without --lockfile they are still the user's to run.
-    if (!written.lockfile && plan.combined.update.length > 0) process.stderr.write(`depguard: the lockfile is unchanged: run \`npm update ${plan.combined.update.join(' ')}\` or pass --lockfile\n`);
+    if (!result.lockfile && plan.combined.update.length > 0) process.stderr.write(`depguard: the lockfile is unchanged: run \`${updateCommand(target, plan.combined.update)}\`${target.project.name === 'npm' ? ' or pass --lockfile' : ''}\n`);
+    else if (target.project.name !== 'npm' && result.fields.length > 0) process.stderr.write(`depguard: ${target.project.lockfile} is unchanged: run \`${target.project.name} install\` to apply the plan (depguard never runs an install in the project)\n`);
   }
   const manifest = JSON.parse(readFileSync(join(projectPath, 'package.json'), 'utf8')) as Record<string, unknown>;
   const header = {
@@ -167,10 +206,11 @@ async function handler(args: FixArgs): Promise<number> {
     tool: TOOL,
     project: { name: typeof manifest.name === 'string' ? manifest.name : null, version: typeof manifest.version === 'string' ? manifest.version : null, path: args.path },
   };
-  process.stdout.write(args.format === 'json' ? renderJson(plan, args['package-manager'], header, written) : renderText(plan, args['package-manager'], args.format === 'markdown'));
+  process.stdout.write(args.format === 'json' ? renderJson(plan, target, header, written) : renderText(plan, target, args.format === 'markdown'));
   // Exit 1 while an advisory has no verified fix (a bundled copy has none), or an existing override forces a vulnerable version.
   const unfixed = plan.partial !== undefined || plan.bundled.length > 0 || plan.packages.some((entry) => !entry.suggestions.some((suggestion) => suggestion.offered));
   const badOverride = plan.overrideFindings.some((finding) => finding.severity === 'high');
+  if (refused) return EXIT.error;
   return unfixed || badOverride || plan.blocked ? EXIT.findings : EXIT.clean;
 }
 
@@ -181,7 +221,9 @@ export const fix: Command<FixArgs> = {
     yargs
       .positional('path', { type: 'string', default: '.', describe: 'project folder' })
       .option('format', { alias: 'f', choices: FIX_FORMATS, default: 'table' as FixFormat, describe: 'output format' })
-      .option('package-manager', { choices: PACKAGE_MANAGERS, default: 'npm' as PackageManager, describe: 'spell overrides as npm `overrides`, pnpm `pnpm.overrides` or yarn `resolutions`' })
+      .option('package-manager', { choices: PACKAGE_MANAGERS, describe: "the manager the plan is for (default: the project's, from packageManager / devEngines or its lockfile; chooses among lockfiles of several managers). A pnpm, yarn or bun project's plan is verified by that manager; on an npm project, pnpm / yarn / bun only respell npm's verified plan" })
+      .option('package-manager-bin', { type: 'string', describe: 'the pnpm / yarn / bun binary that verifies the plan (default: the one on PATH)' })
+      .option('allow-unverified', { type: 'boolean', default: false, describe: 'with --write: write a plan its package manager could not verify (not installed, timed out)' })
       .option('write', { type: 'boolean', default: false, describe: 'merge the plan into package.json (key order, indentation and existing overrides kept)' })
       .option('lockfile', { type: 'boolean', default: false, describe: 'with --write: refresh package-lock.json as `npm install --package-lock-only` would' })
       .option('audit-overrides', { type: 'boolean', default: true, describe: 'audit the existing overrides too (--no-audit-overrides skips it)' })
@@ -199,7 +241,7 @@ export const fix: Command<FixArgs> = {
   handler,
   examples: [
     ['$0 fix', 'suggest verified fixes for every advisory in this project'],
-    ['$0 fix --package-manager pnpm --format markdown', 'pnpm.overrides, for a pull request'],
+    ['$0 fix --format markdown', "a pnpm, yarn or bun project's plan in its own syntax, verified by that manager, for a pull request"],
     ['$0 fix --write --lockfile', 'apply the plan to package.json and refresh package-lock.json'],
     ['$0 fix --max-time 60 --verbose', 'at most a minute of planning, with each step on stderr'],
   ],
