@@ -70,8 +70,9 @@ export function detectManager(projectPath: string, manifest: JsonObject, flag?: 
     const manager = selection.declared?.manager ?? flag ?? 'npm';
     const names = lockfilesOf(manager).filter((file) => file !== 'bun.lockb');
     const declared = selection.declared ? ` (package.json declares ${selection.declared.field} "${selection.declared.value}")` : '';
-    throw new DepguardError('ENO_LOCKFILE', `no ${names.join(' or ')}${manager === 'npm' ? ' or node_modules' : ''} in ${projectPath}${declared}: depguard fix plans on the versions the lockfile holds`, {
-      file: names[0]!,
+    const missing = manager === 'npm' ? 'package-lock.json, npm-shrinkwrap.json or node_modules' : names.join(' or ');
+    throw new DepguardError('ENO_LOCKFILE', `no ${missing} in ${projectPath}${declared}: depguard fix plans on the versions the lockfile holds`, {
+      file: manager === 'npm' ? 'package-lock.json' : names[0]!,
       hint: `create the lockfile with the project's own manager: \`${CREATE_LOCKFILE[manager]}\`, commit it, then run depguard fix again`,
     });
   }

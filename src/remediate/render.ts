@@ -6,7 +6,7 @@
 import { stringify } from 'yaml';
 import type { Spelling } from './files.js';
 import type { FixManager, Verifier } from './manager.js';
-import { forManager } from './merge.js';
+import { forManager, scopedForBun } from './merge.js';
 import { PNPM_WORKSPACE } from './pnpm.js';
 import type { RemediationPlan } from './remediate.js';
 import type { OverrideValue, Suggestion } from './types.js';
@@ -48,7 +48,11 @@ function change(s: Suggestion, target: FixTarget): string {
     const { dependency, update } = s.edits;
     return dependency ? `${s.parent!.name} ${s.parent!.from} → ${s.parent!.to} ("${dependency.name}": "${dependency.spec}" in ${dependency.field})` : `${s.parent!.name} ${s.parent!.from} → ${s.parent!.to} (${updateCommand(target, update!)})`;
   }
-  if (s.kind === 'scoped-override') return `override ${s.package} → ${s.to} under ${s.parents!.join(', ')}${s.edits.update ? ` (and ${updateCommand(target, s.edits.update)} for the direct dependency)` : ''}`;
+  if (s.kind === 'scoped-override') {
+    // bun reads top-level overrides only: the scope cannot be written, and what bun verified is the override everywhere.
+    const bun = target.spelling.manager === 'bun' ? ` (bun reads top-level overrides only: written for every copy of ${s.package})` : '';
+    return `override ${s.package} → ${s.to} under ${s.parents!.join(', ')}${bun}${s.edits.update ? ` (and ${updateCommand(target, s.edits.update)} for the direct dependency)` : ''}`;
+  }
   return `override ${s.package} → ${s.to} everywhere`;
 }
 
@@ -92,7 +96,8 @@ export interface DocumentHeader {
 
 export function renderJson(plan: RemediationPlan, target: FixTarget, header: DocumentHeader, written?: unknown): string {
   const where = overridesFor(plan, target.spelling);
-  const overrides = where ? { field: where.field, value: where.value, ...(where.file !== 'package.json' ? { file: where.file } : {}) } : null;
+  const widened = target.spelling.manager === 'bun' ? scopedForBun(plan.combined.overrides) : [];
+  const overrides = where ? { field: where.field, value: where.value, ...(where.file !== 'package.json' ? { file: where.file } : {}), ...(widened.length > 0 ? { scopedWrittenGlobally: widened } : {}) } : null;
   const verifier = target.verifier;
   const unverified = plan.combined.unverified ?? verifier?.unavailable;
   return `${JSON.stringify(
@@ -168,6 +173,8 @@ export function renderText(plan: RemediationPlan, target: FixTarget, markdown: b
   if (text || dependencies.length > 0 || plan.combined.update.length > 0) {
     heading(plan.combined.unverified ? 'UNVERIFIED plan (each package\'s best candidate joined; nothing was re-resolved)' : 'Plan (the best suggestions joined without dead or harmful edits)');
     if (text) lines.push(markdown ? `\n\`\`\`${text.language}\n${text.text}\n\`\`\`` : text.text);
+    const widened = target.spelling.manager === 'bun' ? scopedForBun(plan.combined.overrides) : [];
+    if (widened.length > 0) lines.push(`${markdown ? '- ' : ''}bun reads top-level overrides only: ${widened.join(', ')} ${widened.length === 1 ? 'is' : 'are'} written for every copy of the package, not only under that parent`);
     for (const dependency of dependencies) lines.push(`${markdown ? '- ' : ''}set ${dependency}`);
     if (plan.combined.update.length > 0) lines.push(`${markdown ? '- ' : ''}then: ${updateCommand(target, plan.combined.update)}`);
     const check = plan.combined.verification;

@@ -8,7 +8,8 @@
 // and without scripts), the lockfile, and the manager's resolution settings
 // from an allowlist. Never copied: .npmrc / .yarnrc.yml / bunfig.toml (a
 // registry or a token the user did not choose, yarn's `yarnPath` and
-// `plugins`, bun's `preload`), .pnpmfile.cjs and every other file. Each run
+// `plugins`, bun's `preload` and install settings), .pnpmfile.cjs and every
+// other file. Each run
 // gets the registry from the user's trusted npm config on its command line,
 // flags that turn off scripts and hooks, and a time limit (killed after it).
 
@@ -43,6 +44,8 @@ function copyManifest(text: string): string {
   delete manifest.packageManager;
   delete manifest.devEngines;
   delete manifest.scripts;
+  // bun's patches name files the copy does not hold (patches change files, not versions).
+  delete manifest.patchedDependencies;
   if (isJsonObject(manifest.pnpm)) {
     const { overrides, packageExtensions, peerDependencyRules, allowedDeprecatedVersions, supportedArchitectures, ignoredOptionalDependencies } = manifest.pnpm;
     manifest.pnpm = JSON.parse(JSON.stringify({ overrides, packageExtensions, peerDependencyRules, allowedDeprecatedVersions, supportedArchitectures, ignoredOptionalDependencies })) as unknown;
@@ -57,6 +60,11 @@ function commandLine(run: ManagerRun, update: string[]): string[] {
     // --no-frozen-lockfile: pnpm freezes the lockfile when CI is set. manage-package-manager-versions: never switch to another pnpm.
     const common = ['--lockfile-only', '--ignore-scripts', '--ignore-pnpmfile', '--no-frozen-lockfile', registry, '--config.manage-package-manager-versions=false', '--reporter=silent'];
     return update.length > 0 ? ['update', ...update, '--depth', 'Infinity', ...common] : ['install', ...common];
+  }
+  if (run.manager.name === 'bun') {
+    // bun reads no project bunfig.toml here (not copied); --ignore-scripts also keeps trustedDependencies' scripts from running.
+    const common = ['--lockfile-only', '--ignore-scripts', '--no-progress', '--no-summary', registry];
+    return update.length > 0 ? ['update', ...update, ...common] : ['install', ...common];
   }
   throw new EnvironmentFailure(`depguard cannot re-resolve ${run.manager.name} projects yet`);
 }
@@ -73,7 +81,7 @@ function runManager(run: ManagerRun, args: string[], cwd: string, timeoutMs: num
       if (failure.killed) return reject(new EnvironmentFailure(`${command} did not finish within ${Math.round(timeoutMs / 1000)} s`));
       if (failure.code === 'ENOENT') return reject(new EnvironmentFailure(`${command} is not installed (not found on PATH)`));
       // The registry could not be reached: nothing is known about the candidate.
-      if (/ECONNREFUSED|ENOTFOUND|ETIMEDOUT|EAI_AGAIN|ECONNRESET|META_FETCH_FAIL|ERR_PNPM_FETCH_|socket hang up/.test(output)) return reject(new EnvironmentFailure(`${command} could not reach the registry: ${first.slice(0, 200)}`));
+      if (/ECONNREFUSED|ENOTFOUND|ETIMEDOUT|EAI_AGAIN|ECONNRESET|META_FETCH_FAIL|ERR_PNPM_FETCH_|ConnectionRefused|ConnectionClosed|socket hang up/.test(output)) return reject(new EnvironmentFailure(`${command} could not reach the registry: ${first.slice(0, 200)}`));
       reject(new Error(`${command} ${args[0]} failed: ${first.slice(0, 300)}`));
     });
   });

@@ -7,49 +7,27 @@
 // re-resolution of the written project is clean of what the plan fixed; with
 // no pnpm on PATH the plan is labelled unverified; a hostile .pnpmfile.cjs is
 // never run.
-import { execFile, execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { AdvisoryServer, bulkFrom, osvFolderAdvisories } from '../advisories/advisory-server.js';
-import { recordedPackuments } from '../advisories/universe.js';
-import { fixture, REPO, SHARED_DATA } from '../helpers/project.js';
-import { runInProcess, useLoopbackRegistry } from '../helpers/in-process.js';
+import type { AdvisoryServer } from '../advisories/advisory-server.js';
+import { fixture, REPO } from '../helpers/project.js';
+import { runInProcess } from '../helpers/in-process.js';
 import { assess } from '../../src/remediate/assess.js';
 import { planContext } from './context.js';
+import { binaryVersion, EXPRESS_HIT as HIT, expressUniverse, managerEnvironment, OSV, osvPresent as present, projectCopy, runManager } from './managers.js';
 
-const OSV = join(SHARED_DATA, 'advisories/osv');
 const PNPM = join(REPO, 'node_modules/.bin/pnpm');
-const present = existsSync(OSV);
 if (!present) console.warn(`skipping depguard fix on pnpm projects: ${OSV} is absent (shared data not laid beside the clone)`);
-const pnpmRuns = existsSync(PNPM) && (() => {
-  try {
-    return execFileSync(PNPM, ['--version'], { env: { ...process.env, PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}` } }).toString().trim() === '11.29.0';
-  } catch {
-    return false;
-  }
-})();
+const pnpmRuns = binaryVersion(PNPM) === '11.29.0';
 if (!pnpmRuns) console.warn(`skipping pnpm verification tests: ${PNPM} (the pnpm devDependency) does not run here`);
-
-/** The express universe; `trimmed`: express 4.17.1 only, so no express upgrade exists and the plan must override. */
-async function universe(trimmed: boolean): Promise<AdvisoryServer> {
-  const server = await new AdvisoryServer().start();
-  for (const [name, doc] of recordedPackuments(join(REPO, 'fixtures/universes/express-4.json'))) {
-    if (trimmed && name === 'express') {
-      const versions = doc.versions as Record<string, unknown>;
-      server.packuments.set(name, { ...doc, 'dist-tags': { latest: '4.17.1' }, versions: { '4.17.1': versions['4.17.1'] } });
-    } else server.packuments.set(name, doc);
-  }
-  if (present) server.bulk = bulkFrom(osvFolderAdvisories(OSV));
-  return server;
-}
 
 let full: AdvisoryServer;
 let trimmed: AdvisoryServer;
 beforeAll(async () => {
-  full = await universe(false);
-  trimmed = await universe(true);
+  full = await expressUniverse(false);
+  trimmed = await expressUniverse(true);
 });
 afterAll(async () => {
   await full.stop();
@@ -62,30 +40,17 @@ afterEach(() => {
   restore = null;
 });
 
-/** npm's config at `server`, pnpm's caches and config in fresh folders, and PATH holding the pinned Node.js and pnpm (or nothing). */
+/** npm's config at `server`, fresh caches, and PATH holding the pinned Node.js and pnpm (or nothing). */
 function environment(server: AdvisoryServer, path: 'pnpm' | 'empty'): void {
-  restore = useLoopbackRegistry(server.url);
-  const home = mkdtempSync(join(tmpdir(), 'depguard-pnpm-home-'));
-  for (const name of ['XDG_CACHE_HOME', 'XDG_DATA_HOME', 'XDG_CONFIG_HOME', 'XDG_STATE_HOME']) process.env[name] = join(home, name.toLowerCase());
-  process.env.npm_config_cache = join(home, 'npm-cache');
-  process.env.PATH = path === 'pnpm' ? `${dirname(PNPM)}:${dirname(process.execPath)}` : '';
+  restore = managerEnvironment(server, path === 'pnpm' ? [dirname(PNPM)] : []);
 }
 
-function project(edit?: (dir: string) => void): string {
-  const dir = mkdtempSync(join(tmpdir(), 'depguard-fix-pnpm-'));
-  cpSync(fixture('fix-express-pnpm'), dir, { recursive: true });
-  edit?.(dir);
-  return dir;
-}
+const project = (edit?: (dir: string) => void): string => projectCopy('fix-express-pnpm', edit);
 
-/** `pnpm install --lockfile-only` run by the test itself, as a user would after --write (asynchronously: the registry answers from this process). */
+/** `pnpm install --lockfile-only` run by the test itself, as a user would after --write. */
 function pnpmInstall(dir: string, server: AdvisoryServer, extra: string[] = ['--ignore-pnpmfile']): Promise<void> {
-  return new Promise((resolve, reject) => {
-    execFile(PNPM, ['install', '--lockfile-only', '--ignore-scripts', '--no-frozen-lockfile', `--registry=${server.url}`, '--reporter=silent', ...extra], { cwd: dir, env: process.env, timeout: 180_000 }, (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}${stdout}`)) : resolve()));
-  });
+  return runManager(PNPM, ['install', '--lockfile-only', '--ignore-scripts', '--no-frozen-lockfile', `--registry=${server.url}`, '--reporter=silent', ...extra], dir);
 }
-
-const HIT = ['body-parser', 'cookie', 'express', 'path-to-regexp', 'qs', 'send', 'serve-static'];
 
 describe.skipIf(!present || !pnpmRuns)('depguard fix on a pnpm project, verified by pnpm', () => {
   it('plans on pnpm-lock.yaml and pnpm verifies the plan: express 4.21.2 fixes all 9 hits, introduces none', async () => {
