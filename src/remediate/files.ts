@@ -20,6 +20,8 @@ export interface Spelling {
   manager: PackageManager;
   /** pnpm: package.json (`pnpm.overrides`) or pnpm-workspace.yaml (`overrides`). */
   overridesIn?: 'package.json' | typeof PNPM_WORKSPACE;
+  /** yarn: classic spells an override of every copy `**\/name`, berry `name`. */
+  flavor?: 'classic' | 'berry';
 }
 
 export interface PlanEdits {
@@ -41,7 +43,7 @@ export function detectIndent(text: string): string {
 }
 
 /** package.json with the edits: direct specs replaced in place, overrides merged into the manager's field (when `withOverrides`). */
-export function editManifest(manifest: Json, edits: PlanEdits, manager: PackageManager, withOverrides = true): { manifest: Json; fields: string[]; replaced: Replaced[] } {
+export function editManifest(manifest: Json, edits: PlanEdits, manager: PackageManager, withOverrides = true, flavor?: 'classic' | 'berry'): { manifest: Json; fields: string[]; replaced: Replaced[] } {
   const next: Json = { ...manifest };
   const fields: string[] = [];
   const replaced: Replaced[] = [];
@@ -52,7 +54,7 @@ export function editManifest(manifest: Json, edits: PlanEdits, manager: PackageM
     fields.push(`${dependency.field}.${dependency.name}`);
   }
   if (withOverrides && Object.keys(edits.overrides).length > 0) {
-    const { field, value } = forManager(edits.overrides, manager);
+    const { field, value } = forManager(edits.overrides, manager, flavor);
     const [top, inner] = field.split('.') as [string, string | undefined];
     const holder = inner ? ((next[top] ?? {}) as Json) : next;
     const key = inner ?? top;
@@ -82,7 +84,7 @@ export function manifestText(original: string, manifest: Json): string {
 export function editedFiles(projectPath: string, edits: PlanEdits, spelling: Spelling): EditedFiles {
   const original = readFileSync(join(projectPath, 'package.json'), 'utf8');
   const toWorkspace = spelling.manager === 'pnpm' && spelling.overridesIn === PNPM_WORKSPACE;
-  const { manifest, fields, replaced } = editManifest(JSON.parse(original) as Json, edits, spelling.manager, !toWorkspace);
+  const { manifest, fields, replaced } = editManifest(JSON.parse(original) as Json, edits, spelling.manager, !toWorkspace, spelling.flavor);
   const files: Record<string, string> = {};
   if (fields.length > 0) files['package.json'] = manifestText(original, manifest);
   if (toWorkspace && Object.keys(edits.overrides).length > 0) {

@@ -59,13 +59,14 @@ export function flatten(overrides: Overrides, path: string[] = []): Array<[strin
 }
 
 /** The overrides in a package manager's own field and syntax: `{ field, value }` where field is a dotted path in package.json. */
-export function forManager(overrides: Overrides, manager: PackageManager): { field: string; value: Record<string, OverrideValue> } {
+export function forManager(overrides: Overrides, manager: PackageManager, flavor?: 'classic' | 'berry'): { field: string; value: Record<string, OverrideValue> } {
   if (manager === 'npm') return { field: 'overrides', value: overrides };
   const pairs = flatten(overrides);
   if (manager === 'pnpm') return { field: 'pnpm.overrides', value: Object.fromEntries(pairs.map(([path, version]) => [path.join('>'), version])) };
   // bun reads top-level overrides only: a scoped one applies everywhere (scopedForBun names them so the plan says so).
   if (manager === 'bun') return { field: 'overrides', value: Object.fromEntries(pairs.map(([path, version]) => [path[path.length - 1]!, version])) };
-  return { field: 'resolutions', value: Object.fromEntries(pairs.map(([path, version]) => [path.join('/'), version])) };
+  // yarn 1 reads a bare name as the top-level copy only: every copy is `**/name` there (berry reads a bare name as every copy).
+  return { field: 'resolutions', value: Object.fromEntries(pairs.map(([path, version]) => [path.length === 1 && flavor === 'classic' ? `**/${path[0]}` : path.join('/'), version])) };
 }
 
 /** The scoped overrides bun cannot express (it reads top-level `overrides` only): `parent > name`, which bun applies everywhere. */

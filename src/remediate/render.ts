@@ -74,7 +74,7 @@ function advisoryIds(keys: string[]): string {
 /** Where the plan's overrides go and how they are written there. */
 function overridesFor(plan: RemediationPlan, spelling: Spelling): { file: string; field: string; value: Record<string, OverrideValue> } | null {
   if (Object.keys(plan.combined.overrides).length === 0) return null;
-  const { field, value } = forManager(plan.combined.overrides as Record<string, OverrideValue>, spelling.manager);
+  const { field, value } = forManager(plan.combined.overrides as Record<string, OverrideValue>, spelling.manager, spelling.flavor);
   if (spelling.manager === 'pnpm' && spelling.overridesIn === PNPM_WORKSPACE) return { file: PNPM_WORKSPACE, field: 'overrides', value };
   return { file: 'package.json', field, value };
 }

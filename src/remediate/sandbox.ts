@@ -22,6 +22,7 @@ import type { DepGraph } from '../model.js';
 import { isJsonObject } from '../util/json.js';
 import type { FixManager, Verifier } from './manager.js';
 import { PNPM_WORKSPACE, sanitizedWorkspace } from './pnpm.js';
+import { berryRc, classicLockfile, yarnCommand, yarnEnvironment, YarnRefusal } from './yarn.js';
 
 /** How long one re-resolution by a package manager may take before it is killed. */
 export const MANAGER_TIMEOUT_MS = 180_000;
@@ -35,7 +36,7 @@ export interface ManagerRun {
   env?: NodeJS.ProcessEnv;
 }
 
-/** A re-resolution that failed for a reason outside the candidate (a timeout, an unreachable registry): the candidate is unverified, not refused. */
+/** A re-resolution that failed, or was not run, for a reason outside the candidate (a timeout, an unreachable registry, a lockfile URL yarn 1 would fetch): the candidate is unverified, not refused. */
 export class EnvironmentFailure extends Error {}
 
 /** package.json for the copy: no manager pins (corepack / devEngines downloads), no scripts, pnpm's field cut to resolution settings. */
@@ -66,12 +67,13 @@ function commandLine(run: ManagerRun, update: string[]): string[] {
     const common = ['--lockfile-only', '--ignore-scripts', '--no-progress', '--no-summary', registry];
     return update.length > 0 ? ['update', ...update, ...common] : ['install', ...common];
   }
-  throw new EnvironmentFailure(`depguard cannot re-resolve ${run.manager.name} projects yet`);
+  if (run.manager.name === 'yarn') return yarnCommand(run.manager.flavor ?? 'classic', run.registry, update);
+  throw new EnvironmentFailure(`depguard cannot re-resolve ${run.manager.name} projects`);
 }
 
 function runManager(run: ManagerRun, args: string[], cwd: string, timeoutMs: number): Promise<void> {
   const command = run.verifier.bin ?? run.manager.name;
-  const env = { ...process.env, ...run.env, COREPACK_ENABLE_STRICT: '0', COREPACK_ENABLE_AUTO_PIN: '0', COREPACK_ENABLE_DOWNLOAD_PROMPT: '0' };
+  const env = { ...process.env, ...run.env, ...(run.manager.name === 'yarn' ? yarnEnvironment(run.registry) : {}), COREPACK_ENABLE_STRICT: '0', COREPACK_ENABLE_AUTO_PIN: '0', COREPACK_ENABLE_DOWNLOAD_PROMPT: '0' };
   return new Promise((resolve, reject) => {
     execFile(command, args, { cwd, env, timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
       if (!error) return resolve();
@@ -98,7 +100,11 @@ export async function managerGraph(projectPath: string, files: Record<string, st
     const text = (name: string): string | null => files[name] ?? (existsSync(join(projectPath, name)) ? readFileSync(join(projectPath, name), 'utf8') : null);
     writeFileSync(join(dir, 'package.json'), copyManifest(text('package.json')!));
     // The bytes, not the file: a read-only lockfile (mode 0444) must not make the copy read-only too.
-    if (run.manager.lockfile) writeFileSync(join(dir, run.manager.lockfile), readFileSync(join(projectPath, run.manager.lockfile)), { mode: 0o644 });
+    const lockfile = run.manager.lockfile;
+    if (lockfile && run.manager.name === 'yarn' && run.manager.flavor !== 'berry') {
+      writeFileSync(join(dir, lockfile), classicLockfile(readFileSync(join(projectPath, lockfile), 'utf8'), run.registry), { mode: 0o644 });
+    } else if (lockfile) writeFileSync(join(dir, lockfile), readFileSync(join(projectPath, lockfile)), { mode: 0o644 });
+    if (run.manager.name === 'yarn' && run.manager.flavor === 'berry') writeFileSync(join(dir, '.yarnrc.yml'), berryRc(text('.yarnrc.yml'), run.registry));
     if (run.manager.name === 'pnpm') {
       const workspace = text(PNPM_WORKSPACE);
       const kept = workspace === null ? null : sanitizedWorkspace(workspace);
@@ -110,6 +116,7 @@ export async function managerGraph(projectPath: string, files: Record<string, st
     return { dir, graph };
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
-    throw error;
+    // Not run at all because running it would be unsafe: as unverified as a manager that is not installed.
+    throw error instanceof YarnRefusal ? new EnvironmentFailure(error.message) : error;
   }
 }

@@ -1,7 +1,7 @@
 // Which manager depguard fix plans for (check's lockfile selection), where
 // pnpm's overrides go, and what of pnpm-workspace.yaml a verification copy
-// may carry: no process is run here but `--version` probes of binaries that
-// do not exist or are not package managers.
+// may carry, and yarn's: no process is run here but `--version` probes of
+// binaries that do not exist or are not package managers.
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -10,6 +10,8 @@ import { detectManager, probeVerifier } from '../../src/remediate/manager.js';
 import { pnpmOverridesTarget, sanitizedWorkspace, withWorkspaceOverrides } from '../../src/remediate/pnpm.js';
 import { editedFiles } from '../../src/remediate/files.js';
 import { forManager, scopedForBun } from '../../src/remediate/merge.js';
+import { berryRc, classicLockfile, yarnCommand } from '../../src/remediate/yarn.js';
+import { parse } from 'yaml';
 
 const LOCK_V9 = "lockfileVersion: '9.0'\n\nimporters:\n\n  .: {}\n";
 
@@ -111,5 +113,42 @@ describe('bun spelling', () => {
   it('bun reads top-level overrides only: a scoped override is written for every copy, and named', () => {
     expect(forManager({ express: { qs: '6.7.3' }, send: '0.19.0' }, 'bun')).toEqual({ field: 'overrides', value: { qs: '6.7.3', send: '0.19.0' } });
     expect(scopedForBun({ express: { qs: '6.7.3' }, send: '0.19.0' })).toEqual(['express > qs']);
+  });
+});
+
+describe("yarn's verification copy", () => {
+  it('berry: a .yarnrc.yml of our own, the registry from npm config, the project file only for resolution settings (never yarnPath, plugins, registries, tokens)', () => {
+    const project = 'yarnPath: .yarn/releases/evil.cjs\nplugins:\n  - path: .yarn/plugins/evil.cjs\nnpmRegistryServer: "https://evil.example"\nnpmAuthToken: secret\nnpmMinimalAgeGate: 1440\npackageExtensions:\n  "debug@*":\n    dependencies:\n      ms: "*"\n';
+    expect(parse(berryRc(project, 'http://127.0.0.1:4873/'))).toEqual({
+      npmMinimalAgeGate: 1440,
+      packageExtensions: { 'debug@*': { dependencies: { ms: '*' } } },
+      npmRegistryServer: 'http://127.0.0.1:4873',
+      unsafeHttpWhitelist: ['127.0.0.1'],
+      enableScripts: false,
+      enableImmutableInstalls: false,
+      enableTelemetry: false,
+    });
+    expect(parse(berryRc(null, 'https://registry.example.org/'))).toEqual({ npmRegistryServer: 'https://registry.example.org', enableScripts: false, enableImmutableInstalls: false, enableTelemetry: false });
+  });
+
+  it("classic: every resolved URL moves to the configured registry (hash kept); a URL that is no registry tarball stops the verification", () => {
+    const lock = '# yarn lockfile v1\n\n"@types/node@^20":\n  version "20.1.0"\n  resolved "https://registry.yarnpkg.com/@types/node/-/node-20.1.0.tgz#abc"\n\nqs@6.7.0:\n  version "6.7.0"\n  resolved "https://registry.example.org/qs/-/qs-6.7.0.tgz#def"\n';
+    expect(classicLockfile(lock, 'http://127.0.0.1:4873/')).toBe('# yarn lockfile v1\n\n"@types/node@^20":\n  version "20.1.0"\n  resolved "http://127.0.0.1:4873/@types/node/-/node-20.1.0.tgz#abc"\n\nqs@6.7.0:\n  version "6.7.0"\n  resolved "http://127.0.0.1:4873/qs/-/qs-6.7.0.tgz#def"\n');
+    expect(classicLockfile('a@1:\n  resolved "https://r.example/a/-/a-1.0.0.tgz"\n', 'https://mirror.example/api/npm/')).toBe('a@1:\n  resolved "https://mirror.example/api/npm/a/-/a-1.0.0.tgz"\n');
+    expect(() => classicLockfile('a@1:\n  resolved "http://169.254.169.254/latest/meta-data"\n', 'https://registry.example.org/')).toThrow(/not a registry tarball: yarn 1 would fetch it/);
+    expect(() => classicLockfile('a@1:\n  resolved "git+ssh://git@example.org/a.git#abc"\n', 'https://registry.example.org/')).toThrow(/not a registry tarball/);
+  });
+
+  it('commands: lockfile-only for berry, scripts off for classic; moves within ranges through up -R / upgrade', () => {
+    expect(yarnCommand('berry', 'https://r.example/', [])).toEqual(['install', '--mode=update-lockfile']);
+    expect(yarnCommand('berry', 'https://r.example/', ['qs'])).toEqual(['up', '-R', 'qs', '--mode=update-lockfile']);
+    expect(yarnCommand('classic', 'https://r.example/', [])).toEqual(['install', '--ignore-scripts', '--non-interactive', '--no-bin-links', '--ignore-engines', '--no-progress', '--registry', 'https://r.example/']);
+    expect(yarnCommand('classic', 'https://r.example/', ['express'])[0]).toBe('upgrade');
+  });
+
+  it('resolutions: classic spells every copy **/name, berry name; a parent scope is parent/name in both', () => {
+    const overrides = { express: { qs: '6.7.3' }, send: '0.19.0' };
+    expect(forManager(overrides, 'yarn', 'classic').value).toEqual({ 'express/qs': '6.7.3', '**/send': '0.19.0' });
+    expect(forManager(overrides, 'yarn', 'berry').value).toEqual({ 'express/qs': '6.7.3', send: '0.19.0' });
   });
 });

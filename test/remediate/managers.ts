@@ -4,6 +4,9 @@
 // caches and config are fresh folders, copies of a fixture, and a manager's
 // binary run asynchronously (the registry answers from this process).
 import { execFile, execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { gzipSync } from 'node:zlib';
 import { cpSync, existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -71,4 +74,63 @@ export function runManager(bin: string, args: string[], cwd: string): Promise<vo
   return new Promise((resolve, reject) => {
     execFile(bin, args, { cwd, env: process.env, timeout: 180_000 }, (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}${stdout}`)) : resolve()));
   });
+}
+
+/** A ustar archive of `package/package.json` (fixed mode, owner and time, so the same manifest always gives the same bytes), gzipped. */
+export function manifestTarball(manifest: Record<string, unknown>): Buffer {
+  const body = Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`);
+  const header = Buffer.alloc(512);
+  const field = (value: string, offset: number, length: number) => header.write(value, offset, length, 'ascii');
+  field('package/package.json', 0, 100);
+  field('0000644\0', 100, 8);
+  field('0000000\0', 108, 8);
+  field('0000000\0', 116, 8);
+  field(`${body.length.toString(8).padStart(11, '0')}\0`, 124, 12);
+  field('00000000000\0', 136, 12);
+  field('        ', 148, 8);
+  field('0', 156, 1);
+  field('ustar\0', 257, 6);
+  field('00', 263, 2);
+  let sum = 0;
+  for (const byte of header) sum += byte;
+  field(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 8);
+  const padding = Buffer.alloc((512 - (body.length % 512)) % 512);
+  return gzipSync(Buffer.concat([header, body, padding, Buffer.alloc(1024)]), { level: 9 });
+}
+
+/**
+ * The express universe with a tarball behind every version (its package.json
+ * only), for managers that fetch tarballs to resolve (yarn classic installs,
+ * berry checksums new entries): dist.tarball points at this server, with the
+ * tarball's own integrity and shasum.
+ */
+export class TarballUniverse extends AdvisoryServer {
+  readonly tarballs = new Map<string, Buffer>();
+
+  protected override handle(req: IncomingMessage, res: ServerResponse): void {
+    const tarball = req.method === 'GET' ? this.tarballs.get(new URL(req.url ?? '/', 'http://x').pathname) : undefined;
+    if (!tarball) return super.handle(req, res);
+    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(tarball.length) });
+    res.end(tarball);
+  }
+
+  static async express(trimmed: boolean): Promise<TarballUniverse> {
+    const server = await new TarballUniverse().start();
+    for (const [name, doc] of recordedPackuments(join(REPO, 'fixtures/universes/express-4.json'))) {
+      const versions: Record<string, Record<string, unknown>> = {};
+      for (const [version, manifest] of Object.entries(doc.versions as Record<string, Record<string, unknown>>)) {
+        if (trimmed && name === 'express' && version !== '4.17.1') continue;
+        const { dist: _dist, ...fields } = manifest;
+        const bytes = manifestTarball(fields);
+        const path = `/${name}/-/${name.slice(name.indexOf('/') + 1)}-${version}.tgz`;
+        server.tarballs.set(path, bytes);
+        versions[version] = { ...fields, dist: { tarball: `${server.url.slice(0, -1)}${path}`, integrity: `sha512-${createHash('sha512').update(bytes).digest('base64')}`, shasum: createHash('sha1').update(bytes).digest('hex') } };
+      }
+      // Publication times, as the registry gives them: yarn 4 quarantines versions whose age it cannot tell (npmMinimalAgeGate).
+      const time = { created: '2020-01-01T00:00:00.000Z', modified: '2020-01-01T00:00:00.000Z', ...Object.fromEntries(Object.keys(versions).map((version) => [version, '2020-01-01T00:00:00.000Z'])) };
+      server.packuments.set(name, { ...doc, ...(trimmed && name === 'express' ? { 'dist-tags': { latest: '4.17.1' } } : {}), versions, time });
+    }
+    if (osvPresent) server.bulk = bulkFrom(osvFolderAdvisories(OSV));
+    return server;
+  }
 }

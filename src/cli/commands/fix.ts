@@ -112,12 +112,16 @@ async function replacementPlanning(projectPath: string, args: FixArgs): Promise<
 async function fixTarget(projectPath: string, args: FixArgs): Promise<FixTarget & { project: FixManager }> {
   const manifest = JSON.parse(readFileSync(join(projectPath, 'package.json'), 'utf8')) as JsonObject;
   const project = detectManager(projectPath, manifest, args['package-manager']);
-  const spelling: Spelling = { manager: args['package-manager'] ?? project.name };
+  const spelling: Spelling = { manager: args['package-manager'] ?? project.name, ...(project.flavor ? { flavor: project.flavor } : {}) };
   if (project.name === 'npm') return { spelling, project };
   const verifier: Verifier = await probeVerifier(project, args['package-manager-bin']);
+  const major = verifier.version ? Number(verifier.version.split('.')[0]) : null;
+  // yarn 1 and yarn 2+ resolve differently and write different lockfiles: only the project's own line verifies its plan.
+  if (project.name === 'yarn' && !verifier.unavailable && major !== null && (project.flavor === 'berry') !== major >= 2) {
+    verifier.unavailable = `the project's yarn.lock is yarn ${project.flavor === 'berry' ? '2 or later (berry)' : '1 (classic)'}'s, and ${verifier.bin} is yarn ${verifier.version}: pass --package-manager-bin with the project's yarn`;
+  }
   if (project.name === 'pnpm') {
     spelling.overridesIn = pnpmOverridesTarget(projectPath, manifest, verifier.version);
-    const major = verifier.version ? Number(verifier.version.split('.')[0]) : null;
     // pnpm 11 ignores package.json's "pnpm" field: it cannot verify overrides the project's older pnpm reads from there.
     if (!verifier.unavailable && spelling.overridesIn === 'package.json' && major !== null && major >= 11) {
       verifier.unavailable = `pnpm ${verifier.version} reads overrides only from pnpm-workspace.yaml, and this project's pnpm reads them from package.json ("pnpm.overrides"): install the project's pnpm or pass --package-manager-bin`;
