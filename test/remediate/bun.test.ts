@@ -7,41 +7,25 @@
 // verified) as a global one, and the plan says so.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { AdvisoryServer } from '../advisories/advisory-server.js';
+import { describe, expect, it } from 'vitest';
 import { REPO } from '../helpers/project.js';
 import { runInProcess } from '../helpers/in-process.js';
 import { assess } from '../../src/remediate/assess.js';
 import { planContext } from './context.js';
-import { binaryVersion, EXPRESS_HIT, expressUniverse, managerEnvironment, OSV, osvPresent, projectCopy, runManager } from './managers.js';
+import { binaryVersion, EXPRESS_HIT, expressUniverse, useUniverses, OSV, osvPresent, projectCopy, runManager } from './managers.js';
 
 const BUN = join(REPO, `node_modules/@oven/bun-${process.platform}-${process.arch === 'x64' ? 'x64' : 'aarch64'}/bin/bun`);
 if (!osvPresent) console.warn(`skipping depguard fix on bun projects: ${OSV} is absent (shared data not laid beside the clone)`);
 const bunRuns = existsSync(BUN) && binaryVersion(BUN) === '1.4.5';
 if (!bunRuns) console.warn(`skipping bun verification tests: ${BUN} (the bun devDependency's platform binary) is absent or does not run here`);
 
-let full: AdvisoryServer;
-let trimmed: AdvisoryServer;
-beforeAll(async () => {
-  full = await expressUniverse(false);
-  trimmed = await expressUniverse(true);
-});
-afterAll(async () => {
-  await full.stop();
-  await trimmed.stop();
-});
-
-let restore: (() => void) | null = null;
-afterEach(() => {
-  restore?.();
-  restore = null;
-});
+const { full, trimmed, environment } = useUniverses(expressUniverse);
 
 const project = (edit?: (dir: string) => void): string => projectCopy('fix-express-bun', edit);
 
 describe.skipIf(!osvPresent || !bunRuns)('depguard fix on a bun project, verified by bun', () => {
   it('plans on bun.lock and bun verifies the plan (express 4.21.2: 9 hits fixed, none introduced); a project bunfig.toml naming another registry is not read', async () => {
-    restore = managerEnvironment(full, []);
+    environment(full(), []);
     // A registry nobody listens on: a verification that read the project's bunfig.toml would fail, not verify.
     const dir = project((folder) => writeFileSync(join(folder, 'bunfig.toml'), '[install]\nregistry = "http://127.0.0.1:9/"\n'));
     const result = await runInProcess(['fix', dir, '--format', 'json', '--no-progress', '--package-manager-bin', BUN]);
@@ -56,9 +40,9 @@ describe.skipIf(!osvPresent || !bunRuns)('depguard fix on a bun project, verifie
   }, 300_000);
 
   it('overrides: top-level package.json `overrides`, the scoped ones said to apply everywhere; bun install then resolves a lockfile clean of what the plan fixed', async () => {
-    restore = managerEnvironment(trimmed, []);
+    environment(trimmed(), []);
     const dir = project();
-    const context = planContext(trimmed.url);
+    const context = planContext(trimmed().url);
     const hitsBefore = [...(await assess(dir, context.source, context.client)).hits];
     const result = await runInProcess(['fix', dir, '--write', '--format', 'json', '--no-progress', '--package-manager-bin', BUN]);
     expect(result.code).toBe(1);
@@ -76,7 +60,7 @@ describe.skipIf(!osvPresent || !bunRuns)('depguard fix on a bun project, verifie
     const text = await runInProcess(['fix', project(), '--no-progress', '--package-manager-bin', BUN]);
     expect(text.stdout).toContain('bun reads top-level overrides only: ');
 
-    await runManager(BUN, ['install', '--lockfile-only', '--ignore-scripts', `--registry=${trimmed.url}`], dir);
+    await runManager(BUN, ['install', '--lockfile-only', '--ignore-scripts', `--registry=${trimmed().url}`], dir);
     const hitsAfter = [...(await assess(dir, context.source, context.client)).hits].map((hit) => `${hit.slice(0, hit.lastIndexOf('@'))} ${hit.slice(hit.indexOf(' ') + 1)}`);
     for (const key of doc.plan.verification.fixed as string[]) expect(hitsAfter, key).not.toContain(key);
     expect(hitsAfter.length).toBeLessThan(hitsBefore.length);

@@ -7,6 +7,7 @@ import { execFile, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { gzipSync } from 'node:zlib';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { cpSync, existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -133,4 +134,28 @@ export class TarballUniverse extends AdvisoryServer {
     if (osvPresent) server.bulk = bulkFrom(osvFolderAdvisories(OSV));
     return server;
   }
+}
+
+/**
+ * The full and the trimmed universe for a test file (started before its
+ * tests, stopped after), and `environment(server, path)`: managerEnvironment
+ * for one test, restored after it.
+ */
+export function useUniverses<T extends AdvisoryServer>(start: (trimmed: boolean) => Promise<T>): { full(): T; trimmed(): T; environment(server: T, path: string[]): void } {
+  let full: T;
+  let trimmed: T;
+  let restore: (() => void) | null = null;
+  beforeAll(async () => {
+    full = await start(false);
+    trimmed = await start(true);
+  });
+  afterAll(async () => {
+    await full.stop();
+    await trimmed.stop();
+  });
+  afterEach(() => {
+    restore?.();
+    restore = null;
+  });
+  return { full: () => full, trimmed: () => trimmed, environment: (server, path) => (restore = managerEnvironment(server, path)) };
 }

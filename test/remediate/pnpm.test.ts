@@ -10,39 +10,24 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AdvisoryServer } from '../advisories/advisory-server.js';
 import { fixture, REPO } from '../helpers/project.js';
 import { runInProcess } from '../helpers/in-process.js';
 import { assess } from '../../src/remediate/assess.js';
 import { planContext } from './context.js';
-import { binaryVersion, EXPRESS_HIT as HIT, expressUniverse, managerEnvironment, OSV, osvPresent as present, projectCopy, runManager } from './managers.js';
+import { binaryVersion, EXPRESS_HIT as HIT, expressUniverse, useUniverses, OSV, osvPresent as present, projectCopy, runManager } from './managers.js';
 
 const PNPM = join(REPO, 'node_modules/.bin/pnpm');
 if (!present) console.warn(`skipping depguard fix on pnpm projects: ${OSV} is absent (shared data not laid beside the clone)`);
 const pnpmRuns = binaryVersion(PNPM) === '11.29.0';
 if (!pnpmRuns) console.warn(`skipping pnpm verification tests: ${PNPM} (the pnpm devDependency) does not run here`);
 
-let full: AdvisoryServer;
-let trimmed: AdvisoryServer;
-beforeAll(async () => {
-  full = await expressUniverse(false);
-  trimmed = await expressUniverse(true);
-});
-afterAll(async () => {
-  await full.stop();
-  await trimmed.stop();
-});
-
-let restore: (() => void) | null = null;
-afterEach(() => {
-  restore?.();
-  restore = null;
-});
+const { full, trimmed, environment: managerEnv } = useUniverses(expressUniverse);
 
 /** npm's config at `server`, fresh caches, and PATH holding the pinned Node.js and pnpm (or nothing). */
 function environment(server: AdvisoryServer, path: 'pnpm' | 'empty'): void {
-  restore = managerEnvironment(server, path === 'pnpm' ? [dirname(PNPM)] : []);
+  managerEnv(server, path === 'pnpm' ? [dirname(PNPM)] : []);
 }
 
 const project = (edit?: (dir: string) => void): string => projectCopy('fix-express-pnpm', edit);
@@ -54,7 +39,7 @@ function pnpmInstall(dir: string, server: AdvisoryServer, extra: string[] = ['--
 
 describe.skipIf(!present || !pnpmRuns)('depguard fix on a pnpm project, verified by pnpm', () => {
   it('plans on pnpm-lock.yaml and pnpm verifies the plan: express 4.21.2 fixes all 9 hits, introduces none', async () => {
-    environment(full, 'pnpm');
+    environment(full(), 'pnpm');
     const dir = project();
     const lock = readFileSync(join(dir, 'pnpm-lock.yaml'), 'utf8');
     const result = await runInProcess(['fix', dir, '--format', 'json', '--no-progress']);
@@ -72,10 +57,10 @@ describe.skipIf(!present || !pnpmRuns)('depguard fix on a pnpm project, verified
   }, 300_000);
 
   it('overrides in pnpm 11 syntax go to pnpm-workspace.yaml; pnpm install then resolves a lockfile depguard finds clean of them', async () => {
-    environment(trimmed, 'pnpm');
+    environment(trimmed(), 'pnpm');
     // The fixture's lockfile holds express 4.17.1's tree, which the trimmed universe still serves in full.
     const dir = project();
-    const client = planContext(trimmed.url);
+    const client = planContext(trimmed().url);
     const hitsBefore = [...(await assess(dir, client.source, client.client)).hits].sort();
     expect(hitsBefore.map((hit) => hit.split('@')[0])).toEqual(expect.arrayContaining(['qs', 'send', 'cookie', 'path-to-regexp']));
 
@@ -97,7 +82,7 @@ describe.skipIf(!present || !pnpmRuns)('depguard fix on a pnpm project, verified
     expect(readFileSync(join(dir, 'package.json'), 'utf8')).toBe(readFileSync(join(fixture('fix-express-pnpm'), 'package.json'), 'utf8'));
 
     // What the user runs next: pnpm's own resolution of the written project, then depguard's audit of that lockfile.
-    await pnpmInstall(dir, trimmed);
+    await pnpmInstall(dir, trimmed());
     expect(readFileSync(join(dir, 'pnpm-lock.yaml'), 'utf8')).toContain('express>qs: 6.7.3');
     const hitsAfter = [...(await assess(dir, client.source, client.client)).hits].sort();
     const fixed = doc.plan.verification.fixed as string[];
@@ -107,7 +92,7 @@ describe.skipIf(!present || !pnpmRuns)('depguard fix on a pnpm project, verified
   }, 600_000);
 
   it("a hostile .pnpmfile.cjs, the project's .npmrc and pnpm-workspace.yaml's pnpmfile are never used by the verification (canary)", async () => {
-    environment(full, 'pnpm');
+    environment(full(), 'pnpm');
     const canary = join(mkdtempSync(join(tmpdir(), 'depguard-canary-')), 'pnpmfile-ran');
     const hostile = (dir: string) => {
       const hook = `require('node:fs').writeFileSync(${JSON.stringify(canary)}, 'ran'); module.exports = { hooks: {} };\n`;
@@ -124,14 +109,14 @@ describe.skipIf(!present || !pnpmRuns)('depguard fix on a pnpm project, verified
     // The control: pnpm run in the project itself, as a user would without the flag, does run the hook.
     const control = project(hostile);
     writeFileSync(join(control, '.npmrc'), '');
-    await pnpmInstall(control, full, []);
+    await pnpmInstall(control, full(), []);
     expect(readFileSync(canary, 'utf8')).toBe('ran');
   }, 300_000);
 });
 
 describe.skipIf(!present)('depguard fix on a pnpm project without pnpm', () => {
   it('labels every suggestion and the plan unverified, with the reason, in JSON and text; --write refuses unless --allow-unverified', async () => {
-    environment(full, 'empty');
+    environment(full(), 'empty');
     const dir = project();
     const manifest = readFileSync(join(dir, 'package.json'), 'utf8');
     const json = await runInProcess(['fix', dir, '--format', 'json', '--no-progress']);
@@ -165,7 +150,7 @@ describe.skipIf(!present)('depguard fix on a pnpm project without pnpm', () => {
   }, 120_000);
 
   it('--package-manager contradicting the pnpm lockfile is an error naming both', async () => {
-    environment(full, 'empty');
+    environment(full(), 'empty');
     const result = await runInProcess(['fix', project(), '--package-manager', 'yarn']);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('--package-manager yarn contradicts the project\'s lockfile pnpm-lock.yaml (pnpm)');

@@ -9,12 +9,12 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { REPO } from '../helpers/project.js';
 import { runInProcess } from '../helpers/in-process.js';
 import { assess } from '../../src/remediate/assess.js';
 import { planContext } from './context.js';
-import { binaryVersion, EXPRESS_HIT, managerEnvironment, OSV, osvPresent, projectCopy, runManager, TarballUniverse } from './managers.js';
+import { binaryVersion, EXPRESS_HIT, useUniverses, OSV, osvPresent, projectCopy, runManager, TarballUniverse } from './managers.js';
 
 const CLASSIC = join(REPO, 'node_modules/yarn/bin/yarn.js');
 const BERRY = join(REPO, 'node_modules/@yarnpkg/cli-dist/bin/yarn.js');
@@ -24,22 +24,7 @@ const berryRuns = binaryVersion(BERRY) === '4.18.1';
 if (!classicRuns) console.warn(`skipping yarn 1 verification tests: ${CLASSIC} (the yarn devDependency) does not run here`);
 if (!berryRuns) console.warn(`skipping yarn 4 verification tests: ${BERRY} (the @yarnpkg/cli-dist devDependency) does not run here`);
 
-let full: TarballUniverse;
-let trimmed: TarballUniverse;
-beforeAll(async () => {
-  full = await TarballUniverse.express(false);
-  trimmed = await TarballUniverse.express(true);
-});
-afterAll(async () => {
-  await full.stop();
-  await trimmed.stop();
-});
-
-let restore: (() => void) | null = null;
-afterEach(() => {
-  restore?.();
-  restore = null;
-});
+const { full, trimmed, environment } = useUniverses((trimmed: boolean) => TarballUniverse.express(trimmed));
 
 async function fix(dir: string, bin: string, extra: string[] = []): Promise<{ code: number; doc: any; stderr: string }> {
   const result = await runInProcess(['fix', dir, '--format', 'json', '--no-progress', '--package-manager-bin', bin, ...extra]);
@@ -48,7 +33,7 @@ async function fix(dir: string, bin: string, extra: string[] = []): Promise<{ co
 
 describe.skipIf(!osvPresent || !classicRuns)('depguard fix on a yarn 1 project, verified by yarn 1', () => {
   it('plans on yarn.lock and yarn verifies the plan: express 4.21.2 fixes all 9 hits, introduces none', async () => {
-    restore = managerEnvironment(full, [dirname(process.execPath)]);
+    environment(full(), [dirname(process.execPath)]);
     const { code, doc, stderr } = await fix(projectCopy('fix-express-yarn'), CLASSIC);
     expect(stderr).toBe('');
     expect(code).toBe(0);
@@ -60,7 +45,7 @@ describe.skipIf(!osvPresent || !classicRuns)('depguard fix on a yarn 1 project, 
   }, 600_000);
 
   it('resolutions in yarn 1 syntax (parent/name, **/name); yarn install of the written project leaves none of the fixed hits', async () => {
-    restore = managerEnvironment(trimmed, [dirname(process.execPath)]);
+    environment(trimmed(), [dirname(process.execPath)]);
     const dir = projectCopy('fix-express-yarn');
     const { code, doc } = await fix(dir, CLASSIC, ['--write']);
     expect(code).toBe(1);
@@ -69,16 +54,16 @@ describe.skipIf(!osvPresent || !classicRuns)('depguard fix on a yarn 1 project, 
     expect(Object.keys(doc.plan.overrides.value).every((key: string) => /^(\*\*|[a-z-]+)\/[a-z-]+$/.test(key))).toBe(true);
     expect(JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).resolutions).toEqual(doc.plan.overrides.value);
     // What the user runs next (the lockfile points at the registry the user installs from: here the loopback one).
-    writeFileSync(join(dir, 'yarn.lock'), readFileSync(join(dir, 'yarn.lock'), 'utf8').split('https://registry.example.org/').join(trimmed.url));
-    await runManager(CLASSIC, ['install', '--ignore-scripts', '--non-interactive', '--registry', trimmed.url], dir);
-    const context = planContext(trimmed.url);
+    writeFileSync(join(dir, 'yarn.lock'), readFileSync(join(dir, 'yarn.lock'), 'utf8').split('https://registry.example.org/').join(trimmed().url));
+    await runManager(CLASSIC, ['install', '--ignore-scripts', '--non-interactive', '--registry', trimmed().url], dir);
+    const context = planContext(trimmed().url);
     const after = [...(await assess(dir, context.source, context.client)).hits].map((hit) => `${hit.slice(0, hit.lastIndexOf('@'))} ${hit.slice(hit.indexOf(' ') + 1)}`);
     expect(doc.plan.verification.fixed.length).toBeGreaterThan(0);
     for (const key of doc.plan.verification.fixed as string[]) expect(after, key).not.toContain(key);
   }, 600_000);
 
   it('a yarn.lock entry resolved from outside the registry is not fetched: nothing is re-resolved, saying why', async () => {
-    restore = managerEnvironment(full, [dirname(process.execPath)]);
+    environment(full(), [dirname(process.execPath)]);
     const dir = projectCopy('fix-express-yarn', (folder) => {
       const lock = readFileSync(join(folder, 'yarn.lock'), 'utf8');
       writeFileSync(join(folder, 'yarn.lock'), lock.replace('https://registry.example.org/qs/-/qs-6.7.0.tgz', 'http://169.254.169.254/latest/qs.tgz'));
@@ -96,7 +81,7 @@ describe.skipIf(!osvPresent || !classicRuns)('depguard fix on a yarn 1 project, 
 
 describe.skipIf(!osvPresent || !berryRuns)('depguard fix on a yarn 4 project, verified by yarn 4', () => {
   it('verified by yarn install --mode=update-lockfile; a hostile .yarnrc.yml (yarnPath, plugins, another registry) is never used', async () => {
-    restore = managerEnvironment(full, [dirname(process.execPath)]);
+    environment(full(), [dirname(process.execPath)]);
     const canary = join(mkdtempSync(join(tmpdir(), 'depguard-canary-')), 'yarnpath-ran');
     const hostile = (folder: string) => {
       writeFileSync(join(folder, 'evil.cjs'), `require('node:fs').writeFileSync(${JSON.stringify(canary)}, 'ran');\n`);
@@ -115,7 +100,7 @@ describe.skipIf(!osvPresent || !berryRuns)('depguard fix on a yarn 4 project, ve
   }, 600_000);
 
   it.skipIf(!classicRuns)('a yarn 1 binary does not verify a berry lockfile: unverified, naming both', async () => {
-    restore = managerEnvironment(full, [dirname(process.execPath)]);
+    environment(full(), [dirname(process.execPath)]);
     const { code, doc } = await fix(projectCopy('fix-express-yarn-berry'), CLASSIC);
     expect(code).toBe(1);
     expect(doc.plan).toMatchObject({ verified: false });
