@@ -126,6 +126,11 @@ describe('diffCauses (in memory)', () => {
     ]);
   });
 
+  it('names a package with no version as evidence.packages does, by its name', () => {
+    const { newFindings } = diffCauses(side([copy('a', '1.0.0')]), side([copy('a', '1.0.0'), copy('git-dep', '')]));
+    expect(newFindings.map((f) => f.package?.name)).toEqual(['git-dep']);
+  });
+
   it('leaves a cause base never had to the plain comparison: the whole finding is new', () => {
     const { newFindings } = diffCauses(side([]), side([copy('a', '1.0.0'), copy('b', '1.0.0')]));
     expect(newFindings).toHaveLength(1);

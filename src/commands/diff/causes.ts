@@ -66,7 +66,7 @@ function narrowed(from: readonly Finding[], to: FindingsSide, rules: GroupRules,
     const affected = affectedPackages(finding);
     const fresh = new Set(affected.filter((name) => !had.has(name)));
     if (fresh.size === 0) continue;
-    const members = (copies.get(sameCause(finding)) ?? []).filter((copy) => fresh.has(`${copy.package!.name}@${copy.package!.version}`));
+    const members = (copies.get(sameCause(finding)) ?? []).filter((copy) => fresh.has(affectedPackages(copy)[0]!));
     const kept = affected.length - fresh.size;
     for (const narrow of groupFindings(members, rules)) {
       out.push({ ...narrow, message: kept > 0 ? `${narrow.message} (${note(kept)})` : narrow.message, evidence: { ...narrow.evidence, unchanged: kept } });
