@@ -137,6 +137,25 @@ describe('the trend across two snapshots', () => {
     expect(result.packages.changed).toEqual([{ name: 'ms', from: ['2.1.2'], to: ['2.1.3'] }]);
   });
 
+  it('opens a foreign host the previous report had again for the package this quarter added to it, that package only', async () => {
+    const base = fixture('diff-foreign-host');
+    const previous = await reportWith(null, base, { only: ['lockfile'] });
+    const manifest = JSON.parse(readFileSync(join(base, 'package.json'), 'utf8'));
+    const lock = JSON.parse(readFileSync(join(base, 'package-lock.json'), 'utf8'));
+    manifest.dependencies['left-pad'] = '1.3.0';
+    lock.packages[''].dependencies['left-pad'] = '1.3.0';
+    lock.packages['node_modules/left-pad'] = {
+      version: '1.3.0',
+      resolved: 'https://npm-mirror.example.net/left-pad/-/left-pad-1.3.0.tgz',
+      integrity: 'sha512-XI5MPzVNApjAyhQzphX8BkmKsKUxD4LdyK24iZeQEQDx+6EVSthiinfKCs5WGGPqmxyfJKEWLvWm2hmF2GAkMw==',
+      license: 'WTFPL',
+    };
+    const current = await reportWith(null, tempProject({ 'package.json': manifest, 'package-lock.json': lock }, base), { only: ['lockfile'], previous });
+    expect(current.findings.filter((finding) => finding.rule === 'lockfile/foreign-host').map((finding) => finding.evidence.count)).toEqual([2]);
+    expect(current.report.trend!.opened.map((finding) => `${finding.rule} ${finding.package ?? '-'}`)).toEqual(['lockfile/foreign-host left-pad@1.3.0']);
+    expect(current.report.trend!.closed).toEqual([]);
+  });
+
   it('writes the snapshot with every finding whatever --min-severity hides', async () => {
     const dir = tempProject({});
     const output = join(dir, 'risky.json');

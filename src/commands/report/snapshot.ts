@@ -15,7 +15,7 @@ import { trend } from './trend.js';
 
 export const SNAPSHOT_SCHEMA = fileURLToPath(new URL('../../../schemas/report-snapshot.schema.json', import.meta.url));
 
-export function buildReport(outcome: Pick<AuditOutcome, 'result' | 'graph' | 'policy' | 'today'>, freshness: Freshness, previous: ReportDocument | null, licenses: ReadonlyMap<string, string | null> = new Map()): ReportDocument {
+export function buildReport(outcome: Pick<AuditOutcome, 'result' | 'graph' | 'policy' | 'today'> & Partial<Pick<AuditOutcome, 'copies'>>, freshness: Freshness, previous: ReportDocument | null, licenses: ReadonlyMap<string, string | null> = new Map()): ReportDocument {
   const { result, graph, policy, today } = outcome;
   const packages = packageEntries(graph, licenses);
   return {
@@ -31,7 +31,7 @@ export function buildReport(outcome: Pick<AuditOutcome, 'result' | 'graph' | 'po
       freshness,
       runway: runway(graph, today),
       packages,
-      trend: previous ? trend({ result, packages }, previous) : null,
+      trend: previous ? trend({ result, packages, ...(outcome.copies ? { copies: outcome.copies } : {}) }, previous) : null,
     },
   };
 }

@@ -1,9 +1,12 @@
 // The trend against the previous quarter's snapshot: findings opened and
 // closed (matched by the same identity `depguard diff` uses, so reworded
 // messages or moved packages do not count as change), and packages added,
-// removed or changed version.
+// removed or changed version. As in diff, a single cause the previous report
+// already had (a foreign host) is opened again, narrowed to the packages this
+// quarter added to it (src/commands/diff/causes.ts); closing is by identity
+// alone, since a snapshot keeps its grouped findings, not the per-copy ones.
 
-import { findingKey } from '../../checks/identity.js';
+import { diffCauses } from '../diff/causes.js';
 import type { AuditResult, Finding } from '../../model.js';
 import { compareStrings } from '../../util/compare.js';
 import { compareVersions } from './inventory.js';
@@ -19,12 +22,8 @@ function versionsByName(packages: readonly Pick<PackageEntry, 'name' | 'version'
   return byName;
 }
 
-function unmatched(findings: readonly Finding[], others: readonly Finding[]): Finding[] {
-  const keys = new Set(others.map(findingKey));
-  return findings.filter((finding) => !keys.has(findingKey(finding)));
-}
-
-export function trend(current: { result: AuditResult; packages: readonly PackageEntry[] }, previous: ReportDocument): Trend {
+/** `copies`: the current audit's per-copy findings (AuditOutcome.copies), for single causes. */
+export function trend(current: { result: AuditResult; packages: readonly PackageEntry[]; copies?: readonly Finding[] }, previous: ReportDocument): Trend {
   const before = versionsByName(previous.report.packages);
   const after = versionsByName(current.packages);
   const added: string[] = [];
@@ -37,6 +36,7 @@ export function trend(current: { result: AuditResult; packages: readonly Package
     else if (to.length === 0) removed.push(...from.map((version) => `${name}@${version}`));
     else if (from.join('\u0000') !== to.join('\u0000')) changed.push({ name, from, to });
   }
+  const findings = diffCauses({ findings: previous.findings, copies: [] }, { findings: current.result.findings, copies: current.copies ?? [] });
   const { waived: previousWaived, ...previousCounts } = previous.summary;
   const { waived: currentWaived, ...currentCounts } = current.result.summary;
   return {
@@ -44,7 +44,7 @@ export function trend(current: { result: AuditResult; packages: readonly Package
     previousTool: `${previous.tool.name}@${previous.tool.version}`,
     summary: { previous: { ...previousCounts, waived: previousWaived }, current: { ...currentCounts, waived: currentWaived } },
     packages: { previous: previous.report.packages.length, current: current.packages.length, added, removed, changed },
-    opened: unmatched(current.result.findings, previous.findings).map(trendFinding),
-    closed: unmatched(previous.findings, current.result.findings).map(trendFinding),
+    opened: findings.newFindings.map(trendFinding),
+    closed: findings.resolvedFindings.map(trendFinding),
   };
 }
