@@ -83,6 +83,7 @@ describe('install-scripts: metadata', () => {
     expect(Object.fromEntries(Object.entries(installScripts.meta.rules).map(([rule, meta]) => [rule, meta.severity]))).toEqual({
       unapproved: 'high',
       'unpinned-approval': 'low',
+      'bun-default-trusted': 'low',
       'stale-approval': 'info',
       denied: 'info',
       unknown: 'low',
@@ -225,6 +226,35 @@ describe('install-scripts: pnpm (install-scripts-pnpm)', async () => {
     expect(only(result.findings, 'unpinned-approval').evidence).toMatchObject({ source: 'pnpm', file: 'package.json', field: 'pnpm.onlyBuiltDependencies', key: 'image-native' });
     expect(only(result.findings, 'invalid-approval').evidence).toEqual({ source: 'pnpm', file: 'pnpm-workspace.yaml', field: 'onlyBuiltDependencies', key: 'ws-range@^2.0.0', reason: 'range' });
     expect(only(result.findings, 'stale-approval').evidence).toMatchObject({ field: 'allowBuilds', key: 'gone-map', allow: false, reason: 'not-in-graph' });
+  });
+});
+
+describe('install-scripts: bun (bun-install-scripts, bun-install-scripts-trusted)', async () => {
+  const byDefault = await run('bun-install-scripts');
+  const trusted = await run('bun-install-scripts-trusted');
+
+  it("without trustedDependencies, bun's default list approves bufferutil and esbuild, and says so", () => {
+    // core-js is not on the list; gen is a file: folder, which the default list never covers.
+    expect(ids(byDefault.findings)).toEqual(['bun-default-trusted bufferutil', 'bun-default-trusted esbuild', 'unapproved core-js', 'unapproved gen']);
+    expect(only(byDefault.findings, 'bun-default-trusted', 'bufferutil')).toMatchObject({ severity: 'low', evidence: { approvedBy: [{ source: 'bun-default', key: 'bufferutil' }], list: 'bun 1.4.5' } });
+    expect(only(byDefault.findings, 'bun-default-trusted', 'esbuild').message).toContain("approved only by bun 1.4.5's default trusted list");
+    expect(entry(byDefault, 'bufferutil')).toMatchObject({ approved: true, approvedBy: [{ source: 'bun-default', key: 'bufferutil' }] });
+    // hasInstallScript (bun.lock version 2) decides, offline, without manifests.
+    expect(byDefault.diagnostics.map((diagnostic) => diagnostic.code)).not.toContain('INSTALL_SCRIPTS_UNKNOWN');
+  });
+
+  it('trustedDependencies replaces the default list: names approved, unpinned; a versioned entry is ignored', () => {
+    expect(ids(trusted.findings)).toEqual(['invalid-approval -', 'unapproved bufferutil', 'unapproved esbuild', 'unpinned-approval core-js', 'unpinned-approval gen']);
+    expect(only(trusted.findings, 'invalid-approval').evidence).toEqual({ source: 'bun', file: 'package.json', field: 'trustedDependencies', key: 'esbuild@0.20.0', reason: 'not-a-name' });
+    expect(entry(trusted, 'gen')).toMatchObject({ approved: true, approvedBy: [{ source: 'bun', key: 'gen' }] });
+  });
+
+  it('trustedDependencies means nothing to npm: the same field in an npm project approves nothing', async () => {
+    const npmGraph = (await loadProject(fixture('bun-install-scripts-trusted'))).graph;
+    npmGraph.lockfile = { ...npmGraph.lockfile!, manager: 'npm' };
+    npmGraph.declaredManager = null;
+    const result = await run(npmGraph);
+    expect(ids(result.findings)).toEqual(['unapproved bufferutil', 'unapproved core-js', 'unapproved esbuild', 'unapproved gen']);
   });
 });
 

@@ -3,7 +3,10 @@
 // ignoredBuiltDependencies / allowBuilds (package.json or
 // pnpm-workspace.yaml), LavaMoat's `lavamoat.allowScripts`, and the check's
 // own `allow` / `deny` options, read into approvals that match packages, and
-// entries no package manager honours.
+// entries no package manager honours. In a bun project, bun's
+// `trustedDependencies` too, or, when package.json has none, bun's built-in
+// default list (bun-default-trusted.ts), kept apart as source 'bun-default'
+// so that a reviewer sees what bun approves on the project's behalf.
 
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -11,18 +14,19 @@ import { parse as parseYaml } from 'yaml';
 import type { CheckContext } from '../types.js';
 import type { DepGraph, DepNode } from '../../model.js';
 import { isJsonObject, own } from '../../util/json.js';
-import { parseNpmKey, parsePnpmKey, type KeyProblem } from './keys.js';
+import { BUN_DEFAULT_TRUSTED, BUN_VERSION_OF_DEFAULT_TRUSTED } from './bun-default-trusted.js';
+import { bunDefaultKey, parseBunKey, parseNpmKey, parsePnpmKey, type KeyProblem } from './keys.js';
 import { canonicalNames, parseLavamoatKey } from './lavamoat.js';
 
 /** What reading approvals needs from the check's context: the project and a place for diagnostics. */
 type ApprovalContext = Pick<CheckContext<unknown>, 'graph' | 'diagnostic'>;
 
-export type ApprovalSourceId = 'npm' | 'pnpm' | 'lavamoat' | 'depguard';
+export type ApprovalSourceId = 'npm' | 'pnpm' | 'bun' | 'bun-default' | 'lavamoat' | 'depguard';
 
 /** Where an approval key was read: evidence for findings. */
 export interface Origin {
   source: ApprovalSourceId;
-  /** 'package.json', 'pnpm-workspace.yaml' or 'depguard config'. */
+  /** 'package.json', 'pnpm-workspace.yaml', 'depguard config' or 'bun 1.4.5' (bun's built-in list). */
   file: string;
   /** 'allowScripts', 'pnpm.onlyBuiltDependencies', 'lavamoat.allowScripts', 'checks.install-scripts.allow' … */
   field: string;
@@ -52,7 +56,7 @@ interface RawEntry {
   origin: Origin;
   key: unknown;
   value: unknown;
-  grammar: 'npm' | 'pnpm' | 'lavamoat';
+  grammar: 'npm' | 'pnpm' | 'bun' | 'bun-default' | 'lavamoat';
 }
 
 function listEntries(origin: Origin, list: unknown, allow: boolean, grammar: RawEntry['grammar']): RawEntry[] {
@@ -97,10 +101,25 @@ async function readPnpmWorkspace(context: ApprovalContext): Promise<unknown> {
   }
 }
 
+/**
+ * bun's approvals, in a bun project only (npm and pnpm ignore the field):
+ * package.json `trustedDependencies`, which replaces bun's built-in list
+ * (`[]` trusts nothing), else that built-in list.
+ */
+function bunEntries(graph: DepGraph): RawEntry[] {
+  const manager = graph.lockfile?.manager ?? graph.declaredManager?.manager ?? 'npm';
+  if (manager !== 'bun') return [];
+  const trusted = own(graph.manifest, 'trustedDependencies');
+  if (trusted !== undefined) return listEntries({ source: 'bun', file: 'package.json', field: 'trustedDependencies' }, trusted, true, 'bun');
+  const origin: Origin = { source: 'bun-default', file: `bun ${BUN_VERSION_OF_DEFAULT_TRUSTED}`, field: 'default trusted dependencies' };
+  return [...BUN_DEFAULT_TRUSTED].map((key) => ({ origin, key, value: true, grammar: 'bun-default' as const }));
+}
+
 export async function rawEntries(context: ApprovalContext, options: { allow: string[]; deny: string[] }): Promise<RawEntry[]> {
   const manifest = context.graph.manifest;
   const lavamoat = own(manifest, 'lavamoat');
   return [
+    ...bunEntries(context.graph),
     ...mapEntries({ source: 'npm', file: 'package.json', field: 'allowScripts' }, own(manifest, 'allowScripts'), 'npm'),
     ...pnpmEntries(own(manifest, 'pnpm'), 'package.json', 'pnpm.'),
     ...pnpmEntries(await readPnpmWorkspace(context), 'pnpm-workspace.yaml', ''),
@@ -125,7 +144,16 @@ export function readApprovals(graph: DepGraph, entries: RawEntry[]): { approvals
     }
     // LavaMoat's own entry for the project itself is not about a dependency.
     if (grammar === 'lavamoat' && key === '$root$') continue;
-    const parsed = grammar === 'npm' ? parseNpmKey(key, graph) : grammar === 'pnpm' ? parsePnpmKey(key, graph) : parseLavamoatKey(key, (names ??= canonicalNames(graph)));
+    const parsed =
+      grammar === 'npm'
+        ? parseNpmKey(key, graph)
+        : grammar === 'pnpm'
+          ? parsePnpmKey(key, graph)
+          : grammar === 'bun'
+            ? parseBunKey(key)
+            : grammar === 'bun-default'
+              ? bunDefaultKey(key)
+              : parseLavamoatKey(key, (names ??= canonicalNames(graph)));
     if (!parsed.ok) {
       invalid.push({ ...origin, key, reason: parsed.reason });
       continue;

@@ -4,8 +4,9 @@
 // script), and whether the project approved each of them in one of the
 // allowlists package managers read: npm 11's `allowScripts`, pnpm's
 // onlyBuiltDependencies / neverBuiltDependencies (package.json or
-// pnpm-workspace.yaml), LavaMoat's `lavamoat.allowScripts`, and this check's
-// own `allow` / `deny` options.
+// pnpm-workspace.yaml), bun's `trustedDependencies` or, without it, bun's
+// built-in default list, LavaMoat's `lavamoat.allowScripts`, and this
+// check's own `allow` / `deny` options.
 //
 // Whether a package has install scripts comes from the lockfile's
 // hasInstallScript (v2+); the script text, and the answer for v1 lockfiles,
@@ -84,6 +85,7 @@ const INVALID_REASONS: Record<InvalidReason, string> = {
   'not-boolean': 'the value must be true or false',
   'not-a-string': 'an entry must be a package name string',
   'bad-version': 'the version after "#" is not an exact semver version',
+  'not-a-name': 'bun matches trustedDependencies by package name only, so a version, range or spec matches no package',
 };
 
 const UNKNOWN_REASONS: Record<NonNullable<Scripts['unknownReason']>, string> = {
@@ -114,10 +116,10 @@ export default defineCheck<InstallScriptsOptions>({
   meta: {
     id: 'install-scripts',
     description:
-      'Dependencies that run code at install time (preinstall, install, postinstall, prepare of git and directory dependencies, node-gyp builds) are approved, pinned to a version, in an allowlist: npm allowScripts, pnpm, LavaMoat or depguard options.',
+      'Dependencies that run code at install time (preinstall, install, postinstall, prepare of git and directory dependencies, node-gyp builds) are approved, pinned to a version, in an allowlist: npm allowScripts, pnpm, bun trustedDependencies, LavaMoat or depguard options.',
     rules: {
       unapproved: {
-        description: 'A dependency runs install scripts and no allowlist (npm allowScripts, pnpm, LavaMoat, depguard options) approves it.',
+        description: 'A dependency runs install scripts and no allowlist (npm allowScripts, pnpm, bun trustedDependencies or its default list, LavaMoat, depguard options) approves it.',
         severity: 'high',
         message: '{name}@{version} runs {events} at install time and no allowlist approves it',
       },
@@ -125,6 +127,12 @@ export default defineCheck<InstallScriptsOptions>({
         description: 'An approval names a package but no version, so it also approves the install scripts of every future version.',
         severity: 'low',
         message: '{where} approves "{key}" without a version, so every future version of it may run install scripts unreviewed',
+      },
+      'bun-default-trusted': {
+        description:
+          "A dependency of a bun project runs install scripts because its name is on bun's built-in default trusted list (package.json has no trustedDependencies): bun approves it, by name and for every future version, on the project's behalf.",
+        severity: 'low',
+        message: "{name}@{version} runs {events} at install time, approved only by bun {bunVersion}'s default trusted list (by name, every version): review it and list it in trustedDependencies, which replaces the default list",
       },
       'stale-approval': {
         description: 'An approval or denial matches no package with install scripts in the graph, so it can be pruned.',
@@ -208,6 +216,16 @@ export default defineCheck<InstallScriptsOptions>({
         optional: node.optional,
         devOptional: node.devOptional,
       });
+      if (approved === true && scripts.has === true && approvedBy.every((approval) => approval.source === 'bun-default')) {
+        // Not silence: bun runs these scripts because of a list the project never wrote.
+        context.report({
+          rule: 'bun-default-trusted',
+          node,
+          data: { name: node.packageName, version: node.version, events: describeEvents(scripts, notFetched(node)), bunVersion: approvedBy[0]!.file.replace(/^bun /, '') },
+          evidence: { name: node.packageName, version: node.version, scripts: scripts.scripts, approvedBy: approvedBy.map(approvalRef), list: approvedBy[0]!.file },
+        });
+        continue;
+      }
       if (approved !== null) {
         if (approved === false && scripts.has === true) {
           context.report({
@@ -266,9 +284,9 @@ export default defineCheck<InstallScriptsOptions>({
       });
     }
 
-    // Approvals that no package with (possibly) install scripts uses.
+    // Approvals that no package with (possibly) install scripts uses; bun's built-in list is not the project's to prune.
     for (const approval of approvals) {
-      if (used.has(approval)) continue;
+      if (used.has(approval) || approval.source === 'bun-default') continue;
       const matched = candidates.filter((node) => approval.matches(node));
       const problem = matched.length === 0 ? 'not-in-graph' : matched.every((node) => node.inBundle) ? 'bundled' : 'no-install-scripts';
       // What the graph has under that name: the versions (npm, pnpm, depguard keys) or the LavaMoat names.
@@ -299,7 +317,7 @@ export default defineCheck<InstallScriptsOptions>({
 
     // Unpinned approvals that approve something now (a stale one is reported as stale instead).
     for (const approval of approvals) {
-      if (!approval.allow || approval.pinned || !used.has(approval)) continue;
+      if (!approval.allow || approval.pinned || !used.has(approval) || approval.source === 'bun-default') continue;
       const matches = inventory.filter((entry) => entry.approvedBy.some((ref) => ref.source === approval.source && ref.key === approval.key)).map((entry) => `${entry.name}@${entry.version}`);
       context.report({
         rule: 'unpinned-approval',

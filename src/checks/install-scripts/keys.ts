@@ -9,7 +9,7 @@ import semver from 'semver';
 import type { DepGraph, DepNode } from '../../model.js';
 
 /** Why a key is ignored by the package managers that read it. */
-export type KeyProblem = 'range' | 'dist-tag' | 'alias' | 'unparseable' | 'not-a-package' | 'bad-version';
+export type KeyProblem = 'range' | 'dist-tag' | 'alias' | 'unparseable' | 'not-a-package' | 'bad-version' | 'not-a-name';
 
 export type KeyParse = { ok: true; pinned: boolean; name: string | null; versions: string[] | null; matches(node: DepNode): boolean } | { ok: false; reason: KeyProblem };
 
@@ -117,4 +117,23 @@ export function parsePnpmKey(key: string, graph: DepGraph): KeyParse {
   const parsed = parseNpmKey(key, graph);
   if (parsed.ok && parsed.name === null) return { ok: false, reason: 'not-a-package' };
   return parsed;
+}
+
+/** A package name as bun compares them (npm's rules, loosely: optional scope, no spaces or slashes beyond it). */
+const PACKAGE_NAME = /^(?:@[a-z0-9][\w.~-]*\/)?[a-z0-9~][\w.~-]*$/i;
+
+/**
+ * bun's `trustedDependencies`: package names, compared with the name of
+ * each installed package whatever its source (bun docs: file:, link:, git
+ * and github packages must be listed to run scripts). bun reads no version
+ * there: `esbuild@0.20.0` is a name no package has.
+ */
+export function parseBunKey(key: string): KeyParse {
+  if (!PACKAGE_NAME.test(key)) return { ok: false, reason: 'not-a-name' };
+  return { ok: true, pinned: false, name: key, versions: null, matches: (node) => node.packageName === key && node.source !== 'workspace' && node.source !== 'root' };
+}
+
+/** An entry of bun's built-in list: a name, for packages from the npm registry only. */
+export function bunDefaultKey(name: string): KeyParse {
+  return registryKey(name, null);
 }
