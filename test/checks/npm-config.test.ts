@@ -1,5 +1,5 @@
 // npm-config: the package-manager settings a project commits, read as data
-// from .npmrc (through ini), pnpm-workspace.yaml and .yarnrc.yml, each
+// from .npmrc (through ini), pnpm-workspace.yaml, .yarnrc.yml and bunfig.toml, each
 // finding pointing at file:line and never carrying a secret's value.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -93,6 +93,35 @@ describe('npm-config: .yarnrc.yml (npm-config-yarnrc)', () => {
     ]);
     expect(result.findings[3]!.evidence).toEqual({ files: ['.yarnrc.yml'], disabled: [{ file: '.yarnrc.yml', line: 3, key: 'npmMinimalAgeGate' }] });
     expect(JSON.stringify(result)).not.toContain('npm_FAKEYARN');
+  });
+});
+
+describe('npm-config: bunfig.toml (npm-config-bunfig, npm-config-bunfig-hardened)', () => {
+  it("reads bun's [install] settings, per scope too; minimumReleaseAge = 0 is no cooldown", async () => {
+    const result = await check(fixture('npm-config-bunfig'));
+    expect(summary(result.findings)).toEqual([
+      'npm-config/committed-credential bunfig.toml:7 install.scopes.@acme.token',
+      'npm-config/committed-credential bunfig.toml:9 install.scopes.@leaky',
+      'npm-config/insecure-registry bunfig.toml:3 install.registry',
+      'npm-config/no-cooldown -:- -',
+    ]);
+    expect(result.findings[3]!.evidence).toEqual({ files: ['bunfig.toml'], disabled: [{ file: 'bunfig.toml', line: 4, key: 'install.minimumReleaseAge' }] });
+    expect(result.findings[3]!.message).toContain('set install.minimumReleaseAge in bunfig.toml');
+    const text = JSON.stringify(result);
+    expect(text).not.toContain('npm_FAKEBUN');
+    expect(text).not.toContain('hunter2secret');
+  });
+
+  it('a $ENV token, an https registry table and a cooldown in seconds: nothing to report', async () => {
+    expect((await check(fixture('npm-config-bunfig-hardened'))).findings).toEqual([]);
+  });
+
+  it('a registry only bunfig.toml names is untrusted; bunfig.toml that is not TOML is a warning naming the file', async () => {
+    const untrusted = tempProject({ 'bunfig.toml': '[install]\nregistry = { url = "https://mirror.evil.example/", token = "$NPM_TOKEN" }\nminimumReleaseAge = 86400\n' }, fixture('npm-config-bunfig-hardened'));
+    expect(summary((await check(untrusted)).findings)).toEqual(['npm-config/untrusted-registry bunfig.toml:2 install.registry.url']);
+    const broken = tempProject({ 'bunfig.toml': '[install\nregistry = "x"\n' }, fixture('npm-config-bunfig-hardened'));
+    const result = await check(broken);
+    expect(result.diagnostics).toMatchObject([{ code: 'UNREADABLE_PACKAGE_MANAGER_CONFIG', file: 'bunfig.toml', message: expect.stringMatching(/^bunfig\.toml is not valid TOML/) }]);
   });
 });
 

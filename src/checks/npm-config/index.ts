@@ -1,6 +1,6 @@
 // npm-config: the package-manager settings the project commits, which decide
 // what every install (a teammate's, CI's) may do: the project's .npmrc, and
-// pnpm-workspace.yaml / .yarnrc.yml when present. Read as data; a secret's
+// pnpm-workspace.yaml / .yarnrc.yml / bunfig.toml when present. Read as data; a secret's
 // value is never put in a finding, only its key and file:line.
 
 import { redactUrl } from '../../enrich/npm-config.js';
@@ -39,7 +39,7 @@ function cooldownRemedy(graph: DepGraph): string {
 export default defineCheck<Options>({
   meta: {
     id: 'npm-config',
-    description: "The package-manager settings the project commits (.npmrc, pnpm-workspace.yaml, .yarnrc.yml): credentials, insecure registries, the release cooldown, install scripts allowed wholesale.",
+    description: "The package-manager settings the project commits (.npmrc, pnpm-workspace.yaml, .yarnrc.yml, bunfig.toml): credentials, insecure registries, the release cooldown, install scripts allowed wholesale.",
     rules: {
       'committed-credential': {
         description: 'A project config file holds an auth token, password or private key in plain text (not a ${ENV} reference): anyone with the repository can publish or read as that account.',
@@ -63,7 +63,7 @@ export default defineCheck<Options>({
         message: '{file}:{line} turns TLS certificate checks off ({key}): any man in the middle can serve packages',
       },
       'no-cooldown': {
-        description: "No release cooldown is committed (npm min-release-age, pnpm minimumReleaseAge, Yarn npmMinimalAgeGate), or it is set to 0: installs take versions minutes after they are published.",
+        description: "No release cooldown is committed (npm min-release-age, pnpm minimumReleaseAge, Yarn npmMinimalAgeGate, bun install.minimumReleaseAge), or it is set to 0: installs take versions minutes after they are published.",
         severity: 'low',
         message: 'no release cooldown is configured in {files}: installs take versions minutes after they are published ({remedy})',
       },
@@ -109,7 +109,7 @@ export default defineCheck<Options>({
       ctx.report({
         rule: 'no-cooldown',
         node: null,
-        data: { files: names.length > 0 ? names.join(', ') : 'the project (no .npmrc, pnpm-workspace.yaml or .yarnrc.yml)', remedy: cooldownRemedy(ctx.graph) },
+        data: { files: names.length > 0 ? names.join(', ') : 'the project (no .npmrc, pnpm-workspace.yaml, .yarnrc.yml or bunfig.toml)', remedy: cooldownRemedy(ctx.graph) },
         evidence: { files: names, disabled: cooldowns.map(where) },
       });
     }

@@ -1,6 +1,8 @@
 // The package-manager settings a project commits, read as data: the
 // project's .npmrc (npm, and pnpm, which reads it too) through `ini`, npm's
-// own parser, and pnpm-workspace.yaml / .yarnrc.yml through `yaml`. Each
+// own parser, pnpm-workspace.yaml / .yarnrc.yml through `yaml`, and bun's
+// bunfig.toml through smol-toml (a maintained, dependency-free TOML 1.0
+// parser; only its `[install]` table concerns installs). Each
 // setting keeps its file and line so a finding can point at it; values are
 // kept for the checks to judge but never printed by them (.npmrc holds
 // credentials). Nothing here applies npm's layering or expands `${VAR}`.
@@ -8,16 +10,18 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse as parseIni } from 'ini';
+import { parse as parseToml } from 'smol-toml';
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
+import { isJsonObject } from '../../util/json.js';
 
-export type ConfigFileName = '.npmrc' | 'pnpm-workspace.yaml' | '.yarnrc.yml';
-export const CONFIG_FILES: readonly ConfigFileName[] = ['.npmrc', 'pnpm-workspace.yaml', '.yarnrc.yml'];
+export type ConfigFileName = '.npmrc' | 'pnpm-workspace.yaml' | '.yarnrc.yml' | 'bunfig.toml';
+export const CONFIG_FILES: readonly ConfigFileName[] = ['.npmrc', 'pnpm-workspace.yaml', '.yarnrc.yml', 'bunfig.toml'];
 
 export interface ConfigEntry {
   file: ConfigFileName;
   /** 1-based line of the key. */
   line: number;
-  /** The key path: one key for .npmrc, the nested keys for YAML (`npmScopes`, `acme`, `npmAuthToken`). */
+  /** The key path: one key for .npmrc, the nested keys for YAML and TOML (`npmScopes`, `acme`, `npmAuthToken`; `install`, `scopes`, `@acme`, `token`). */
   path: string[];
   /** The parsed value: a string, boolean, number, or an array of them. */
   value: unknown;
@@ -90,6 +94,70 @@ export function parseYamlSettings(text: string, file: ConfigFileName): ConfigEnt
   return entries;
 }
 
+/** `key`, `"key"`, `'key'` and dotted `a.b` keys as path segments. */
+function keySegments(raw: string): string[] {
+  const segments: string[] = [];
+  const pattern = /\s*(?:"((?:[^"\\]|\\.)*)"|'([^']*)'|([A-Za-z0-9_-]+))\s*(?:\.|$)/y;
+  let match: RegExpExecArray | null;
+  while (pattern.lastIndex < raw.length && (match = pattern.exec(raw)) !== null) segments.push(match[1] ?? match[2] ?? match[3] ?? '');
+  return segments;
+}
+
+/** The line of each table header and `key =` in the text, by its full path (`install.scopes.@acme`). */
+function keyLines(text: string): Map<string, number> {
+  const lines = new Map<string, number>();
+  let table: string[] = [];
+  text.split(/\r?\n/).forEach((raw, index) => {
+    const line = raw.trim();
+    const header = /^\[\[?([^\]]+)\]\]?/.exec(line);
+    if (header) {
+      table = keySegments(header[1]!);
+      if (!lines.has(table.join('.'))) lines.set(table.join('.'), index + 1);
+      return;
+    }
+    const assignment = /^((?:"(?:[^"\\]|\\.)*"|'[^']*'|[A-Za-z0-9_.\s-])+?)\s*=/.exec(line);
+    if (!assignment) return;
+    const path = [...table, ...keySegments(assignment[1]!)].join('.');
+    if (!lines.has(path)) lines.set(path, index + 1);
+  });
+  return lines;
+}
+
+/**
+ * bunfig.toml's `[install]` settings: `registry` and `scopes` (a URL, or
+ * `{ url, token, username, password }`), `minimumReleaseAge` (seconds, bun
+ * 1.3+)… Each becomes an entry whose path starts with `install`; its line is
+ * its key's, found by scanning the text (the parser gives values, not positions).
+ */
+export function parseBunfig(text: string): ConfigEntry[] {
+  let data: unknown;
+  try {
+    data = parseToml(text);
+  } catch (error) {
+    throw new ConfigReadError('bunfig.toml', `bunfig.toml is not valid TOML (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`);
+  }
+  const install = isJsonObject(data) ? data.install : undefined;
+  if (!isJsonObject(install)) return [];
+  const lines = keyLines(text);
+  const lineOf = (path: string[]): number => {
+    for (let length = path.length; length > 0; length--) {
+      const line = lines.get(path.slice(0, length).join('.'));
+      if (line !== undefined) return line;
+    }
+    return 1;
+  };
+  const entries: ConfigEntry[] = [];
+  const walk = (value: unknown, path: string[]): void => {
+    if (isJsonObject(value)) {
+      for (const [key, inner] of Object.entries(value)) walk(inner, [...path, key]);
+      return;
+    }
+    entries.push({ file: 'bunfig.toml', line: lineOf(path), path, value: value instanceof Date ? value.toISOString() : value });
+  };
+  walk(install, ['install']);
+  return entries;
+}
+
 /** The project's package-manager config files that exist, parsed; one that does not parse has an `error` instead of entries. */
 export async function readProjectConfig(projectPath: string): Promise<ConfigFile[]> {
   const files: ConfigFile[] = [];
@@ -101,7 +169,7 @@ export async function readProjectConfig(projectPath: string): Promise<ConfigFile
       continue;
     }
     try {
-      files.push({ file, entries: file === '.npmrc' ? parseNpmrc(text) : parseYamlSettings(text, file) });
+      files.push({ file, entries: file === '.npmrc' ? parseNpmrc(text) : file === 'bunfig.toml' ? parseBunfig(text) : parseYamlSettings(text, file) });
     } catch (error) {
       if (!(error instanceof ConfigReadError)) throw error;
       files.push({ file, entries: [], error: error.message });

@@ -1,6 +1,6 @@
 // What a committed package-manager setting means for supply-chain safety,
-// by file: npm (and pnpm) .npmrc keys, pnpm-workspace.yaml settings and
-// Yarn Berry's .yarnrc.yml. Each predicate reads one ConfigEntry; the
+// by file: npm (and pnpm) .npmrc keys, pnpm-workspace.yaml settings, Yarn
+// Berry's .yarnrc.yml and bun's bunfig.toml `[install]`. Each predicate reads one ConfigEntry; the
 // npm-config check turns them into findings. Settings are linted as the
 // package managers document them, not re-implemented.
 
@@ -18,9 +18,37 @@ function isFalse(value: unknown): boolean {
   return value === false || (typeof value === 'string' && value.trim().toLowerCase() === 'false');
 }
 
-/** A literal value, not a `${NPM_TOKEN}` reference that the package manager fills from the environment. */
+/** A literal value, not a `${NPM_TOKEN}` (npm, pnpm, Yarn) or `$NPM_TOKEN` (bunfig.toml) reference that the package manager fills from the environment. */
 function isLiteral(value: unknown): value is string {
-  return typeof value === 'string' && value.trim() !== '' && !value.includes('${');
+  return typeof value === 'string' && value.trim() !== '' && !value.includes('${') && !/^\$[A-Za-z_]/.test(value.trim());
+}
+
+/**
+ * bunfig.toml's registries: `install.registry` and `install.scopes.<scope>`,
+ * each a URL string or a table whose `url` is one. The URL, or null when the
+ * entry is not one of them.
+ */
+function bunRegistryUrl(entry: ConfigEntry): string | null {
+  if (entry.file !== 'bunfig.toml' || typeof entry.value !== 'string') return null;
+  const [install, key, scope, field] = entry.path;
+  if (install !== 'install') return null;
+  if (key === 'registry') return entry.path.length === 2 || (entry.path.length === 3 && scope === 'url') ? entry.value : null;
+  if (key === 'scopes') return entry.path.length === 3 || (entry.path.length === 4 && field === 'url') ? entry.value : null;
+  return null;
+}
+
+/** A bunfig.toml credential: a registry's `token` or `password`, or a password inside a registry URL (`https://user:pass@host/`). */
+function isBunCredential(entry: ConfigEntry): boolean {
+  if (!isLiteral(entry.value)) return false;
+  const inRegistry = entry.path[0] === 'install' && (entry.path[1] === 'registry' || entry.path[1] === 'scopes');
+  if (inRegistry && (last(entry) === 'token' || last(entry) === 'password')) return true;
+  const url = bunRegistryUrl(entry);
+  if (url === null) return false;
+  try {
+    return new URL(url).password !== '';
+  } catch {
+    return false;
+  }
 }
 
 // npm: `_authToken`, `_auth` (base64 user:password), `_password` and
@@ -36,6 +64,7 @@ export function isCommittedCredential(entry: ConfigEntry): boolean {
     const key = last(entry);
     return NPMRC_SECRET.test(key) || ((key === 'key' || key.endsWith(':key')) && entry.value.includes('PRIVATE KEY'));
   }
+  if (entry.file === 'bunfig.toml') return isBunCredential(entry);
   return entry.file === '.yarnrc.yml' && YARN_SECRET.has(last(entry));
 }
 
@@ -48,6 +77,7 @@ export function insecureRegistry(entry: ConfigEntry): string | null {
   const key = last(entry);
   if (entry.file === '.npmrc') return key === 'registry' || /^@[^:]+:registry$/.test(key) ? httpUrl(entry.value) : null;
   if (entry.file === 'pnpm-workspace.yaml') return key === 'registry' || entry.path[0] === 'registries' ? httpUrl(entry.value) : null;
+  if (entry.file === 'bunfig.toml') return httpUrl(bunRegistryUrl(entry));
   // Yarn: npmRegistryServer / npmPublishRegistry at the top or per scope; npmRegistries is keyed by URL.
   if (key === 'npmRegistryServer' || key === 'npmPublishRegistry') return httpUrl(entry.value);
   if (entry.path[0] === 'npmRegistries' && entry.path.length >= 2) return httpUrl(entry.path[1]);
@@ -59,13 +89,16 @@ export function disablesStrictSsl(entry: ConfigEntry): boolean {
   const key = last(entry);
   if (entry.file === '.npmrc') return key === 'strict-ssl' && isFalse(entry.value);
   if (entry.file === 'pnpm-workspace.yaml') return key === 'strictSsl' && isFalse(entry.value);
+  // bunfig.toml has no setting that turns certificate checks off (bun reads NODE_TLS_REJECT_UNAUTHORIZED from the environment).
+  if (entry.file === 'bunfig.toml') return false;
   return key === 'enableStrictSsl' && isFalse(entry.value);
 }
 
 /**
  * The release cooldown the entry sets: npm's `min-release-age` (days) and
  * pnpm's `minimum-release-age` in .npmrc, pnpm's `minimumReleaseAge`
- * (minutes), Yarn's top-level `npmMinimalAgeGate`. 'disabled' when set to 0.
+ * (minutes), Yarn's top-level `npmMinimalAgeGate`, bun's `install.minimumReleaseAge`
+ * (seconds, bunfig.toml). 'disabled' when set to 0.
  */
 export function cooldownSetting(entry: ConfigEntry): 'set' | 'disabled' | null {
   const key = last(entry);
@@ -74,7 +107,9 @@ export function cooldownSetting(entry: ConfigEntry): 'set' | 'disabled' | null {
       ? key === 'min-release-age' || key === 'minimum-release-age'
       : entry.file === 'pnpm-workspace.yaml'
         ? entry.path.length === 1 && key === 'minimumReleaseAge'
-        : entry.path.length === 1 && key === 'npmMinimalAgeGate';
+        : entry.file === 'bunfig.toml'
+          ? entry.path.length === 2 && entry.path[0] === 'install' && key === 'minimumReleaseAge'
+          : entry.path.length === 1 && key === 'npmMinimalAgeGate';
   if (!relevant) return null;
   const text = String(entry.value ?? '').trim();
   if (text === '' || text === 'null') return null;
@@ -120,6 +155,10 @@ export function namedRegistryHost(entry: ConfigEntry): string | null {
     return dart ? hostIn(dart[1]!) : null;
   }
   if (entry.file === 'pnpm-workspace.yaml') return (entry.path.length === 1 && key === 'registry') || (entry.path[0] === 'registries' && entry.path.length === 2) ? (value === null ? null : hostIn(value)) : null;
+  if (entry.file === 'bunfig.toml') {
+    const url = bunRegistryUrl(entry);
+    return url === null ? null : hostIn(url);
+  }
   if (key === 'npmRegistryServer' || key === 'npmPublishRegistry') return value === null ? null : hostIn(value);
   if (entry.path[0] === 'npmRegistries' && entry.path.length >= 2) return hostIn(entry.path[1]!);
   return null;
