@@ -36,7 +36,7 @@ describe('bun.lock tuple kinds (bun 1.4.5, lockfileVersion 2)', () => {
     expect(graph.workspaces).toEqual([{ name: 'a-ws', location: 'packages/a' }]);
     expect(node('packages/a')).toMatchObject({ isWorkspace: true, version: '0.0.1' });
     // Tarballs: the URL or path, with the integrity lockfileVersion 2 records.
-    expect(node('node_modules/remote-ms')).toMatchObject({ name: 'remote-ms', packageName: 'ms', source: 'remote', resolved: 'https://registry.example.org/ms/-/ms-2.1.2.tgz', integrity: expect.stringMatching(/^sha512-/) });
+    expect(node('node_modules/remote-ms')).toMatchObject({ name: 'remote-ms', packageName: 'ms', version: '2.1.2', source: 'remote', resolved: 'https://registry.example.org/ms/-/ms-2.1.2.tgz', integrity: expect.stringMatching(/^sha512-/) });
     expect(node('node_modules/is-number')).toMatchObject({ source: 'file', resolved: 'file:./deps/is-number-7.0.0.tgz', integrity: expect.stringMatching(/^sha512-/) });
     // hasInstallScript (lockfileVersion 2) is the lockfile's record; esbuild's platform packages are optional.
     expect(node('node_modules/esbuild')).toMatchObject({ hasInstallScript: true, installScriptKnown: true });

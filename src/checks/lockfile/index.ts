@@ -140,8 +140,8 @@ export default defineCheck<LockfileOptions>({
 
     // package.json against the lockfile, with each manager's own records (sync.ts SYNC_SEMANTICS).
     checkInSync(ctx, graph, file);
-    // npm's aliases show through their registry URL (checkTarballIdentity); without one, and for pnpm, through the edges.
-    checkEdgeAliases(ctx, graph, (lockfile.manager ?? 'npm') === 'npm');
+    // npm's and bun's aliases show through their registry URL (checkTarballIdentity); without one, and for pnpm, through the edges.
+    checkEdgeAliases(ctx, graph, (lockfile.manager ?? 'npm') === 'npm' || lockfile.manager === 'bun');
 
     const flagged = checkKeys(ctx, graph, file);
     const trusted = trustedHostSet(ctx.registries, ctx.options.allowedHosts ?? []);

@@ -2,12 +2,12 @@
 // package.json files: every declared dependency locked at a version that
 // satisfies it, nothing locked that is no longer declared? Each package
 // manager holds the two together its own way: SYNC_SEMANTICS says how, and
-// where a manager's own records (pnpm's catalogs, overrides) are compared.
+// where a manager's own records (pnpm's and bun's catalogs, overrides) are compared.
 
 import npa from 'npm-package-arg';
 import type { DepEdge, DepGraph, DepNode, EdgeType } from '../../model.js';
 import { isJsonObject, stringEntries } from '../../util/json.js';
-import { checkPnpmSync } from './sync-pnpm.js';
+import { checkBunSync, checkPnpmSync } from './sync-recorded.js';
 import { DEPENDENCY_FIELDS, installCommand, projectRelative, type Ctx, type DependencyField, type Manager } from './shared.js';
 
 /** How one package manager holds package.json and its lockfile together. */
@@ -25,9 +25,10 @@ const NPM_SYNC: SyncSemantics = { bySpecifier: false, installsOwnPeers: true };
 export const SYNC_SEMANTICS: Record<Manager, SyncSemantics> = {
   npm: NPM_SYNC,
   pnpm: { bySpecifier: true, installsOwnPeers: false, extra: checkPnpmSync },
+  // bun installs a project's own peers, and accepts a changed spec the locked version still satisfies (bun install --frozen-lockfile).
+  bun: { bySpecifier: false, installsOwnPeers: true, extra: checkBunSync },
   // Read as npm's until their own semantics are written.
   yarn: NPM_SYNC,
-  bun: NPM_SYNC,
 };
 
 const FIELD_OF_EDGE: Record<EdgeType, DependencyField | null> = {

@@ -15,6 +15,7 @@ import { posix } from 'node:path';
 import { DepguardError } from '../../errors.js';
 import type { DeclaredDependencies, DepNode, Diagnostic, EdgeType, LockfileInfo, SourceType, WorkspaceInfo } from '../../model.js';
 import { isJsonObject, own, stringEntries, type JsonObject } from '../../util/json.js';
+import { parseRegistryTarballUrl } from '../identity.js';
 import { computeFlags, lazyEdge, linkDependents, rootNode, workspaceIdentity } from '../graph-parts.js';
 import { newNode } from '../node.js';
 import type { SpecContext } from '../specs.js';
@@ -178,10 +179,12 @@ export async function loadBunLockfile(input: LockfileLoaderInput): Promise<Loade
     const name = segments[segments.length - 1]!;
     const info = entry.info;
     const { source: kind, resolved } = source(entry);
+    // bun records no version for a tarball; a registry-shaped URL of the same package names it, as npm's resolved URLs do.
+    const fromUrl = kind === 'remote' && resolved !== null ? parseRegistryTarballUrl(resolved) : null;
     const node = newNode(at, {
       name,
       packageName: entry.name,
-      version: entry.version,
+      version: fromUrl !== null && fromUrl.name === entry.name ? fromUrl.version : entry.version,
       resolved,
       integrity: entry.integrity,
       source: kind,
