@@ -524,6 +524,11 @@ describe('engines: dependency-excludes', () => {
     expect(findings.map((f) => [f.rule, f.package?.name, f.evidence.enginesFrom, f.evidence.excluded])).toEqual([['engines/dependency-excludes', 'new-lib', 'manifest', ['24.15.0–24.x']]]);
   });
 
+  it('reads engines from installed manifests for a bun.lock, which records none (engines-bun)', async () => {
+    const { findings } = await checkFixture('engines-bun');
+    expect(findings.map((f) => [f.rule, f.package?.name, f.evidence.enginesFrom, f.evidence.excluded])).toEqual([['engines/dependency-excludes', 'new-lib', 'manifest', ['24.15.0–24.x']]]);
+  });
+
   it('does not fire for a package that admits the whole project range, or has no engines', async () => {
     const nodes = [node({ location: 'node_modules/a', engines: { node: '>=18' } }), node({ location: 'node_modules/b', engines: { npm: '>=10' } }), node({ location: 'node_modules/c', engines: { node: '^22.0.0 || ^24.0.0 || >=26.0.0' } })];
     const { findings } = await check(inMemory({ name: 'app', engines: { node: LTS_ONLY } }, nodes), { options: { eolSoonDays: 0 } });
