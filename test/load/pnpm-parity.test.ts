@@ -1,7 +1,7 @@
-// One small service resolved by npm and by pnpm 7, 8, 10 and 11 (fixtures/
-// projects/pm-service-*): every version agrees, so every check must give the
-// same findings on each, except where pnpm's own files say something npm's
-// do not. Each such difference is listed here with its reason:
+// One small service resolved by npm, by pnpm 7, 8, 10 and 11 and by bun 1.4.5
+// (fixtures/projects/pm-service-*): every version agrees, so every check must
+// give the same findings on each, except where the manager's own files say
+// something npm's do not. Each such difference is listed here with its reason:
 // * npm-config/no-cooldown: the pnpm projects commit pnpm-workspace.yaml
 //   (pnpm needs it for workspaces), a config file with no minimumReleaseAge;
 //   the npm project commits no config file, and the rule needs one
@@ -14,6 +14,10 @@
 //   (pnpm, @pnpm/exe and its platform packages), which depguard loads as dev
 //   packages; their findings (here: none from the registry below, which has
 //   no install scripts or engines for them) come on top.
+// * bun: bufferutil is on bun's built-in default trusted list and
+//   package.json has no trustedDependencies, so bun runs its install script
+//   unasked: install-scripts/bun-default-trusted (low) instead of npm's
+//   install-scripts/unapproved (npm 11 blocks it until allowScripts approves).
 // The registry is a loopback TestRegistry serving the 14 packages with the
 // install script bufferutil really has; advisories come from the OSV records
 // in fixtures/advisories/osv (minimist 1.2.5 is affected). Its tarballs are
@@ -86,5 +90,16 @@ describe('the same service through npm and pnpm: the same findings per check', (
       expected.capabilities = [...expected.capabilities!, ...env.map((node) => `capabilities/integrity-mismatch ${node.packageName}@${node.version}`)].sort();
     }
     expect(pnpm).toEqual(expected);
+  });
+});
+
+describe('the same service through npm and bun: the same findings per check', () => {
+  it('pm-service-bun', async () => {
+    const npm = await findingsByCheck('pm-service-npm');
+    const bun = await findingsByCheck('pm-service-bun');
+    expect(npm['install-scripts']).toContain('install-scripts/unapproved bufferutil@4.0.8');
+    const expected = structuredClone(npm);
+    expected['install-scripts'] = expected['install-scripts']!.map((label) => label.replace('install-scripts/unapproved bufferutil@4.0.8', 'install-scripts/bun-default-trusted bufferutil@4.0.8')).sort();
+    expect(bun).toEqual(expected);
   });
 });
