@@ -10,6 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Spec, Validation } from '@cyclonedx/cyclonedx-library';
 import { describe, expect, it } from 'vitest';
+import { parse as parseJsonc } from 'jsonc-parser';
 import { parse as parseYaml } from 'yaml';
 import { sbom } from '../../src/commands/sbom.js';
 import { depguard } from '../helpers/cli.js';
@@ -204,5 +205,25 @@ describe('other lockfile formats: the SBOM names what the lockfile records', () 
     const doc = JSON.parse((await sbom({ path: vue, format: 'cyclonedx' })).document) as Json;
     const count = (doc.components as Json[]).filter((c) => !(c.properties ?? []).some((p: Json) => p.name === 'depguard:workspace')).length;
     expect(count).toBe(pnpmPackages(vue).length);
+  });
+
+  /** bun.lock: each `packages` entry's `name@version` (its tuple's first element), workspaces left out, each once. */
+  function bunPackages(dir: string): string[] {
+    const lock = parseJsonc(readFileSync(join(dir, 'bun.lock'), 'utf8')) as { packages?: Record<string, [string]> };
+    return [...new Set(Object.values(lock.packages ?? {}).map((tuple) => tuple[0]).filter((ident) => !ident.includes('@workspace:')))];
+  }
+
+  it("bun: one component per package bun.lock records, aliases by their real name (the fixture, and hono's and onlook's real lockfiles when the shared data is there)", async () => {
+    const text = (await sbom({ path: fixture('pm-service-bun'), format: 'cyclonedx' })).document;
+    expect(await new Validation.JsonStrictValidator(Spec.Version.v1dot7).validate(text)).toBeNull();
+    const libraries = ((JSON.parse(text) as Json).components as Json[]).filter((c) => !(c.properties ?? []).some((p: Json) => p.name === 'depguard:workspace'));
+    expect(libraries.map((c) => `${c.group ? `${c.group}/` : ''}${c.name}@${c.version}`).sort()).toEqual(bunPackages(fixture('pm-service-bun')).sort());
+    for (const name of ['honojs-hono', 'onlook-dev-onlook']) {
+      const real = join(SHARED_DATA, 'lockfiles-pm/real', name);
+      if (!existsSync(real)) return expect.soft(existsSync(real), `${real} is absent: the real bun lockfiles are not compared`).toBe(false);
+      const doc = JSON.parse((await sbom({ path: real, format: 'cyclonedx' })).document) as Json;
+      const count = (doc.components as Json[]).filter((c) => !(c.properties ?? []).some((p: Json) => p.name === 'depguard:workspace')).length;
+      expect(count, name).toBe(bunPackages(real).length);
+    }
   });
 });
