@@ -95,11 +95,12 @@ describe('manifestChanges', () => {
     ]);
   });
 
-  it('reports new install-script approvals in npm, pnpm and LavaMoat allowlists, not denials', () => {
+  it('reports new install-script approvals in npm, pnpm, bun and LavaMoat allowlists, not denials', () => {
     const head = {
       ...base,
       allowScripts: { esbuild: true, 'sharp@0.34.5': true, fsevents: false },
       pnpm: { onlyBuiltDependencies: ['esbuild'], allowBuilds: { bcrypt: true, canvas: false } },
+      trustedDependencies: ['core-js'],
       lavamoat: { allowScripts: { 'tsx>esbuild': true } },
     };
     expect(kinds(manifestChanges('package.json', base, head))).toEqual([
@@ -107,6 +108,7 @@ describe('manifestChanges', () => {
       ['approval-added', 'allowScripts', 'sharp@0.34.5', null, 'true'],
       ['approval-added', 'pnpm.onlyBuiltDependencies', 'esbuild', null, 'true'],
       ['approval-added', 'pnpm.allowBuilds', 'bcrypt', null, 'true'],
+      ['approval-added', 'trustedDependencies', 'core-js', null, 'true'],
       ['approval-added', 'lavamoat.allowScripts', 'tsx>esbuild', null, 'true'],
     ]);
   });

@@ -84,7 +84,7 @@ function overrideChanges(file: string, base: JsonObject | null, head: JsonObject
   return changes;
 }
 
-/** Approval keys set to true, by field: npm allowScripts, pnpm's lists and map, LavaMoat's allowScripts. */
+/** Approval keys set to true, by field: npm allowScripts, pnpm's lists and map, bun's trustedDependencies, LavaMoat's allowScripts. */
 function approvals(manifest: JsonObject | null): Map<string, Set<string>> {
   const result = new Map<string, Set<string>>();
   if (!manifest) return result;
@@ -94,6 +94,8 @@ function approvals(manifest: JsonObject | null): Map<string, Set<string>> {
   const pnpm = own(manifest, 'pnpm');
   result.set('pnpm.onlyBuiltDependencies', list(isJsonObject(pnpm) ? own(pnpm, 'onlyBuiltDependencies') : undefined));
   result.set('pnpm.allowBuilds', truthy(isJsonObject(pnpm) ? own(pnpm, 'allowBuilds') : undefined));
+  // bun's list of names whose scripts it runs.
+  result.set('trustedDependencies', list(own(manifest, 'trustedDependencies')));
   const lavamoat = own(manifest, 'lavamoat');
   result.set('lavamoat.allowScripts', truthy(isJsonObject(lavamoat) ? own(lavamoat, 'allowScripts') : undefined));
   return result;
