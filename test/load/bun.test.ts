@@ -8,6 +8,7 @@ import { loadProject } from '../../src/load/load.js';
 import { keyLocation, keySegments, resolveKey } from '../../src/load/bun/keys.js';
 import { readTuple } from '../../src/load/bun/tuple.js';
 import { fixture, tempProject } from '../helpers/project.js';
+import { EXAMPLE_REGISTRY, runCheck } from '../helpers/run.js';
 import { loadBunText } from '../helpers/lockfiles.js';
 
 describe('bun.lock tuple kinds (bun 1.4.5, lockfileVersion 2)', () => {
@@ -73,6 +74,27 @@ describe('bun.lock tuple kinds (bun 1.4.5, lockfileVersion 2)', () => {
     expect(readTuple(['x@1.0.0', '', 'deps', 'sha512-AAAA'])).toEqual({ problem: expect.stringContaining('INFO') });
     expect(readTuple(['x@latest', '', {}, 'sha512-AAAA'])).toEqual({ problem: expect.stringContaining('not a resolution') });
     expect(readTuple('x@1.0.0')).toEqual({ problem: expect.stringContaining('array') });
+  });
+});
+
+describe('pm-service-bun: catalogs, workspace:*, an npm: alias', () => {
+  it('catalog: resolves through package.json workspaces.catalog, recorded beside the lockfile\'s catalog', async () => {
+    const { graph } = await loadProject(fixture('pm-service-bun'));
+    expect(graph.lockfile).toMatchObject({ lockfileVersion: 2, catalogs: { default: { semver: '^7.5.0' } }, workspaceCatalogs: { default: { semver: '^7.5.0' } } });
+    expect(graph.nodes.get('packages/lib')!.edgesOut).toMatchObject([{ name: 'semver', spec: 'catalog:', valid: true, to: 'node_modules/semver' }]);
+    expect(graph.lockfile!.declared!.get('packages/lib')).toEqual({ dependencies: { semver: 'catalog:' } });
+    expect(graph.root.edgesOut.find((edge) => edge.name === '@svc/lib')).toMatchObject({ spec: 'workspace:*', to: 'packages/lib', valid: true });
+    expect(graph.nodes.get('node_modules/ms-old')).toMatchObject({ name: 'ms-old', packageName: 'ms', version: '0.7.0' });
+    // Flags as Arborist computes them: kleur is dev, bufferutil and what only it needs optional.
+    expect(graph.nodes.get('node_modules/kleur')).toMatchObject({ dev: true, optional: false });
+    expect(graph.nodes.get('node_modules/node-gyp-build')).toMatchObject({ dev: false, optional: true });
+  });
+
+  it('pinning judges catalog: as the spec its catalog holds', async () => {
+    const { graph } = await loadProject(fixture('pm-service-bun'));
+    const findings = await runCheck('pinning', graph, { registries: EXAMPLE_REGISTRY });
+    const semver = findings.find((finding) => finding.package?.name === 'semver')!;
+    expect(semver).toMatchObject({ rule: 'pinning/range', evidence: { catalog: 'default', catalogSpec: '^7.5.0' } });
   });
 });
 
