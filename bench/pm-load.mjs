@@ -1,12 +1,14 @@
-// Loading a pnpm lockfile next to the floor depguard is held to: a bare
-// Arborist loadVirtual() of an npm lockfile of the same project, side by side
-// in one process, interleaved round by round so both see the same machine.
-//   node bench/pm-load.mjs [-n rounds] [npm project dir] [pnpm project dir]
-// Defaults: bench/.work/large (bench/regenerate.sh) and bench/.work/large-pnpm
-// (bench/regenerate.sh --manager pnpm). Times depguard's loader from dist/ (build first):
-// the pnpm loader alone, and loadProject (the loader plus package.json and the
-// workspaces' manifests, what `depguard check` runs). Prints the package
-// counts so a run that silently loaded nothing shows.
+// Loading a pnpm and a bun lockfile next to the floor depguard is held to: a
+// bare Arborist loadVirtual() of an npm lockfile of the same project, side by
+// side in one process, interleaved round by round so all see the same machine.
+//   node bench/pm-load.mjs [-n rounds] [npm project dir] [pnpm project dir] [bun project dir]
+// Defaults: bench/.work/large (bench/regenerate.sh), bench/.work/large-pnpm
+// (bench/regenerate.sh --manager pnpm) and bench/.work/large-bun (--manager bun).
+// Times depguard's loaders from dist/ (build first): each loader alone, and
+// loadProject (the loader plus package.json and the workspaces' manifests,
+// what `depguard check` runs); with the shared test data, also the bun
+// loader on onlook's real bun.lock (2,513 packages, 31 workspaces). Prints
+// the package counts so a run that silently loaded nothing shows.
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -23,7 +25,13 @@ for (let i = 0; i < args.length; i++) {
 }
 const npmDir = dirs[0] ?? join(bench, '.work/large');
 const pnpmDir = dirs[1] ?? join(bench, '.work/large-pnpm');
-for (const [dir, file, how] of [[npmDir, 'package-lock.json', 'bash bench/regenerate.sh'], [pnpmDir, 'pnpm-lock.yaml', 'bash bench/regenerate.sh --manager pnpm']]) {
+const bunDir = dirs[2] ?? join(bench, '.work/large-bun');
+const onlookDir = join(repo, '../shared/data/lockfiles-pm/real/onlook-dev-onlook');
+for (const [dir, file, how] of [
+  [npmDir, 'package-lock.json', 'bash bench/regenerate.sh'],
+  [pnpmDir, 'pnpm-lock.yaml', 'bash bench/regenerate.sh --manager pnpm'],
+  [bunDir, 'bun.lock', 'bash bench/regenerate.sh --manager bun'],
+]) {
   if (!existsSync(join(dir, file))) {
     process.stderr.write(`no ${file} in ${dir}: run \`${how}\` first\n`);
     process.exit(2);
@@ -32,10 +40,17 @@ for (const [dir, file, how] of [[npmDir, 'package-lock.json', 'bash bench/regene
 const dist = (path) => pathToFileURL(join(repo, 'dist', path)).href;
 const { default: Arborist } = await import('@npmcli/arborist');
 const { loadPnpmLockfile } = await import(dist('load/pnpm/index.js'));
+const { loadBunLockfile } = await import(dist('load/bun/index.js'));
 const { loadProject } = await import(dist('load/load.js'));
 const { packageCount } = await import(dist('commands/check.js'));
 
 const manifest = JSON.parse(await readFile(join(pnpmDir, 'package.json'), 'utf8'));
+/** The bun loader alone on a project's bun.lock. */
+const bunLoader = (dir) => async () => {
+  const text = await readFile(join(dir, 'bun.lock'), 'utf8');
+  const loaded = await loadBunLockfile({ projectPath: dir, file: 'bun.lock', text, manifest: JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')) });
+  return loaded.nodes.size - 1;
+};
 const tasks = {
   'bare Arborist loadVirtual (npm lockfile)': async () => (await new Arborist({ path: npmDir }).loadVirtual()).inventory.size - 1,
   'depguard pnpm loader (pnpm-lock.yaml)': async () => {
@@ -44,6 +59,11 @@ const tasks = {
     return loaded.nodes.size - 1;
   },
   'depguard loadProject (pnpm-lock.yaml)': async () => packageCount((await loadProject(pnpmDir)).graph),
+  'depguard bun loader (bun.lock)': bunLoader(bunDir),
+  'depguard loadProject (bun.lock)': async () => packageCount((await loadProject(bunDir)).graph),
+  ...(existsSync(join(onlookDir, 'bun.lock'))
+    ? { "depguard bun loader (onlook's bun.lock)": bunLoader(onlookDir), "depguard loadProject (onlook's bun.lock)": async () => packageCount((await loadProject(onlookDir)).graph) }
+    : {}),
 };
 const times = Object.fromEntries(Object.keys(tasks).map((name) => [name, []]));
 const counts = {};

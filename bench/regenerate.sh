@@ -5,22 +5,24 @@
 # code or install scripts run. Outputs are git-ignored:
 #   npm  → bench/.work/large/package-lock.json
 #   pnpm → bench/.work/large-pnpm/pnpm-lock.yaml
+#   bun  → bench/.work/large-bun/bun.lock
 #
-#   bash bench/regenerate.sh [--manager npm|pnpm] [--force]
+#   bash bench/regenerate.sh [--manager npm|pnpm|bun] [--force]
 #
 # --force resolves again from scratch; otherwise an existing lockfile made from
 # the same package.json is kept. BENCH_BEFORE (an ISO date) makes npm resolve
 # as if on that date (--before), so that two regenerations give the same tree;
 # set it empty to resolve today. pnpm has no --before: its tree is today's and
-# may differ by a few versions (bench/pm-load.mjs prints both counts). pnpm is
-# fetched by npx at a pinned version (BENCH_PNPM). Adding a manager: one case
-# in resolve() and one in lockfile_of().
+# may differ by a few versions (bench/pm-load.mjs prints both counts), and so
+# has bun. pnpm and bun are fetched by npx at a pinned version (BENCH_PNPM,
+# BENCH_BUN). Adding a manager: one case in resolve() and one in lockfile_of().
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(dirname "$here")"
 before="${BENCH_BEFORE-2026-11-26T00:00:00Z}"
 pnpm_version="${BENCH_PNPM-10.34.8}"
+bun_version="${BENCH_BUN-1.4.5}"
 manager=npm
 force=0
 while [[ $# -gt 0 ]]; do
@@ -28,8 +30,8 @@ while [[ $# -gt 0 ]]; do
     --force) force=1 ;;
     --manager) manager="${2:-}"; shift ;;
     --manager=*) manager="${1#--manager=}" ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
-    *) echo "regenerate.sh: unknown argument $1 (expected --manager npm|pnpm, --force)" >&2; exit 2 ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+    *) echo "regenerate.sh: unknown argument $1 (expected --manager npm|pnpm|bun, --force)" >&2; exit 2 ;;
   esac
   shift
 done
@@ -38,7 +40,8 @@ lockfile_of() {
   case "$1" in
     npm) echo "package-lock.json" ;;
     pnpm) echo "pnpm-lock.yaml" ;;
-    *) echo "regenerate.sh: --manager $1: expected npm or pnpm" >&2; exit 2 ;;
+    bun) echo "bun.lock" ;;
+    *) echo "regenerate.sh: --manager $1: expected npm, pnpm or bun" >&2; exit 2 ;;
   esac
 }
 lockfile="$(lockfile_of "$manager")"
@@ -72,6 +75,10 @@ resolve() {
       ;;
     pnpm)
       npx --yes "pnpm@$pnpm_version" install --lockfile-only --ignore-scripts --reporter=append-only | tail -n 2
+      ;;
+    bun)
+      # bun's default registry is its own; point it at npm's configured one.
+      npx --yes "bun@$bun_version" install --lockfile-only --ignore-scripts --registry "$(npm config get registry)" | tail -n 2
       ;;
   esac
 }

@@ -91,7 +91,7 @@ const INVALID_REASONS: Record<InvalidReason, string> = {
 const UNKNOWN_REASONS: Record<NonNullable<Scripts['unknownReason']>, string> = {
   'lockfile-v1': 'the lockfile is lockfileVersion 1, which does not record hasInstallScript, and no manifest was available',
   'prepare-unknown': 'it is a git or directory dependency, whose prepare script the lockfile does not record, and no manifest was available',
-  'not-recorded': 'the lockfile does not record which packages build (pnpm-lock.yaml stopped recording requiresBuild in lockfileVersion 9.0), and no manifest was available',
+  'not-recorded': 'the lockfile does not record which packages build (pnpm-lock.yaml stopped recording requiresBuild in lockfileVersion 9.0; bun.lock records hasInstallScript only since lockfileVersion 2), and no manifest was available',
 };
 
 export interface InventoryEntry {
