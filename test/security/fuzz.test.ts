@@ -1,5 +1,6 @@
 // Fuzz-style input test (issue 15): a few hundred malformed package.json and
-// lockfiles generated from real fixtures with a fixed seed — truncated text,
+// lockfiles (package-lock.json, and bun.lock, which bun writes as JSON with
+// trailing commas) generated from real fixtures with a fixed seed — truncated text,
 // a wrong type at every level, hostile keys (`__proto__`, `toString`,
 // `node_modules/../../x`, absolute, backslashes, empty, NUL), fields removed
 // — each audited by the offline checks. Every run either completes or fails
@@ -8,6 +9,7 @@
 // trace. Deterministic: the same seed gives the same cases.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse as parseJsonc } from 'jsonc-parser';
 import { describe, expect, it } from 'vitest';
 import { toDepguardError } from '../../src/cli/errors.js';
 import { audit } from '../../src/commands/check.js';
@@ -56,10 +58,14 @@ interface Case {
   files: Record<string, string>;
 }
 
-const BASES = ['lockfile-clean-v3', 'lockfile-v1', 'lockfile-workspaces', 'pinning-clean'].map((name) => ({
+const BASES = [
+  ...['lockfile-clean-v3', 'lockfile-v1', 'lockfile-workspaces', 'pinning-clean'].map((name) => ({ name, lockfileName: 'package-lock.json' })),
+  ...['pm-service-bun', 'bun-tuple-kinds'].map((name) => ({ name, lockfileName: 'bun.lock' })),
+].map(({ name, lockfileName }) => ({
   name,
+  lockfileName,
   packageJson: readFileSync(join(fixture(name), 'package.json'), 'utf8'),
-  lockfile: readFileSync(join(fixture(name), 'package-lock.json'), 'utf8'),
+  lockfile: readFileSync(join(fixture(name), lockfileName), 'utf8'),
 }));
 
 function makeCases(): Case[] {
@@ -68,9 +74,9 @@ function makeCases(): Case[] {
   const cases: Case[] = [];
   for (let i = 0; i < CASES; i++) {
     const base = pick(BASES);
-    const target = random() < 0.3 ? 'package.json' : 'package-lock.json';
+    const target = random() < 0.3 ? 'package.json' : base.lockfileName;
     const text = target === 'package.json' ? base.packageJson : base.lockfile;
-    const doc = JSON.parse(text) as Json;
+    const doc = parseJsonc(text) as Json;
     const kind = pick(['truncate', 'wrong-type', 'hostile-key', 'remove', 'wrong-type', 'hostile-key'] as const);
     let mutated: string;
     let what: string;
@@ -108,7 +114,7 @@ function makeCases(): Case[] {
     }
     cases.push({
       name: `#${i} ${base.name} ${target} ${kind}: ${what}`,
-      files: { 'package.json': target === 'package.json' ? mutated : base.packageJson, 'package-lock.json': target === 'package-lock.json' ? mutated : base.lockfile },
+      files: { 'package.json': target === 'package.json' ? mutated : base.packageJson, [base.lockfileName]: target === base.lockfileName ? mutated : base.lockfile },
     });
   }
   return cases;
@@ -125,6 +131,8 @@ describe(`fuzz: ${CASES} malformed package.json and lockfiles, seed ${SEED} (sec
     expect(makeCases().map((c) => c.name)).toEqual(cases.map((c) => c.name));
     const kinds = new Set(cases.map((c) => c.name.split(': ')[0]!.split(' ').at(-1)));
     expect([...kinds].sort()).toEqual(['hostile-key', 'remove', 'truncate', 'wrong-type']);
+    // Both lockfile formats are mutated, and the manifests beside them.
+    expect([...new Set(cases.map((c) => c.name.split(' ')[2]))].sort()).toEqual(['bun.lock', 'package-lock.json', 'package.json']);
   });
 
   it('each case audits normally or fails with a DepguardError naming the file; none crashes', async () => {
@@ -141,7 +149,7 @@ describe(`fuzz: ${CASES} malformed package.json and lockfiles, seed ${SEED} (sec
           crashes.push(`${testCase.name}: internal error: ${error instanceof Error ? error.stack?.split('\n').slice(0, 3).join(' | ') : String(error)}`);
           continue;
         }
-        const named = known.file ?? (/package\.json|package-lock\.json/.exec(known.message)?.[0] ?? null);
+        const named = known.file ?? (/package\.json|package-lock\.json|bun\.lock/.exec(known.message)?.[0] ?? null);
         if (!named) crashes.push(`${testCase.name}: ${known.code} names no file: ${known.message}`);
       }
     }
@@ -156,7 +164,7 @@ describe(`fuzz: ${CASES} malformed package.json and lockfiles, seed ${SEED} (sec
       const result = depguard(['check', project(testCase.files), '--only', CHECKS.join(',')]);
       expect([0, 1, 2], testCase.name).toContain(result.code);
       expect(result.stderr, testCase.name).not.toMatch(/internal error|\n\s+at /);
-      if (result.code === 2) expect(result.stderr, testCase.name).toMatch(/^depguard: .*(package\.json|package-lock\.json)/);
+      if (result.code === 2) expect(result.stderr, testCase.name).toMatch(/^depguard: .*(package\.json|package-lock\.json|bun\.lock)/);
     }
   }, 300_000);
 });
