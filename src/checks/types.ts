@@ -1,6 +1,7 @@
 import type { AdvisoryRef, DepGraph, DepNode, Diagnostic, PackageRef, Severity } from '../model.js';
 import type { RegistryClient } from '../enrich/registry-client.js';
 import type { RegistryPackuments } from '../enrich/registry-packuments.js';
+import type { EnrichedData } from '../enrich/stage.js';
 import type { ManifestSource } from '../enrich/types.js';
 import type { ScanOutcome } from './capabilities/types.js';
 import type { NpmSettings, RegistryConfig } from '../enrich/npm-config.js';
@@ -48,6 +49,16 @@ export interface CheckMeta {
    * need no registry makes no request at all.
    */
   needs: Array<'manifests' | 'local-manifests' | 'registry' | 'full-packuments' | 'contents'>;
+  /**
+   * Registry data the engine fetches before any check runs (the enrich
+   * stage, src/enrich/stage.ts) and hands over as `context.enriched`:
+   * `packuments`, the packument of every registry package the run judges
+   * (context.scope) that `select` keeps, given the check's options (default:
+   * all), abbreviated unless `full`. A check that reads only this needs no
+   * client: it is a function of the graph, the enriched data and its options.
+   * Needs 'registry' too (what makes the run go online).
+   */
+  enrich?: { packuments?: { full?: boolean; select?(node: DepNode, options: Record<string, unknown>): boolean } };
   /**
    * false: off unless a preset, the user's config or --only turns it on.
    * For checks that ask the registry about every package (release-age,
@@ -133,6 +144,8 @@ export interface CheckContext<Options> {
   packuments: RegistryPackuments | null;
   /** Package contents, when the check declared `needs: ['contents']`; null otherwise. */
   contents: PackageContents | null;
+  /** What the enrich stage fetched for this check (meta.enrich); empty when it declared nothing or the run is offline-only. */
+  enriched: EnrichedData;
   /**
    * Which packages a registry-backed check (one that needs registry data or
    * contents) judges: every one in `check`, only those the change touched in

@@ -11,7 +11,8 @@ import { isRegistryBacked, type Check, type Report } from '../checks/types.js';
 import type { Policy } from './load.js';
 import { InstalledManifests } from '../enrich/installed.js';
 import type { RegistryClient } from '../enrich/registry-client.js';
-import { RegistryPackuments } from '../enrich/registry-packuments.js';
+import { isRegistryLookup, RegistryPackuments } from '../enrich/registry-packuments.js';
+import { enrichPackuments, NOTHING_ENRICHED, type EnrichedData } from '../enrich/stage.js';
 import type { ManifestSource } from '../enrich/types.js';
 import { dependencyPaths } from '../load/paths.js';
 import { packageRef, severityRank, type DepGraph, type DepNode, type Diagnostic, type Finding, type Severity } from '../model.js';
@@ -117,6 +118,19 @@ function judgedWhole(graph: DepGraph, selector: string | undefined, judged: (nod
   return true;
 }
 
+/** Each declaring check's packuments (CheckMeta.enrich), by check id. */
+async function enrichChecks(graph: DepGraph, scope: JudgedScope, source: RegistryPackuments, checks: Check<any>[], optionsOf: (check: Check<any>) => Record<string, unknown>): Promise<Map<string, EnrichedData>> {
+  const wanting = checks.filter((check) => check.meta.enrich?.packuments);
+  const requests = wanting.map((check) => {
+    const { select, full } = check.meta.enrich!.packuments!;
+    const options = optionsOf(check);
+    const nodes = [...graph.nodes.values()].filter((node) => isRegistryLookup(node) && scope.judges(node) && (select?.(node, options) ?? true));
+    return { nodes, full: full === true };
+  });
+  const answers = await enrichPackuments(source, requests);
+  return new Map(wanting.map((check, index) => [check.meta.id, answers[index]!]));
+}
+
 function judgedCount(graph: DepGraph, scope: JudgedScope): number {
   let count = 0;
   for (const node of graph.nodes.values()) if (scope.judges(node)) count++;
@@ -140,12 +154,15 @@ export async function runChecks(options: RunOptions): Promise<CheckRun> {
   const contents = analyser
     ? new CapabilityScanner({ graph, registry: options.registry ?? null, cache: options.registry ? new CapabilityCache(options.registry.cacheDir) : null, analyser, packuments })
     : null;
+  const optionsOf = (check: Check<any>): Record<string, unknown> => policy.checks.get(check.meta.id)?.options ?? { ...check.meta.defaultOptions };
+  // The enrich stage: what the checks declared, fetched at once for the packages they judge, before any runs.
+  const enriched = packuments ? await enrichChecks(graph, scope, packuments, checks, optionsOf) : new Map<string, EnrichedData>();
   try {
     for (const check of checks) {
       const reports: Report[] = [];
       await check.run({
         graph,
-        options: policy.checks.get(check.meta.id)?.options ?? { ...check.meta.defaultOptions },
+        options: optionsOf(check),
         registries: options.registries,
         trustedHosts,
         today: options.today,
@@ -153,6 +170,7 @@ export async function runChecks(options: RunOptions): Promise<CheckRun> {
         registry: check.meta.needs.includes('registry') ? (options.registry ?? null) : null,
         packuments: check.meta.needs.includes('registry') ? packuments : null,
         contents: check.meta.needs.includes('contents') ? contents : null,
+        enriched: enriched.get(check.meta.id) ?? NOTHING_ENRICHED,
         scope,
         now: options.now ?? Date.parse(`${options.today}T00:00:00Z`),
         npmSettings: options.npmSettings ?? null,

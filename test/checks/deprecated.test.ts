@@ -8,6 +8,8 @@ import { isDepguardError } from '../../src/errors.js';
 import { fixture, tempProject } from '../helpers/project.js';
 import { auditWith, packumentForms, summary } from '../helpers/registry-checks.js';
 import { TestRegistry } from '../enrich/registry-server.js';
+import { nodePackument, runEnriched } from '../helpers/enriched.js';
+import { graph, node } from '../helpers/graph.js';
 
 let server: TestRegistry;
 
@@ -69,5 +71,33 @@ describe('deprecated: deprecated-versions', () => {
     } finally {
       server.add('ms', { versions: { '2.1.3': {} } });
     }
+  });
+});
+
+describe('deprecated: a function of the graph and the enriched packuments (no network, no client)', () => {
+  const packument = (versions: Record<string, { deprecated?: string }>, latest: string) => ({ 'dist-tags': { latest }, versions: Object.fromEntries(Object.entries(versions).map(([version, fields]) => [version, { version, ...fields }])) });
+
+  it('reports the deprecated versions it is handed, and nothing for a healthy one or a package it is not handed', async () => {
+    const [old, abandoned, healthy, unasked] = [
+      node({ location: 'node_modules/uuid', version: '3.4.0' }),
+      node({ location: 'node_modules/request', version: '2.88.2' }),
+      node({ location: 'node_modules/ms', version: '2.1.3' }),
+      node({ location: 'node_modules/left-pad', version: '1.3.0' }),
+    ];
+    const packuments = new Map([
+      [old, nodePackument(old, packument({ '3.4.0': { deprecated: UUID_OLD }, '11.1.0': {} }, '11.1.0'))],
+      [abandoned, nodePackument(abandoned, packument({ '2.88.2': { deprecated: REQUEST_GONE } }, '2.88.2'))],
+      [healthy, nodePackument(healthy, packument({ '2.1.3': {} }, '2.1.3'))],
+    ]);
+    const { reports } = await runEnriched(deprecated, graph({ name: 'app' }, [old, abandoned, healthy, unasked]), packuments);
+    expect(reports.map((r) => `${r.rule} ${r.node!.packageName}`)).toEqual(['version uuid', 'package request']);
+    expect(reports[0]!.evidence).toEqual({ deprecated: UUID_OLD, latest: '11.1.0' });
+  });
+
+  it('declares what the engine fetches: the abbreviated packument of every package its ignore option does not exempt', () => {
+    const select = deprecated.meta.enrich!.packuments!.select!;
+    expect(deprecated.meta.enrich!.packuments!.full).toBeUndefined();
+    expect(select(node({ location: 'node_modules/request' }), { ignore: ['requ*'] })).toBe(false);
+    expect(select(node({ location: 'node_modules/uuid' }), { ignore: ['requ*'] })).toBe(true);
   });
 });

@@ -9,6 +9,8 @@ import { isDepguardError } from '../../src/errors.js';
 import { fixture, tempProject } from '../helpers/project.js';
 import { auditWith, packumentForms, summary } from '../helpers/registry-checks.js';
 import { TestRegistry } from '../enrich/registry-server.js';
+import { nodePackument, runEnriched } from '../helpers/enriched.js';
+import { graph, node } from '../helpers/graph.js';
 
 let server: TestRegistry;
 
@@ -62,5 +64,29 @@ describe('provenance: provenance-dropped', () => {
     server.script('/attested', [{ status: 503, body: 'down' }], true);
     const error = await auditWith(server, fixture('provenance-dropped'), ['provenance']).catch((e: unknown) => e);
     expect(isDepguardError(error) && (error as Error).message).toMatch(/for 1 package: attested@3\.1\.0 \(REGISTRY_UNREACHABLE\)/);
+  });
+});
+
+describe('provenance: a function of the graph and the enriched packuments (no network, no client)', () => {
+  const attested = { dist: { attestations: { url: 'https://registry.example.org/-/npm/v1/attestations/x', provenance: { predicateType: 'https://slsa.dev/provenance/v1' } } } };
+  const packument = (versions: Record<string, object>) => ({ 'dist-tags': { latest: Object.keys(versions).at(-1) }, versions: Object.fromEntries(Object.entries(versions).map(([version, fields]) => [version, { version, ...fields }])) });
+
+  it('reports a version that dropped provenance, not one that kept it, and missing ones only with requireAll', async () => {
+    const [dropped, kept, never] = [node({ location: 'node_modules/ci-published', version: '1.2.0' }), node({ location: 'node_modules/attested', version: '3.1.0' }), node({ location: 'node_modules/never-attested', version: '1.0.0' })];
+    const packuments = new Map([
+      [dropped, nodePackument(dropped, packument({ '1.1.0': attested, '1.2.0': {} }))],
+      [kept, nodePackument(kept, packument({ '3.0.0': attested, '3.1.0': attested }))],
+      [never, nodePackument(never, packument({ '1.0.0': {} }))],
+    ]);
+    const tree = graph({ name: 'app' }, [dropped, kept, never]);
+    expect((await runEnriched(provenance, tree, packuments)).reports.map((r) => `${r.rule} ${r.node!.packageName}`)).toEqual(['dropped ci-published']);
+    expect((await runEnriched(provenance, tree, packuments, { requireAll: true })).reports.map((r) => `${r.rule} ${r.node!.packageName}`)).toEqual(['dropped ci-published', 'missing never-attested']);
+  });
+
+  it('declares the abbreviated packuments of the packages its ignore option does not exempt', () => {
+    const { full, select } = provenance.meta.enrich!.packuments!;
+    expect(full).toBeUndefined();
+    expect(select!(node({ location: 'node_modules/backported' }), { ignore: ['backported'] })).toBe(false);
+    expect(select!(node({ location: 'node_modules/attested' }), { ignore: ['backported'] })).toBe(true);
   });
 });

@@ -9,6 +9,8 @@ import { presetPolicy } from '../../src/policy/load.js';
 import { fixture, tempProject } from '../helpers/project.js';
 import { auditWith, packumentForms, summary } from '../helpers/registry-checks.js';
 import { TestRegistry } from '../enrich/registry-server.js';
+import { nodePackument, runEnriched } from '../helpers/enriched.js';
+import { graph, node } from '../helpers/graph.js';
 
 let server: TestRegistry;
 const PROJECT = fixture('publisher-event-stream');
@@ -125,5 +127,26 @@ describe('publisher: publisher-event-stream', () => {
     const { result } = await auditWith(server, PROJECT, ['publisher'], { access: { cache, mode: 'offline' } });
     expect(summary(result.findings)).toEqual(['publisher/maintainers-changed event-stream@3.3.6', 'publisher/new-publisher event-stream@3.3.6']);
     expect(server.requests).toEqual([]);
+  });
+});
+
+describe('publisher: a function of the graph and the enriched packuments (no network, no client)', () => {
+  it('judges the full packument it is handed: the new publisher of 3.3.6, nothing for 3.3.5', async () => {
+    const requests = server.requests.length;
+    const judge = async (version: string) => {
+      const release = node({ location: 'node_modules/event-stream', version });
+      // The registry's full document, made in this process: no request.
+      return (await runEnriched(publisher, graph({ name: 'app' }, [release]), new Map([[release, nodePackument(release, server.full('event-stream'), true)]]))).reports.map((r) => r.rule).sort();
+    };
+    expect(await judge('3.3.6')).toEqual(['maintainers-changed', 'new-publisher']);
+    expect(await judge('3.3.5')).toEqual([]);
+    expect(server.requests.length).toBe(requests);
+  });
+
+  it('declares the full packuments of the packages its ignore option does not exempt', () => {
+    const { full, select } = publisher.meta.enrich!.packuments!;
+    expect(full).toBe(true);
+    expect(select!(node({ location: 'node_modules/event-stream' }), { ignore: ['event-*'] })).toBe(false);
+    expect(select!(node({ location: 'node_modules/event-stream' }), {})).toBe(true);
   });
 });

@@ -4,6 +4,7 @@
 // version deprecated too) is abandoned and gets no security fixes.
 
 import type { NodePackument } from '../../enrich/registry-packuments.js';
+import { matchesNamePattern } from '../../util/name-patterns.js';
 import { defineCheck } from '../types.js';
 
 interface Options {
@@ -41,12 +42,12 @@ export default defineCheck<Options>({
     },
     defaultOptions: { ignore: [] },
     needs: ['registry'],
+    // The abbreviated packument carries `deprecated`; ignored names are not even asked about.
+    enrich: { packuments: { select: (node, options) => !matchesNamePattern(node.packageName, (options as Partial<Options>).ignore ?? []) } },
     enabledByDefault: false,
   },
-  async run(ctx) {
-    if (!ctx.packuments) return;
-    // The abbreviated packument carries `deprecated`.
-    for (const { node, found: entry } of await ctx.packuments.lookupAll([...ctx.graph.nodes.values()].filter(ctx.scope.judges), ctx.options.ignore)) {
+  run(ctx) {
+    for (const [node, entry] of ctx.enriched.packuments) {
       const reason = entry.version.deprecated;
       if (!reason) continue;
       const latest = latestOf(entry);

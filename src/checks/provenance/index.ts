@@ -11,6 +11,7 @@
 
 import semver from 'semver';
 import type { NodePackument } from '../../enrich/registry-packuments.js';
+import { matchesNamePattern } from '../../util/name-patterns.js';
 import { defineCheck } from '../types.js';
 
 interface Options {
@@ -57,11 +58,12 @@ export default defineCheck<Options>({
     },
     defaultOptions: { requireAll: false, ignore: [] },
     needs: ['registry'],
+    // The abbreviated packument's dist carries the attestations; ignored names are not even asked about.
+    enrich: { packuments: { select: (node, options) => !matchesNamePattern(node.packageName, (options as Partial<Options>).ignore ?? []) } },
     enabledByDefault: false,
   },
-  async run(ctx) {
-    if (!ctx.packuments) return;
-    for (const { node, found: entry } of await ctx.packuments.lookupAll([...ctx.graph.nodes.values()].filter(ctx.scope.judges), ctx.options.ignore)) {
+  run(ctx) {
+    for (const [node, entry] of ctx.enriched.packuments) {
       if (entry.version.provenance) continue;
       const earlier = earlierWithProvenance(entry, node.version);
       const data = { name: node.packageName, version: node.version, previous: `${node.packageName}@${earlier[earlier.length - 1] ?? ''}` };

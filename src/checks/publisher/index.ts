@@ -13,6 +13,7 @@
 // instead of an abbreviated one, never two.
 
 import type { NodePackument } from '../../enrich/registry-packuments.js';
+import { matchesNamePattern } from '../../util/name-patterns.js';
 import { defineCheck } from '../types.js';
 
 interface Options {
@@ -103,13 +104,14 @@ export default defineCheck<Options>({
     },
     defaultOptions: { ignore: [], allowPublishers: [] },
     needs: ['registry', 'full-packuments'],
+    // Publishers and maintainers are in the full packument only; ignored names are not even asked about.
+    enrich: { packuments: { full: true, select: (node, options) => !matchesNamePattern(node.packageName, (options as { ignore?: string[] }).ignore ?? []) } },
     enabledByDefault: false,
   },
 
-  async run(ctx) {
-    if (!ctx.packuments) return;
+  run(ctx) {
     const allowed = new Set(ctx.options.allowPublishers ?? []);
-    const entries = await ctx.packuments.lookupAll([...ctx.graph.nodes.values()].filter(ctx.scope.judges), ctx.options.ignore ?? [], { full: true });
+    const entries = [...ctx.enriched.packuments].map(([node, found]) => ({ node, found }));
     // A registry (or mirror) whose packuments carry neither `_npmUser` nor account maintainers gives nothing to judge: say so once.
     const withData = entries.filter(({ found }) => Object.values(found.packument.versions).some((record) => record.publisher !== null || record.maintainers !== null));
     if (entries.length > 0 && withData.length === 0) {
