@@ -1,6 +1,6 @@
 import type { AdvisoryRef, DepGraph, DepNode, Diagnostic, PackageRef, Severity } from '../model.js';
 import type { RegistryClient } from '../enrich/registry-client.js';
-import type { RegistryPackuments } from '../enrich/registry-packuments.js';
+import type { NodePackument, RegistryPackuments } from '../enrich/registry-packuments.js';
 import type { EnrichedData } from '../enrich/stage.js';
 import type { ManifestSource } from '../enrich/types.js';
 import type { ScanOutcome } from './capabilities/types.js';
@@ -23,6 +23,13 @@ export interface RuleMeta {
    * name@version), `{s}` (plural), `{copies}` and the `by` fields.
    */
   group?: { by: string[]; message: string };
+}
+
+/** What the enrich stage tells a check's declarations besides its options. */
+export interface EnrichRun {
+  /** The audit instant in ms (CheckContext.now). */
+  now: number;
+  npmSettings: NpmSettings | null;
 }
 
 export interface CheckMeta {
@@ -54,11 +61,18 @@ export interface CheckMeta {
    * stage, src/enrich/stage.ts) and hands over as `context.enriched`:
    * `packuments`, the packument of every registry package the run judges
    * (context.scope) that `select` keeps, given the check's options (default:
-   * all), abbreviated unless `full`. A check that reads only this needs no
-   * client: it is a function of the graph, the enriched data and its options.
-   * Needs 'registry' too (what makes the run go online).
+   * all), abbreviated unless `full`; `full` as a function: abbreviated first,
+   * then the full document of the packages it says need it (publish times of
+   * the recently modified). A check that reads only this needs no client: it
+   * is a function of the graph, the enriched data and its options. Needs
+   * 'registry' too (what makes the run go online).
    */
-  enrich?: { packuments?: { full?: boolean; select?(node: DepNode, options: Record<string, unknown>): boolean } };
+  enrich?: {
+    packuments?: {
+      full?: boolean | ((found: NodePackument, node: DepNode, options: Record<string, unknown>, run: EnrichRun) => boolean);
+      select?(node: DepNode, options: Record<string, unknown>, run: EnrichRun): boolean;
+    };
+  };
   /**
    * false: off unless a preset, the user's config or --only turns it on.
    * For checks that ask the registry about every package (release-age,

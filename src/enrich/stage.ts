@@ -11,10 +11,11 @@
 import type { DepNode } from '../model.js';
 import type { NodePackument, RegistryPackuments } from './registry-packuments.js';
 
-/** One check's request: the packuments of these nodes, abbreviated or full. */
+/** One check's request: the packuments of these nodes, abbreviated or full; with `refine`, then the full one of those it names. */
 export interface PackumentsWanted {
   nodes: readonly DepNode[];
   full: boolean;
+  refine?: (found: NodePackument, node: DepNode) => boolean;
 }
 
 /** What one check reads: the packument of each node it asked about and could be had, in the order asked. */
@@ -30,7 +31,12 @@ export const NOTHING_ENRICHED: EnrichedData = { packuments: new Map() };
  * concurrency; each check gets its own nodes' answers.
  */
 export async function enrichPackuments(source: RegistryPackuments, requests: readonly PackumentsWanted[]): Promise<EnrichedData[]> {
-  const answers = await Promise.all(requests.map((request) => Promise.all(request.nodes.map((node) => source.lookup(node, { full: request.full })))));
+  const answer = async (request: PackumentsWanted, node: DepNode): Promise<NodePackument | null> => {
+    const found = await source.lookup(node, { full: request.full });
+    // The full document where the abbreviated one cannot answer; a package whose full one cannot be had is left out.
+    return found && !request.full && request.refine?.(found, node) ? source.lookup(node, { full: true }) : found;
+  };
+  const answers = await Promise.all(requests.map((request) => Promise.all(request.nodes.map((node) => answer(request, node)))));
   return requests.map((request, index) => {
     const packuments = new Map<DepNode, NodePackument>();
     request.nodes.forEach((node, at) => {

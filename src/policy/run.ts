@@ -7,12 +7,12 @@ import { createAnalyser } from '../checks/capabilities/pool.js';
 import { CapabilityScanner } from '../checks/capabilities/scan.js';
 import { CHECKS } from '../checks/index.js';
 import { WHOLE_TREE, type JudgedScope } from '../checks/scope.js';
-import { isRegistryBacked, type Check, type Report } from '../checks/types.js';
+import { isRegistryBacked, type Check, type EnrichRun, type Report } from '../checks/types.js';
 import type { Policy } from './load.js';
 import { InstalledManifests } from '../enrich/installed.js';
 import type { RegistryClient } from '../enrich/registry-client.js';
 import { isRegistryLookup, RegistryPackuments } from '../enrich/registry-packuments.js';
-import { enrichPackuments, NOTHING_ENRICHED, type EnrichedData } from '../enrich/stage.js';
+import { enrichPackuments, NOTHING_ENRICHED, type EnrichedData, type PackumentsWanted } from '../enrich/stage.js';
 import type { ManifestSource } from '../enrich/types.js';
 import { dependencyPaths } from '../load/paths.js';
 import { packageRef, severityRank, type DepGraph, type DepNode, type Diagnostic, type Finding, type Severity } from '../model.js';
@@ -119,13 +119,13 @@ function judgedWhole(graph: DepGraph, selector: string | undefined, judged: (nod
 }
 
 /** Each declaring check's packuments (CheckMeta.enrich), by check id. */
-async function enrichChecks(graph: DepGraph, scope: JudgedScope, source: RegistryPackuments, checks: Check<any>[], optionsOf: (check: Check<any>) => Record<string, unknown>): Promise<Map<string, EnrichedData>> {
+async function enrichChecks(graph: DepGraph, scope: JudgedScope, source: RegistryPackuments, checks: Check<any>[], optionsOf: (check: Check<any>) => Record<string, unknown>, run: EnrichRun): Promise<Map<string, EnrichedData>> {
   const wanting = checks.filter((check) => check.meta.enrich?.packuments);
-  const requests = wanting.map((check) => {
+  const requests = wanting.map((check): PackumentsWanted => {
     const { select, full } = check.meta.enrich!.packuments!;
     const options = optionsOf(check);
-    const nodes = [...graph.nodes.values()].filter((node) => isRegistryLookup(node) && scope.judges(node) && (select?.(node, options) ?? true));
-    return { nodes, full: full === true };
+    const nodes = [...graph.nodes.values()].filter((node) => isRegistryLookup(node) && scope.judges(node) && (select?.(node, options, run) ?? true));
+    return typeof full === 'function' ? { nodes, full: false, refine: (found, node) => full(found, node, options, run) } : { nodes, full: full === true };
   });
   const answers = await enrichPackuments(source, requests);
   return new Map(wanting.map((check, index) => [check.meta.id, answers[index]!]));
@@ -156,7 +156,8 @@ export async function runChecks(options: RunOptions): Promise<CheckRun> {
     : null;
   const optionsOf = (check: Check<any>): Record<string, unknown> => policy.checks.get(check.meta.id)?.options ?? { ...check.meta.defaultOptions };
   // The enrich stage: what the checks declared, fetched at once for the packages they judge, before any runs.
-  const enriched = packuments ? await enrichChecks(graph, scope, packuments, checks, optionsOf) : new Map<string, EnrichedData>();
+  const now = options.now ?? Date.parse(`${options.today}T00:00:00Z`);
+  const enriched = packuments ? await enrichChecks(graph, scope, packuments, checks, optionsOf, { now, npmSettings: options.npmSettings ?? null }) : new Map<string, EnrichedData>();
   try {
     for (const check of checks) {
       const reports: Report[] = [];
@@ -172,7 +173,7 @@ export async function runChecks(options: RunOptions): Promise<CheckRun> {
         contents: check.meta.needs.includes('contents') ? contents : null,
         enriched: enriched.get(check.meta.id) ?? NOTHING_ENRICHED,
         scope,
-        now: options.now ?? Date.parse(`${options.today}T00:00:00Z`),
+        now,
         npmSettings: options.npmSettings ?? null,
         cacheDir: options.cacheDir ?? null,
         report: (report) => reports.push(report),

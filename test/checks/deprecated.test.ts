@@ -11,6 +11,8 @@ import { TestRegistry } from '../enrich/registry-server.js';
 import { nodePackument, runEnriched } from '../helpers/enriched.js';
 import { graph, node } from '../helpers/graph.js';
 
+const RUN = { now: Date.parse('2026-11-27T00:00:00Z'), npmSettings: null };
+
 let server: TestRegistry;
 
 const REQUEST_GONE = 'request has been deprecated, see https://github.com/request/request/issues/3142';
@@ -97,7 +99,7 @@ describe('deprecated: a function of the graph and the enriched packuments (no ne
   it('declares what the engine fetches: the abbreviated packument of every package its ignore option does not exempt', () => {
     const select = deprecated.meta.enrich!.packuments!.select!;
     expect(deprecated.meta.enrich!.packuments!.full).toBeUndefined();
-    expect(select(node({ location: 'node_modules/request' }), { ignore: ['requ*'] })).toBe(false);
-    expect(select(node({ location: 'node_modules/uuid' }), { ignore: ['requ*'] })).toBe(true);
+    expect(select(node({ location: 'node_modules/request' }), { ignore: ['requ*'] }, RUN)).toBe(false);
+    expect(select(node({ location: 'node_modules/uuid' }), { ignore: ['requ*'] }, RUN)).toBe(true);
   });
 });

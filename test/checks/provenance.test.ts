@@ -12,6 +12,8 @@ import { TestRegistry } from '../enrich/registry-server.js';
 import { nodePackument, runEnriched } from '../helpers/enriched.js';
 import { graph, node } from '../helpers/graph.js';
 
+const RUN = { now: Date.parse('2026-11-27T00:00:00Z'), npmSettings: null };
+
 let server: TestRegistry;
 
 beforeAll(async () => {
@@ -86,7 +88,7 @@ describe('provenance: a function of the graph and the enriched packuments (no ne
   it('declares the abbreviated packuments of the packages its ignore option does not exempt', () => {
     const { full, select } = provenance.meta.enrich!.packuments!;
     expect(full).toBeUndefined();
-    expect(select!(node({ location: 'node_modules/backported' }), { ignore: ['backported'] })).toBe(false);
-    expect(select!(node({ location: 'node_modules/attested' }), { ignore: ['backported'] })).toBe(true);
+    expect(select!(node({ location: 'node_modules/backported' }), { ignore: ['backported'] }, RUN)).toBe(false);
+    expect(select!(node({ location: 'node_modules/attested' }), { ignore: ['backported'] }, RUN)).toBe(true);
   });
 });

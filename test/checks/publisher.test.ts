@@ -12,6 +12,8 @@ import { TestRegistry } from '../enrich/registry-server.js';
 import { nodePackument, runEnriched } from '../helpers/enriched.js';
 import { graph, node } from '../helpers/graph.js';
 
+const RUN = { now: Date.parse('2026-11-27T00:00:00Z'), npmSettings: null };
+
 let server: TestRegistry;
 const PROJECT = fixture('publisher-event-stream');
 
@@ -146,7 +148,7 @@ describe('publisher: a function of the graph and the enriched packuments (no net
   it('declares the full packuments of the packages its ignore option does not exempt', () => {
     const { full, select } = publisher.meta.enrich!.packuments!;
     expect(full).toBe(true);
-    expect(select!(node({ location: 'node_modules/event-stream' }), { ignore: ['event-*'] })).toBe(false);
-    expect(select!(node({ location: 'node_modules/event-stream' }), {})).toBe(true);
+    expect(select!(node({ location: 'node_modules/event-stream' }), { ignore: ['event-*'] }, RUN)).toBe(false);
+    expect(select!(node({ location: 'node_modules/event-stream' }), {}, RUN)).toBe(true);
   });
 });

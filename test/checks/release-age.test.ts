@@ -16,6 +16,8 @@ import { loadProject } from '../../src/load/load.js';
 import { fixture, tempProject, npmProject } from '../helpers/project.js';
 import { AUDIT_DATE, auditWith, emptyCache, packumentForms, summary } from '../helpers/registry-checks.js';
 import { TestRegistry } from '../enrich/registry-server.js';
+import { nodePackument, runEnriched } from '../helpers/enriched.js';
+import { graph, node } from '../helpers/graph.js';
 
 let server: TestRegistry;
 let trap: TestRegistry;
@@ -198,5 +200,34 @@ describe('release-age: fails closed', () => {
       expect(summary(result.findings)).toEqual(['release-age/too-new fresh-lib@2.0.1']);
     }
     expect(trap.requests).toEqual([]);
+  });
+});
+
+describe('release-age: a function of the graph and the enriched packuments (no network, no client)', () => {
+  const NOW = Date.parse('2026-11-27T00:00:00Z');
+  const full = (version: string, published: string) => ({ 'dist-tags': { latest: version }, time: { modified: published, [version]: published }, versions: { [version]: { version } } });
+
+  it('reports a version published within the cooldown, not an older one', async () => {
+    const [fresh, old] = [node({ location: 'node_modules/fresh', version: '1.0.1' }), node({ location: 'node_modules/old', version: '2.0.0' })];
+    const packuments = new Map([
+      [fresh, nodePackument(fresh, full('1.0.1', '2026-11-26T06:00:00.000Z'), true)],
+      [old, nodePackument(old, full('2.0.0', '2025-01-01T00:00:00.000Z'), true)],
+    ]);
+    const { reports } = await runEnriched(releaseAge, graph({ name: 'app' }, [fresh, old]), packuments);
+    expect(reports.map((r) => `${r.rule} ${r.node!.packageName}`)).toEqual(['too-new fresh']);
+    expect(reports[0]!.evidence).toMatchObject({ published: '2026-11-26T06:00:00.000Z', cooldownDays: 3 });
+  });
+
+  it('declares the abbreviated packuments of names not exempt, and the full one only of a package modified within the cooldown', () => {
+    const { select, full: needsFull } = releaseAge.meta.enrich!.packuments!;
+    const run = { now: NOW, npmSettings: null };
+    expect(select!(node({ location: 'node_modules/@internal/x', packageName: '@internal/x' }), { days: null, exclude: ['@internal/*'] }, run)).toBe(false);
+    expect(select!(node({ location: 'node_modules/x' }), { days: null, exclude: ['@internal/*'] }, run)).toBe(true);
+    expect(select!(node({ location: 'node_modules/x' }), { days: 0, exclude: [] }, run)).toBe(false);
+    const abbreviated = (modified: string) => { const n = node({ location: 'node_modules/x', version: '1.0.0' }); return nodePackument(n, { modified, 'dist-tags': { latest: '1.0.0' }, versions: { '1.0.0': { version: '1.0.0' } } }); };
+    expect(typeof needsFull).toBe('function');
+    const wantsFull = needsFull as Exclude<typeof needsFull, boolean | undefined>;
+    expect(wantsFull(abbreviated('2026-11-26T00:00:00.000Z'), node({ location: 'node_modules/x' }), { days: null, exclude: [] }, run)).toBe(true);
+    expect(wantsFull(abbreviated('2026-01-01T00:00:00.000Z'), node({ location: 'node_modules/x' }), { days: null, exclude: [] }, run)).toBe(false);
   });
 });

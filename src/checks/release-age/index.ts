@@ -10,7 +10,7 @@
 
 import { packageRef, type DepNode } from '../../model.js';
 import type { SettingOrigin } from '../../enrich/npm-config.js';
-import { isRegistryLookup } from '../../enrich/registry-packuments.js';
+import type { NodePackument } from '../../enrich/registry-packuments.js';
 import { matchesNamePattern } from '../../util/name-patterns.js';
 import { defineCheck } from '../types.js';
 
@@ -61,33 +61,37 @@ export default defineCheck<Options>({
     },
     defaultOptions: { days: null, exclude: [] },
     needs: ['registry'],
+    enrich: {
+      packuments: {
+        // Only a cooldown that is on asks anything, and never about an exempt name.
+        select: (node, options, run) => {
+          const opts = options as Partial<Options>;
+          const { days } = cooldown({ days: opts.days ?? null, exclude: [] }, run.npmSettings?.minReleaseAge ?? null);
+          return days > 0 && !matchesNamePattern(node.packageName, [...(opts.exclude ?? []), ...(run.npmSettings?.minReleaseAgeExclude ?? [])]);
+        },
+        // The full packument (per-version publish times) only of a package modified within the cooldown.
+        full: (found, _node, options, run) => {
+          const { days } = cooldown({ days: (options as Partial<Options>).days ?? null, exclude: [] }, run.npmSettings?.minReleaseAge ?? null);
+          const modified = Date.parse(found.packument.modified ?? '');
+          return (Number.isNaN(modified) || modified > run.now - days * DAY) && found.version.published === null;
+        },
+      },
+    },
     enabledByDefault: false,
   },
-  async run(ctx) {
+  run(ctx) {
     const { days, source } = cooldown(ctx.options, ctx.npmSettings?.minReleaseAge ?? null);
-    if (days <= 0 || !ctx.packuments) return;
-    const packuments = ctx.packuments;
-    const exclude = [...ctx.options.exclude, ...(ctx.npmSettings?.minReleaseAgeExclude ?? [])];
+    if (days <= 0) return;
     const cutoff = ctx.now - days * DAY;
-    const nodes = [...ctx.graph.nodes.values()].filter((node) => ctx.scope.judges(node) && isRegistryLookup(node) && !matchesNamePattern(node.packageName, exclude));
-
     type Verdict = { node: DepNode; published: number | null } | null;
-    // Packuments concurrently (the client bounds requests in flight); reports in graph order, so output is stable.
-    const judge = async (node: DepNode): Promise<Verdict> => {
-      const abbreviated = await packuments.lookup(node);
-      if (!abbreviated) return null;
-      const modified = Date.parse(abbreviated.packument.modified ?? '');
+    // Reports in graph order (the enriched packuments' order), so output is stable.
+    const judge = (node: DepNode, found: NodePackument): Verdict => {
+      const modified = Date.parse(found.packument.modified ?? '');
       if (!Number.isNaN(modified) && modified <= cutoff) return null;
-      let published = abbreviated.version.published;
-      if (published === null) {
-        const full = await packuments.lookup(node, { full: true });
-        if (!full) return null;
-        published = full.version.published;
-      }
-      const at = Date.parse(published ?? '');
+      const at = Date.parse(found.version.published ?? '');
       return Number.isNaN(at) ? { node, published: null } : at > cutoff ? { node, published: at } : null;
     };
-    for (const verdict of await Promise.all(nodes.map(judge))) {
+    for (const verdict of [...ctx.enriched.packuments].map(([node, found]) => judge(node, found))) {
       if (!verdict) continue;
       const { node, published } = verdict;
       if (published === null) {
