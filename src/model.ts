@@ -52,6 +52,11 @@ export interface DepNode {
   entryVersion?: string;
   resolved: string | null;
   integrity: string | null;
+  /**
+   * A package manager's own checksum that is not a tarball SRI, so not in
+   * `integrity`: yarn berry's `<cacheKey>/<sha512 hex>` of the zip in its cache.
+   */
+  checksum?: string;
   source: SourceType;
   dev: boolean;
   optional: boolean;

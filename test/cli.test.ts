@@ -211,11 +211,17 @@ describe('depguard check: bad input is exit 2 with one clear message', () => {
     expectCleanFailure(depguard(['check', nul]), 'package-lock.json is valid JSON but not an npm lockfile: expected an object, found null');
   });
 
-  it('yarn.lock without an npm lockfile (no yarn loader yet)', () => {
-    const yarn = tempProject({ 'package.json': cleanManifest, 'yarn.lock': '# yarn lockfile v1\n' });
-    const result = depguard(['check', yarn]);
-    expectCleanFailure(result, 'found yarn.lock but no package-lock.json or npm-shrinkwrap.json: depguard reads npm lockfiles');
-    expect(result.stderr).toContain('hint: create an npm lockfile with `npm install --package-lock-only --ignore-scripts`');
+  it('a yarn.lock is read, not refused (it was EUNSUPPORTED_LOCKFILE before the yarn loader); one that is not a yarn lockfile is exit 2', () => {
+    const empty = tempProject({ 'package.json': cleanManifest, 'yarn.lock': '# yarn lockfile v1\n' });
+    const result = depguard(['check', empty, '--only', 'lockfile', '--format', 'json']);
+    // Read, not refused: 0 packages, and package.json's dependencies have no entry (exit 1, findings).
+    expect(result.code, result.stderr).toBe(1);
+    const output = JSON.parse(result.stdout) as { project: { packageCount: number }; findings: Array<{ rule: string; evidence: { reason: string } }> };
+    expect(output.project.packageCount).toBe(0);
+    expect(output.findings.length).toBeGreaterThan(0);
+    expect(output.findings.every((finding) => finding.rule === 'lockfile/out-of-sync' && finding.evidence.reason === 'missing')).toBe(true);
+    const broken = tempProject({ 'package.json': cleanManifest, 'yarn.lock': '__metadata:\n  version: 8\n"a@npm:1":\n  version: [1\n' });
+    expectCleanFailure(depguard(['check', broken]), /yarn\.lock is not a yarn lockfile \(line \d+, column \d+\)/);
   });
 
   it('a pnpm-lock.yaml that is not a pnpm lockfile, or not YAML', () => {

@@ -6,11 +6,13 @@
 
 import { loadBunLockfile } from './bun/index.js';
 import { loadPnpmLockfile } from './pnpm/index.js';
+import { loadYarnLockfile } from './yarn/index.js';
 import type { LockfileLoader, PackageManager } from './types.js';
 
 export const LOCKFILE_LOADERS: Partial<Record<PackageManager, LockfileLoader>> = {
   pnpm: loadPnpmLockfile,
   bun: loadBunLockfile,
+  yarn: loadYarnLockfile,
 };
 
 export { LOCKFILES, declaredManager, selectLockfile, type DeclaredManager, type LockfileSelection } from './select.js';

@@ -305,7 +305,7 @@ export async function loadProject(path: string, options: LoadOptions = {}): Prom
   if (selection.kind === 'lockfile' && selection.manager !== 'npm') {
     const loader = LOCKFILE_LOADERS[selection.manager];
     if (!loader) {
-      throw new DepguardError('EUNSUPPORTED_LOCKFILE', `found ${selection.file} but no package-lock.json or npm-shrinkwrap.json: depguard reads npm lockfiles and pnpm-lock.yaml, not ${selection.manager} lockfiles yet`, {
+      throw new DepguardError('EUNSUPPORTED_LOCKFILE', `found ${selection.file} but no package-lock.json or npm-shrinkwrap.json: depguard has no reader for ${selection.manager} lockfiles`, {
         file: selection.file,
         hint: 'create an npm lockfile with `npm install --package-lock-only --ignore-scripts`, or audit a checkout that has one',
       });

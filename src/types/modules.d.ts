@@ -56,3 +56,9 @@ declare module 'ssri' {
   /** The matching hash when the data has that integrity, else false. */
   export function checkData(data: Buffer, sri: string): Hash | false;
 }
+
+declare module '@npmcli/map-workspaces' {
+  /** package.json `workspaces` (globs) → package name → absolute folder, as npm and Arborist read them. */
+  function mapWorkspaces(options: { cwd: string; pkg: { workspaces?: unknown } }): Promise<Map<string, string>>;
+  export default mapWorkspaces;
+}

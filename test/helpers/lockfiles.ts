@@ -1,9 +1,11 @@
 import { parse as parseJsonc } from 'jsonc-parser';
 import { loadBunLockfile } from '../../src/load/bun/index.js';
 import type { LoadedLockfile } from '../../src/load/types.js';
+import { loadYarnLockfile } from '../../src/load/yarn/index.js';
+import type { DepNode } from '../../src/model.js';
 
 /** The distinct name@version of a loaded lockfile's packages (root, workspaces and folders outside node_modules left out), sorted. */
-export function distinct(loaded: LoadedLockfile): string[] {
+export function distinct(loaded: { nodes: Map<string, DepNode> }): string[] {
   const pairs = new Set<string>();
   for (const node of loaded.nodes.values()) {
     if (node.location === '' || node.isWorkspace || !node.location.includes('node_modules/')) continue;
@@ -23,3 +25,8 @@ export async function loadBunText(text: string, manifest?: Record<string, unknow
   return loadBunLockfile({ projectPath, file: 'bun.lock', text, manifest: manifest ?? { name: 'fixture', version: '1.0.0', ...recorded } });
 }
 
+
+/** Loads yarn.lock text, without a project folder. */
+export async function loadYarnText(text: string, projectPath = '/nonexistent-project', manifest: Record<string, unknown> = { name: 'fixture', version: '1.0.0' }): Promise<LoadedLockfile> {
+  return loadYarnLockfile({ projectPath, file: 'yarn.lock', text, manifest });
+}

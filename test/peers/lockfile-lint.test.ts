@@ -2,9 +2,9 @@
 // SOURCES.md section 2.1), run through depguard's lockfile check: every
 // problem lockfile-lint's tests expect must be found here too.
 //
-// Out of scope: the yarn fixtures (yarn.lock, yarnberry.lock, bad-yarn.lock,
-// yarn-*.lock). depguard reads npm lockfiles only; a project with only a
-// yarn.lock is refused with EUNSUPPORTED_LOCKFILE by the loader. The
+// Not run here: the yarn fixtures (yarn.lock, yarnberry.lock, bad-yarn.lock,
+// yarn-*.lock); this file holds depguard's npm lockfile reading to
+// lockfile-lint's npm fixtures. The
 // .lockfile-lintrc.json config fixtures are lockfile-lint's CLI config, not
 // data for us. The in-memory behaviours of lockfile-lint's validator tests
 // (allowed hosts as hostname / host:port / URL, packages without `resolved`,
