@@ -4,10 +4,13 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CHECKS } from '../../src/checks/index.js';
 import { audit, type AuditOptions } from '../../src/commands/check.js';
 import type { RegistryAccessOptions } from '../../src/enrich/access.js';
 import type { Finding } from '../../src/model.js';
 import type { TestRegistry } from '../enrich/registry-server.js';
+import { fixture } from './project.js';
+import { EXAMPLE_REGISTRY } from './run.js';
 
 export const AUDIT_DATE = '2026-11-27';
 
@@ -39,4 +42,21 @@ export function summary(findings: Finding[]): string[] {
 /** Accept header of each packument request for a name: 'corgi' (abbreviated) or 'full'. */
 export function packumentForms(server: TestRegistry, name: string): string[] {
   return server.packumentRequests(name).map((request) => (String(request.headers.accept ?? '').startsWith('application/vnd.npm.install-v1+json') ? 'corgi' : 'full'));
+}
+
+/**
+ * Every check on a real project, offline with an empty npm cache, advisories
+ * from the OSV records in fixtures/advisories: what the lockfile alone shows,
+ * and the registry-backed checks saying what they could not read.
+ */
+export async function auditEveryCheckOffline(path: string): Promise<Awaited<ReturnType<typeof audit>>> {
+  return audit({
+    path,
+    registries: EXAMPLE_REGISTRY,
+    policyName: 'strict',
+    only: CHECKS.map((check) => check.meta.id),
+    today: '2026-12-01',
+    advisories: { source: fixture('../advisories/osv') },
+    registryAccess: { cache: emptyCache(), mode: 'offline', allowIncomplete: true },
+  });
 }

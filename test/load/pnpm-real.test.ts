@@ -7,13 +7,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { audit, packageCount } from '../../src/commands/check.js';
-import { CHECKS } from '../../src/checks/index.js';
+import { packageCount } from '../../src/commands/check.js';
 import { loadProject } from '../../src/load/load.js';
 import { parse } from 'yaml';
-import { fixture, SHARED_DATA } from '../helpers/project.js';
-import { emptyCache } from '../helpers/registry-checks.js';
-import { EXAMPLE_REGISTRY } from '../helpers/run.js';
+import { SHARED_DATA } from '../helpers/project.js';
+import { auditEveryCheckOffline } from '../helpers/registry-checks.js';
 
 const VUE = join(SHARED_DATA, 'lockfiles-pm/real/vuejs-core');
 const present = existsSync(join(VUE, 'pnpm-lock.yaml'));
@@ -47,15 +45,7 @@ describe.skipIf(!present)('vuejs/core pnpm-lock.yaml', () => {
   });
 
   it('every check runs: offline, with the OSV records in fixtures/advisories, registry-backed checks say what they could not read', async () => {
-    const { result } = await audit({
-      path: VUE,
-      registries: EXAMPLE_REGISTRY,
-      policyName: 'strict',
-      only: CHECKS.map((check) => check.meta.id),
-      today: '2026-12-01',
-      advisories: { source: fixture('../advisories/osv') },
-      registryAccess: { cache: emptyCache(), mode: 'offline', allowIncomplete: true },
-    });
+    const { result } = await auditEveryCheckOffline(VUE);
     expect(result.project.packageCount).toBe(620);
     const rules = new Set(result.findings.map((finding) => finding.rule));
     // What the lockfile alone shows: pinning of the importers' specs (typescript "*" as a peer of vue), engines.

@@ -10,12 +10,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseSyml } from '@yarnpkg/parsers';
 import { describe, expect, it } from 'vitest';
-import { audit, packageCount } from '../../src/commands/check.js';
-import { CHECKS } from '../../src/checks/index.js';
+import { packageCount } from '../../src/commands/check.js';
 import { loadProject } from '../../src/load/load.js';
-import { fixture, SHARED_DATA } from '../helpers/project.js';
-import { emptyCache } from '../helpers/registry-checks.js';
-import { EXAMPLE_REGISTRY } from '../helpers/run.js';
+import { SHARED_DATA } from '../helpers/project.js';
+import { auditEveryCheckOffline } from '../helpers/registry-checks.js';
 
 const WEBPACK = join(SHARED_DATA, 'lockfiles-pm/real/webpack-webpack');
 const present = existsSync(join(WEBPACK, 'yarn.lock'));
@@ -56,15 +54,7 @@ describe.skipIf(!present)('webpack yarn.lock (classic v1)', () => {
   });
 
   it('every check runs: offline, with the OSV records in fixtures/advisories, registry-backed checks say what they could not read', async () => {
-    const { result } = await audit({
-      path: WEBPACK,
-      registries: EXAMPLE_REGISTRY,
-      policyName: 'strict',
-      only: CHECKS.map((check) => check.meta.id),
-      today: '2026-12-01',
-      advisories: { source: fixture('../advisories/osv') },
-      registryAccess: { cache: emptyCache(), mode: 'offline', allowIncomplete: true },
-    });
+    const { result } = await auditEveryCheckOffline(WEBPACK);
     expect(result.project.packageCount).toBe(1393);
     const rules = new Set(result.findings.map((finding) => finding.rule));
     // What the lockfile alone shows: ranges in package.json, the codeload.github.com tarball.
