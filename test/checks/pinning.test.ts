@@ -400,3 +400,50 @@ describe('pinning: specs npm cannot read', () => {
     ]);
   });
 });
+
+describe('pinning: yarn protocols', () => {
+  /** A yarn berry project declaring `dependencies`, nothing resolved. */
+  function yarnProject(dependencies: Record<string, string>): DepGraph {
+    const g = graph({ name: 'app', version: '1.0.0', dependencies }, []);
+    g.lockfile = { file: 'yarn.lock', lockfileVersion: 8, manager: 'yarn', entries: new Set() };
+    return g;
+  }
+
+  it('judges the spec a patch: wraps, the patch file in evidence; portal: as a folder; berry npm:<range> as the range', async () => {
+    const findings = await runCheck(
+      'pinning',
+      yarnProject({
+        resolve: 'patch:resolve@npm%3A^1.22.0#./.yarn/patches/resolve.patch',
+        aliased: 'patch:real@npm%3A~2.0.0#./.yarn/patches/real.patch',
+        outside: 'portal:../../elsewhere',
+        debug: 'npm:^4.3.4',
+      }),
+    );
+    const byName = new Map(findings.map((f) => [f.evidence.name, f]));
+    expect(byName.get('resolve')).toMatchObject({ rule: 'pinning/range', evidence: { spec: 'patch:resolve@npm%3A^1.22.0#./.yarn/patches/resolve.patch', patch: './.yarn/patches/resolve.patch' } });
+    expect(byName.get('aliased')).toMatchObject({ rule: 'pinning/range', evidence: { aliasOf: 'real', patch: './.yarn/patches/real.patch' } });
+    expect(byName.get('outside')!.rule).toBe('pinning/file-outside-repo');
+    expect(byName.get('debug')!.rule).toBe('pinning/range');
+    expect(findings).toHaveLength(4);
+  });
+
+  it('leaves exact patched versions, portals inside the repository and berry npm:<version> alone', async () => {
+    const findings = await runCheck(
+      'pinning',
+      yarnProject({
+        resolve: 'patch:resolve@npm%3A1.22.8#./.yarn/patches/resolve.patch',
+        inside: 'portal:./vendor/inside',
+        ms: 'npm:2.1.3',
+        lib: 'workspace:^',
+      }),
+    );
+    expect(findings).toEqual([]);
+  });
+
+  it('the same specs in an npm project are specs npm cannot read', async () => {
+    const policy = await presetPolicy('recommended');
+    const { findings, diagnostics } = await runChecks({ graph: declaring('dependencies', 'patch:resolve@npm%3A^1.22.0#./p.patch'), policy, registries: EXAMPLE_REGISTRY, only: ['pinning'], today: '2026-11-27' });
+    expect(findings).toEqual([]);
+    expect(diagnostics.map((diagnostic) => diagnostic.code)).toEqual(['UNREADABLE_SPEC']);
+  });
+});

@@ -15,6 +15,7 @@ import type { DepGraph, DepNode } from '../../model.js';
 import { isJsonObject, stringEntries } from '../../util/json.js';
 import { defineCheck } from '../types.js';
 import { catalogName, resolveCatalog } from '../../load/specs.js';
+import { aliasOf, parseDescriptor, unwrapPatch } from '../../load/yarn/descriptors.js';
 
 export const DEPENDENCY_TYPES = ['dependencies', 'optionalDependencies', 'devDependencies', 'peerDependencies'] as const;
 export type DependencyType = (typeof DEPENDENCY_TYPES)[number];
@@ -178,6 +179,10 @@ function judge(graph: DepGraph, name: string, spec: string, folder: string): Ver
   }
   // pnpm's (and yarn's) `link:` is a folder, as npm's `file:<folder>` is; npm itself cannot read it.
   if (spec.startsWith('link:') && (graph.lockfile?.manager ?? 'npm') !== 'npm') return judge(graph, name, `file:${spec.slice('link:'.length)}`, folder);
+  if (graph.lockfile?.manager === 'yarn') {
+    const verdict = judgeYarnProtocol(graph, name, spec, folder);
+    if (verdict !== undefined) return verdict;
+  }
   const parsed = parseSpec(name, spec, folder);
   if (!parsed) return UNREADABLE;
   switch (parsed.type) {
@@ -202,6 +207,26 @@ function judge(graph: DepGraph, name: string, spec: string, folder: string): Ver
     default:
       return null;
   }
+}
+
+/**
+ * yarn's own protocols: `patch:<spec>#<patch>` installs the spec it wraps
+ * with a patch applied, so that spec is what floats or not; `portal:` is a
+ * folder (like `link:`, but its dependencies install too); berry's
+ * `npm:<range>` is the range. undefined: not a yarn protocol.
+ */
+function judgeYarnProtocol(graph: DepGraph, name: string, spec: string, folder: string): Verdict | null | typeof UNREADABLE | undefined {
+  const patch = unwrapPatch(spec);
+  if (patch) {
+    const inner = parseDescriptor(patch.inner);
+    if (!inner || inner.range === '') return UNREADABLE;
+    const verdict = judge(graph, name, inner.name === name ? inner.range : `npm:${inner.name}@${inner.range.replace(/^npm:/, '')}`, folder);
+    if (verdict === null || verdict === UNREADABLE) return verdict;
+    return { ...verdict, evidence: { ...verdict.evidence, patch: patch.patch } };
+  }
+  if (spec.startsWith('portal:')) return judge(graph, name, `file:${spec.slice('portal:'.length)}`, folder);
+  if (spec.startsWith('npm:') && aliasOf(spec) === null) return judge(graph, name, spec.slice('npm:'.length), folder);
+  return undefined;
 }
 
 function declarers(graph: DepGraph): Declarer[] {
