@@ -17,7 +17,7 @@ import type { DepGraph, DepNode, Finding } from '../../src/model.js';
 import { json } from '../../src/render/json.js';
 import { audit } from '../../src/commands/check.js';
 import { edge, graph, node } from '../helpers/graph.js';
-import { fixture } from '../helpers/project.js';
+import { fixture, tempProject } from '../helpers/project.js';
 import { EXAMPLE_REGISTRY } from '../helpers/run.js';
 
 interface RunOpts {
@@ -584,5 +584,54 @@ describe('install-scripts: JSON output', () => {
     const policy = await presetPolicy('recommended');
     const { data } = await runChecks({ graph: g, policy, registries: EXAMPLE_REGISTRY, only: ['pinning'], today: '2026-11-27' });
     expect(data).toEqual({});
+  });
+});
+
+describe('install-scripts: yarn berry (install-scripts-yarn-berry)', () => {
+  // berry's lockfile records no scripts: they come from the manifests.
+  const manifests = () =>
+    memoryManifests({
+      'approved-native@1.0.0': { gypfile: true },
+      'bare-approved@3.0.0': { scripts: { postinstall: 'node setup.js' } },
+      'blocked-hook@2.0.0': { scripts: { postinstall: 'node telemetry.js' } },
+      'unlisted@1.0.0': { scripts: { install: 'node build.js' } },
+      'quiet@1.0.0': {},
+    });
+  const project = (files: Record<string, string> = {}) => tempProject(files, fixture('install-scripts-yarn-berry'));
+
+  it('dependenciesMeta.built approves and denies; with scripts on (lockfile version 8, no .yarnrc.yml) the unlisted one is unapproved', async () => {
+    const result = await run((await loadProject(project())).graph, { manifests: manifests() });
+    expect(ids(result.findings)).toEqual(['denied blocked-hook', 'stale-approval gone', 'unapproved unlisted', 'unpinned-approval bare-approved']);
+    expect(entry(result, 'approved-native').approvedBy).toEqual([{ source: 'yarn', key: 'approved-native@1.0.0' }]);
+    expect(only(result.findings, 'denied', 'blocked-hook').evidence.deniedBy).toEqual([{ source: 'yarn', key: 'blocked-hook' }]);
+    expect(only(result.findings, 'unpinned-approval').evidence).toMatchObject({ source: 'yarn', file: 'package.json', field: 'dependenciesMeta', key: 'bare-approved' });
+  });
+
+  it('enableScripts: false in .yarnrc.yml: only what dependenciesMeta approves builds, the rest is denied by the setting', async () => {
+    const result = await run((await loadProject(project({ '.yarnrc.yml': 'enableScripts: false\n' }))).graph, { manifests: manifests() });
+    expect(ids(result.findings)).toEqual(['denied blocked-hook', 'denied unlisted', 'stale-approval gone', 'unpinned-approval bare-approved']);
+    expect(only(result.findings, 'denied', 'unlisted').evidence.deniedBy).toEqual([{ source: 'yarn', key: 'enableScripts: false' }]);
+    expect(entry(result, 'approved-native').approved).toBe(true);
+    // enableScripts: true is yarn's older default: the unlisted one runs.
+    const on = await run((await loadProject(project({ '.yarnrc.yml': 'enableScripts: true\n', 'yarn.lock': readFileSync(join(fixture('install-scripts-yarn-berry'), 'yarn.lock'), 'utf8').replace('version: 8', 'version: 10') }))).graph, { manifests: manifests() });
+    expect(ids(on.findings)).toContain('unapproved unlisted');
+  });
+
+  it('a lockfile of __metadata.version 9 or later with no enableScripts: off by yarn 4\'s default', async () => {
+    const lockfile = readFileSync(join(fixture('install-scripts-yarn-berry'), 'yarn.lock'), 'utf8').replace('version: 8', 'version: 10');
+    const result = await run((await loadProject(project({ 'yarn.lock': lockfile }))).graph, { manifests: manifests() });
+    expect(ids(result.findings)).toEqual(['denied blocked-hook', 'denied unlisted', 'stale-approval gone', 'unpinned-approval bare-approved']);
+    expect(only(result.findings, 'denied', 'unlisted').evidence.deniedBy).toEqual([{ source: 'yarn', key: 'enableScripts unset (off by default for __metadata.version 10)' }]);
+  });
+
+  it('yarn classic ignores dependenciesMeta and runs every script', async () => {
+    const classic = `# yarn lockfile v1\n\n${['approved-native@1.0.0', 'bare-approved@3.0.0', 'blocked-hook@2.0.0', 'quiet@1.0.0', 'unlisted@1.0.0']
+      .map((pair) => {
+        const [name, version] = pair.split('@') as [string, string];
+        return `${pair}:\n  version "${version}"\n  resolved "https://registry.example.org/${name}/-/${name}-${version}.tgz"\n  integrity sha512-${'A'.repeat(86)}==\n`;
+      })
+      .join('\n')}`;
+    const result = await run((await loadProject(project({ 'yarn.lock': classic }))).graph, { manifests: manifests() });
+    expect(ids(result.findings)).toEqual(['unapproved approved-native', 'unapproved bare-approved', 'unapproved blocked-hook', 'unapproved unlisted']);
   });
 });

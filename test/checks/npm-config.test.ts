@@ -125,6 +125,24 @@ describe('npm-config: bunfig.toml (npm-config-bunfig, npm-config-bunfig-hardened
   });
 });
 
+describe('npm-config: yarn berry default release gate', () => {
+  const berry = (version: number, yarnrc: string) =>
+    tempProject({
+      'package.json': { name: 'app', version: '1.0.0', packageManager: 'yarn@4.18.1' },
+      'yarn.lock': `__metadata:\n  version: ${version}\n  cacheKey: 10c0\n\n"app@workspace:.":\n  version: 0.0.0-use.local\n  resolution: "app@workspace:."\n  languageName: unknown\n  linkType: soft\n`,
+      '.yarnrc.yml': yarnrc,
+    });
+
+  it('a lockfile of __metadata.version 10 or later has yarn 4\'s default npmMinimalAgeGate (1d): no finding unless set to 0', async () => {
+    expect((await check(berry(10, 'nodeLinker: node-modules\n'))).findings).toEqual([]);
+    expect(summary((await check(berry(10, 'npmMinimalAgeGate: 0\n'))).findings)).toEqual(['npm-config/no-cooldown -:- -']);
+  });
+
+  it('an older lockfile keeps the gate off (yarn\'s migration default): no-cooldown', async () => {
+    expect(summary((await check(berry(8, 'nodeLinker: node-modules\n'))).findings)).toEqual(['npm-config/no-cooldown -:- -']);
+  });
+});
+
 describe('npm-config: edge cases', () => {
   it('a project without any package-manager config file gets no finding, unless reportWithoutConfigFile', async () => {
     const bare = tempProject({ 'package.json': { name: 'app', version: '1.0.0' } });

@@ -1,7 +1,8 @@
 // The allowlists that approve (or deny) install scripts: npm 11's
 // `allowScripts`, pnpm's onlyBuiltDependencies / neverBuiltDependencies /
 // ignoredBuiltDependencies / allowBuilds (package.json or
-// pnpm-workspace.yaml), LavaMoat's `lavamoat.allowScripts`, and the check's
+// pnpm-workspace.yaml), yarn berry's `dependenciesMeta.<pkg>.built` and
+// `enableScripts`, LavaMoat's `lavamoat.allowScripts`, and the check's
 // own `allow` / `deny` options, read into approvals that match packages, and
 // entries no package manager honours. In a bun project, bun's
 // `trustedDependencies` too, or, when package.json has none, bun's built-in
@@ -21,12 +22,12 @@ import { canonicalNames, parseLavamoatKey } from './lavamoat.js';
 /** What reading approvals needs from the check's context: the project and a place for diagnostics. */
 type ApprovalContext = Pick<CheckContext<unknown>, 'graph' | 'diagnostic'>;
 
-export type ApprovalSourceId = 'npm' | 'pnpm' | 'bun' | 'bun-default' | 'lavamoat' | 'depguard';
+export type ApprovalSourceId = 'npm' | 'pnpm' | 'yarn' | 'bun' | 'bun-default' | 'lavamoat' | 'depguard';
 
 /** Where an approval key was read: evidence for findings. */
 export interface Origin {
   source: ApprovalSourceId;
-  /** 'package.json', 'pnpm-workspace.yaml', 'depguard config' or 'bun 1.4.5' (bun's built-in list). */
+  /** 'package.json', 'pnpm-workspace.yaml', '.yarnrc.yml', 'depguard config' or 'bun 1.4.5' (bun's built-in list). */
   file: string;
   /** 'allowScripts', 'pnpm.onlyBuiltDependencies', 'lavamoat.allowScripts', 'checks.install-scripts.allow' … */
   field: string;
@@ -115,6 +116,59 @@ function bunEntries(graph: DepGraph): RawEntry[] {
   return [...BUN_DEFAULT_TRUSTED].map((key) => ({ origin, key, value: true, grammar: 'bun-default' as const }));
 }
 
+/** yarn berry's `dependenciesMeta.<name or name@version>.built` in package.json: true approves, false denies (classic ignores the field). */
+function yarnEntries(graph: DepGraph): RawEntry[] {
+  if (!isYarnBerry(graph)) return [];
+  const meta = own(graph.manifest, 'dependenciesMeta');
+  if (!isJsonObject(meta)) return [];
+  const origin: Origin = { source: 'yarn', file: 'package.json', field: 'dependenciesMeta' };
+  return Object.entries(meta)
+    .filter(([, value]) => isJsonObject(value) && Object.hasOwn(value, 'built'))
+    .map(([key, value]) => ({ origin, key, value: own(value as Record<string, unknown>, 'built'), grammar: 'npm' as const }));
+}
+
+function isYarnBerry(graph: DepGraph): boolean {
+  return graph.lockfile?.manager === 'yarn' && graph.lockfile.settings?.format === 'berry';
+}
+
+/**
+ * yarn berry runs a dependency's build scripts only when `enableScripts` is
+ * on or `dependenciesMeta.<pkg>.built` is true (and never when `built` is
+ * false). `enableScripts` is read from .yarnrc.yml; unset, yarn 4 turns it
+ * off for projects whose lockfile is `__metadata.version` 9 or later and on
+ * for older lockfiles (its migration defaults). Returns the setting that
+ * turns scripts off, as an approval that denies every package, or null when
+ * scripts run (classic always runs them).
+ */
+export async function yarnScriptsOff(context: ApprovalContext): Promise<Approval | null> {
+  const { graph } = context;
+  if (!isYarnBerry(graph)) return null;
+  let text: string | null = null;
+  try {
+    text = await readFile(join(graph.projectPath, '.yarnrc.yml'), 'utf8');
+  } catch {
+    text = null;
+  }
+  let setting: unknown;
+  if (text !== null) {
+    try {
+      const parsed: unknown = parseYaml(text);
+      setting = isJsonObject(parsed) ? own(parsed, 'enableScripts') : undefined;
+    } catch (error) {
+      context.diagnostic({
+        level: 'warning',
+        code: 'UNREADABLE_APPROVALS',
+        message: `.yarnrc.yml is not valid YAML (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); its enableScripts setting was not read`,
+        file: '.yarnrc.yml',
+      });
+    }
+  }
+  const off = (file: string, key: string): Approval => ({ source: 'yarn', file, field: 'enableScripts', key, allow: false, pinned: true, name: null, versions: null, matches: () => true });
+  if (setting === false || setting === 'false') return off('.yarnrc.yml', 'enableScripts: false');
+  if (setting === true || setting === 'true') return null;
+  return graph.lockfile!.lockfileVersion >= 9 ? off('yarn.lock', `enableScripts unset (off by default for __metadata.version ${graph.lockfile!.lockfileVersion})`) : null;
+}
+
 export async function rawEntries(context: ApprovalContext, options: { allow: string[]; deny: string[] }): Promise<RawEntry[]> {
   const manifest = context.graph.manifest;
   const lavamoat = own(manifest, 'lavamoat');
@@ -123,6 +177,7 @@ export async function rawEntries(context: ApprovalContext, options: { allow: str
     ...mapEntries({ source: 'npm', file: 'package.json', field: 'allowScripts' }, own(manifest, 'allowScripts'), 'npm'),
     ...pnpmEntries(own(manifest, 'pnpm'), 'package.json', 'pnpm.'),
     ...pnpmEntries(await readPnpmWorkspace(context), 'pnpm-workspace.yaml', ''),
+    ...yarnEntries(context.graph),
     ...mapEntries({ source: 'lavamoat', file: 'package.json', field: 'lavamoat.allowScripts' }, isJsonObject(lavamoat) ? own(lavamoat, 'allowScripts') : undefined, 'lavamoat'),
     ...listEntries({ source: 'depguard', file: 'depguard config', field: 'checks.install-scripts.allow' }, options.allow, true, 'npm'),
     ...listEntries({ source: 'depguard', file: 'depguard config', field: 'checks.install-scripts.deny' }, options.deny, false, 'npm'),

@@ -21,7 +21,7 @@
 // The script detection, the behaviour table and the allowlist readers live in
 // src/checks/install-scripts/; this file holds the check's metadata and its run.
 
-import { rawEntries, readApprovals, type Approval, type ApprovalSourceId, type InvalidApproval, type InvalidReason, type Origin } from './approvals.js';
+import { rawEntries, readApprovals, yarnScriptsOff, type Approval, type ApprovalSourceId, type InvalidApproval, type InvalidReason, type Origin } from './approvals.js';
 import { classifyScripts, type ScriptFlags } from './classify.js';
 import { scriptsOf, type LifecycleEvent, type Scripts } from './detect.js';
 import type { DepNode, PackageRef } from '../../model.js';
@@ -170,6 +170,8 @@ export default defineCheck<InstallScriptsOptions>({
     const { graph } = context;
     const options = readOptions(context.options);
     const { approvals, invalid, lavamoatNames } = readApprovals(graph, await rawEntries(context, options));
+    // yarn berry with scripts off: only what dependenciesMeta approves builds.
+    const scriptsOff = await yarnScriptsOff(context);
 
     for (const entry of invalid) {
       context.report({
@@ -198,6 +200,7 @@ export default defineCheck<InstallScriptsOptions>({
       for (const approval of matching) used.add(approval);
       const approvedBy = matching.filter((approval) => approval.allow);
       const deniedBy = matching.filter((approval) => !approval.allow);
+      if (scriptsOff && approvedBy.length === 0 && deniedBy.length === 0) deniedBy.push(scriptsOff);
       const approved = deniedBy.length > 0 ? false : approvedBy.length > 0 ? true : null;
       const flags = classifyScripts(scripts.scripts);
       inventory.push({

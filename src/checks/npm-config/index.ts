@@ -36,6 +36,15 @@ function cooldownRemedy(graph: DepGraph): string {
   }
 }
 
+/**
+ * yarn 4 gates releases younger than a day (`npmMinimalAgeGate` 1d) by
+ * default for projects whose lockfile is `__metadata.version` 10 or later;
+ * older lockfiles keep the gate off (its migration defaults).
+ */
+function yarnDefaultCooldown(graph: DepGraph): boolean {
+  return graph.lockfile?.manager === 'yarn' && graph.lockfile.settings?.format === 'berry' && graph.lockfile.lockfileVersion >= 10;
+}
+
 export default defineCheck<Options>({
   meta: {
     id: 'npm-config',
@@ -102,7 +111,7 @@ export default defineCheck<Options>({
       if (allowsAllScripts(entry)) ctx.report({ rule: 'all-scripts-allowed', node: null, data, evidence: { ...where(entry), value: true } });
       if (cooldownSetting(entry) !== null) cooldowns.push(entry);
     }
-    const configured = cooldowns.some((entry) => cooldownSetting(entry) === 'set');
+    const configured = cooldowns.some((entry) => cooldownSetting(entry) === 'set') || (yarnDefaultCooldown(ctx.graph) && !cooldowns.some((entry) => cooldownSetting(entry) === 'disabled'));
     const read = files.filter((file) => !file.error);
     if (!configured && (read.length > 0 || ctx.options.reportWithoutConfigFile)) {
       const names = read.map((file) => file.file);
