@@ -95,13 +95,14 @@ describe('manifestChanges', () => {
     ]);
   });
 
-  it('reports new install-script approvals in npm, pnpm, bun and LavaMoat allowlists, not denials', () => {
+  it('reports new install-script approvals in npm, pnpm, bun, yarn and LavaMoat allowlists, not denials', () => {
     const head = {
       ...base,
       allowScripts: { esbuild: true, 'sharp@0.34.5': true, fsevents: false },
       pnpm: { onlyBuiltDependencies: ['esbuild'], allowBuilds: { bcrypt: true, canvas: false } },
       trustedDependencies: ['core-js'],
       lavamoat: { allowScripts: { 'tsx>esbuild': true } },
+      dependenciesMeta: { 'core-js@3.47.0': { built: true }, fsevents: { built: false }, sharp: { unplugged: true } },
     };
     expect(kinds(manifestChanges('package.json', base, head))).toEqual([
       ['approval-added', 'allowScripts', 'esbuild', null, 'true'],
@@ -110,6 +111,7 @@ describe('manifestChanges', () => {
       ['approval-added', 'pnpm.allowBuilds', 'bcrypt', null, 'true'],
       ['approval-added', 'trustedDependencies', 'core-js', null, 'true'],
       ['approval-added', 'lavamoat.allowScripts', 'tsx>esbuild', null, 'true'],
+      ['approval-added', 'dependenciesMeta.built', 'core-js@3.47.0', null, 'true'],
     ]);
   });
 

@@ -84,7 +84,7 @@ function overrideChanges(file: string, base: JsonObject | null, head: JsonObject
   return changes;
 }
 
-/** Approval keys set to true, by field: npm allowScripts, pnpm's lists and map, bun's trustedDependencies, LavaMoat's allowScripts. */
+/** Approval keys set to true, by field: npm allowScripts, pnpm's lists and map, bun's trustedDependencies, LavaMoat's allowScripts, yarn's dependenciesMeta built. */
 function approvals(manifest: JsonObject | null): Map<string, Set<string>> {
   const result = new Map<string, Set<string>>();
   if (!manifest) return result;
@@ -98,6 +98,9 @@ function approvals(manifest: JsonObject | null): Map<string, Set<string>> {
   result.set('trustedDependencies', list(own(manifest, 'trustedDependencies')));
   const lavamoat = own(manifest, 'lavamoat');
   result.set('lavamoat.allowScripts', truthy(isJsonObject(lavamoat) ? own(lavamoat, 'allowScripts') : undefined));
+  // yarn berry: dependenciesMeta.<key>.built: true.
+  const meta = own(manifest, 'dependenciesMeta');
+  result.set('dependenciesMeta.built', new Set(isJsonObject(meta) ? Object.entries(meta).filter(([, value]) => isJsonObject(value) && own(value, 'built') === true).map(([key]) => key) : []));
   return result;
 }
 
