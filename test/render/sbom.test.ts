@@ -12,6 +12,7 @@ import { Spec, Validation } from '@cyclonedx/cyclonedx-library';
 import { describe, expect, it } from 'vitest';
 import { parse as parseJsonc } from 'jsonc-parser';
 import { parse as parseYaml } from 'yaml';
+import { parseSyml } from '@yarnpkg/parsers';
 import { sbom } from '../../src/commands/sbom.js';
 import { depguard } from '../helpers/cli.js';
 import { fixture, SHARED_DATA, tempProject } from '../helpers/project.js';
@@ -225,5 +226,35 @@ describe('other lockfile formats: the SBOM names what the lockfile records', () 
       const count = (doc.components as Json[]).filter((c) => !(c.properties ?? []).some((p: Json) => p.name === 'depguard:workspace')).length;
       expect(count, name).toBe(bunPackages(real).length);
     }
+  });
+
+  /** yarn.lock: each package once, as yarn counts it: the real name (an npm: alias's target) and version, a berry patch: entry as the package it patches, workspaces not. */
+  function yarnPackages(dir: string): string[] {
+    const entries = parseSyml(readFileSync(join(dir, 'yarn.lock'), 'utf8')) as Record<string, { version?: string; resolution?: string }>;
+    const packages = new Set<string>();
+    for (const [key, entry] of Object.entries(entries)) {
+      if (key === '__metadata' || !entry.version) continue;
+      const locator = entry.resolution ? decodeURIComponent(entry.resolution.replace(/^.*?@patch:/, '').replace(/#.*$/, '')) : key.split(', ')[0]!.replace(/^"|"$/g, '').replace(/^[^@]+@npm:|^(@[^@]+)@npm:/, '');
+      if (locator.includes('@workspace:')) continue;
+      const name = locator.slice(0, locator.indexOf('@', 1));
+      packages.add(`${name}@${entry.version}`);
+    }
+    return [...packages];
+  }
+
+  it.each(['pm-service-yarn', 'pm-service-yarn-berry'])('yarn (%s): one component per package yarn.lock records, webpack\'s real lockfile too', async (name) => {
+    const text = (await sbom({ path: fixture(name), format: 'cyclonedx' })).document;
+    expect(await new Validation.JsonStrictValidator(Spec.Version.v1dot7).validate(text)).toBeNull();
+    const doc = JSON.parse(text) as Json;
+    const libraries = (doc.components as Json[]).filter((c) => !(c.properties ?? []).some((p: Json) => p.name === 'depguard:workspace'));
+    expect(libraries.map((c) => `${c.group ? `${c.group}/` : ''}${c.name}@${c.version}`).sort()).toEqual(yarnPackages(fixture(name)).sort());
+    // Classic's integrity is the tarball's SRI, a component hash; berry's checksum hashes yarn's cache zip and is no tarball hash.
+    const debug = libraries.find((c) => c.name === 'debug')!;
+    if (name === 'pm-service-yarn') expect(debug.hashes).toEqual([expect.objectContaining({ alg: 'SHA-512' })]);
+    else expect(debug.hashes ?? []).toEqual([]);
+    const webpack = join(SHARED_DATA, 'lockfiles-pm/real/webpack-webpack');
+    if (name !== 'pm-service-yarn' || !existsSync(webpack)) return;
+    const real = JSON.parse((await sbom({ path: webpack, format: 'cyclonedx' })).document) as Json;
+    expect((real.components as Json[]).length).toBe(1393);
   });
 });
