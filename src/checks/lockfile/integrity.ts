@@ -16,6 +16,8 @@ const DIGEST_LENGTH: ReadonlyArray<[algorithm: string, base64Length: number]> = 
 ];
 const WEAK_ALGORITHMS: ReadonlySet<string> = new Set(['sha1', 'md5']);
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+/** yarn berry's checksum: `<cacheKey>/<sha512 hex>` of the zip in its cache. */
+const BERRY_CHECKSUM = /^(?:[^/]+\/)?[0-9a-f]{128}$/i;
 
 export type IntegrityVerdict = { kind: 'ok' } | { kind: 'weak'; algorithm: string } | { kind: 'invalid' };
 
@@ -45,6 +47,11 @@ export const INTEGRITY_READERS: Record<Manager, (integrity: string) => Integrity
 export function checkIntegrity(ctx: Ctx, graph: DepGraph, node: DepNode, file: string): void {
   if (node.inBundle) return;
   const integrity = node.integrity;
+  if (integrity === null && node.checksum !== undefined) {
+    // yarn berry verifies its cache zip against this checksum (not the tarball): a hash yarn checks, when well formed.
+    if (!BERRY_CHECKSUM.test(node.checksum)) ctx.report({ rule: 'invalid-integrity', node, data: { ...label(node), integrity: node.checksum }, evidence: { integrity: node.checksum, checksum: true } });
+    return;
+  }
   if (integrity === null) {
     if (node.source === 'registry' || node.source === 'remote') {
       ctx.report({ rule: 'missing-integrity', node, data: { ...label(node), file }, evidence: { resolved: node.resolved, source: node.source } });

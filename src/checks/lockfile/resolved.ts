@@ -22,6 +22,8 @@ const SHORTHAND = /^(github|gitlab|bitbucket|gist):/i;
 const INSECURE = /^(http|git|git\+http):\/\//i;
 const HTTP_URL = /^https?:/i;
 const FULL_COMMIT = /#([0-9a-f]{40}|[0-9a-f]{64})$/i;
+/** yarn classic fetches hosted git dependencies as archives named by commit: codeload.github.com `…/tar.gz/<sha>`, GitLab `…archive.tar.gz?ref=<sha>`. */
+const ARCHIVE_COMMIT = /(^https:\/\/codeload\.github\.com\/[^/]+\/[^/]+\/tar\.gz\/[0-9a-f]{40}$)|([?&]ref=[0-9a-f]{40}$)/i;
 
 /** The host (`host` or `host:port`, lower-case) a resolved URL fetches from; '' when it names none. */
 export function resolvedHost(resolved: string): string {
@@ -45,7 +47,7 @@ export function checkResolved(ctx: Ctx, graph: DepGraph, node: DepNode, trusted:
   const resolved = node.resolved;
   // Bundled packages come inside their parent's tarball; their `resolved` is never fetched.
   if (node.inBundle) return;
-  if (node.source === 'git' && (resolved === null || !FULL_COMMIT.test(resolved))) {
+  if (node.source === 'git' && (resolved === null || !(FULL_COMMIT.test(resolved) || ARCHIVE_COMMIT.test(resolved)))) {
     ctx.report({ rule: 'git-unpinned', node, data: { ...label(node), resolved: resolved ?? '(none)' }, evidence: { resolved } });
   }
   // No `resolved` (omit-lockfile-registry-resolved): npm fetches from the configured registry.

@@ -14,6 +14,8 @@ import { DEPENDENCY_FIELDS, installCommand, projectRelative, type Ctx, type Depe
 export interface SyncSemantics {
   /** The lockfile records each importer's specifiers, and the manager refuses it when one differs from package.json's character for character. */
   bySpecifier: boolean;
+  /** The manager (yarn: `--frozen-lockfile`, `--immutable`) needs an entry for each exact descriptor (`name@spec`) package.json declares; the loader's `declared` holds those it has. */
+  byDescriptor?: boolean;
   /** The manager installs a project's own peerDependencies; when not, only those the lockfile records for it must be locked. */
   installsOwnPeers: boolean;
   /** Compares what only this manager's lockfile records (after the dependencies). */
@@ -27,8 +29,8 @@ export const SYNC_SEMANTICS: Record<Manager, SyncSemantics> = {
   pnpm: { bySpecifier: true, installsOwnPeers: false, extra: checkPnpmSync },
   // bun installs a project's own peers, and accepts a changed spec the locked version still satisfies (bun install --frozen-lockfile).
   bun: { bySpecifier: false, installsOwnPeers: true, extra: checkBunSync },
-  // Read as npm's until their own semantics are written.
-  yarn: NPM_SYNC,
+  // yarn needs an entry for each exact package.json descriptor (--frozen-lockfile, --immutable) and installs no own peers.
+  yarn: { bySpecifier: false, byDescriptor: true, installsOwnPeers: false },
 };
 
 const FIELD_OF_EDGE: Record<EdgeType, DependencyField | null> = {
@@ -96,7 +98,7 @@ export function checkInSync(ctx: Ctx, graph: DepGraph, file: string): void {
     };
     const { required, all } = manifestDeclarations(manifest);
     const workspace = node.location === '' ? null : node.location;
-    // pnpm does not install a project's own peerDependencies (they are for its
+    // pnpm and yarn do not install a project's own peerDependencies (they are for its
     // dependents); npm does. A pnpm importer records the peers it installs, if any.
     if (!semantics.installsOwnPeers) for (const [name, declaration] of required) if (declaration.field === 'peerDependencies' && lockSpec(name) === null) required.delete(name);
 
@@ -114,6 +116,15 @@ export function checkInSync(ctx: Ctx, graph: DepGraph, file: string): void {
           node: target,
           data: { file, install: installCommand(graph), manifest: manifestFile, name, field: declaration.field, spec: declaration.spec, problem: `is recorded in the lockfile as "${recorded}"` },
           evidence: { reason: 'specifier', workspace, dependency: name, dependencyType: declaration.field, declared: declaration.spec, locked: target.version || null, lockedSpec: recorded },
+        });
+        continue;
+      }
+      if (semantics.byDescriptor && target && recorded === null) {
+        ctx.report({
+          rule: 'out-of-sync',
+          node: target,
+          data: { file, install: installCommand(graph), manifest: manifestFile, name, field: declaration.field, spec: declaration.spec, problem: `has no entry for the descriptor ${name}@${declaration.spec} (yarn resolved ${target.packageName}@${target.version} for another descriptor)` },
+          evidence: { reason: 'descriptor', workspace, dependency: name, dependencyType: declaration.field, declared: declaration.spec, locked: target.version || null, lockedSpec: null },
         });
         continue;
       }
