@@ -32,9 +32,20 @@ export class InstalledManifests implements ManifestSource {
 
   async manifest(node: DepNode): Promise<PackageManifest | null> {
     if (node.location === '' || node.location.startsWith('..')) return null;
+    // yarn.lock does not say where a package is installed: its node location is
+    // depguard's own; yarn's node_modules linker hoists one copy to the top.
+    const folders = this.#graph.lockfile?.manager === 'yarn' ? [node.location, `node_modules/${node.packageName}`] : [node.location];
+    for (const folder of folders) {
+      const manifest = await this.#read(node, folder);
+      if (manifest) return manifest;
+    }
+    return null;
+  }
+
+  async #read(node: DepNode, folder: string): Promise<PackageManifest | null> {
     let text: string;
     try {
-      text = await readFile(join(this.#graph.projectPath, node.location, 'package.json'), 'utf8');
+      text = await readFile(join(this.#graph.projectPath, folder, 'package.json'), 'utf8');
     } catch {
       return null;
     }
@@ -49,7 +60,7 @@ export class InstalledManifests implements ManifestSource {
     // An installed copy of another version is no evidence about this one.
     if (!manifest || manifest.version !== node.version) return null;
     // As npm does when it packs or builds: a binding.gyp means gypfile, unless the package opts out with `"gypfile": false`.
-    if (!manifest.gypfile && isJsonObject(data) && data.gypfile !== false && existsSync(join(this.#graph.projectPath, node.location, 'binding.gyp'))) {
+    if (!manifest.gypfile && isJsonObject(data) && data.gypfile !== false && existsSync(join(this.#graph.projectPath, folder, 'binding.gyp'))) {
       manifest.gypfile = true;
     }
     return manifest;

@@ -10,7 +10,7 @@ import { runChecks, type OmitType } from '../../src/policy/run.js';
 import { loadProject } from '../../src/load/load.js';
 import type { DepGraph, DepNode, Diagnostic, Finding } from '../../src/model.js';
 import { edge, graph, node } from '../helpers/graph.js';
-import { fixture, REPO, SHARED_DATA } from '../helpers/project.js';
+import { fixture, REPO, SHARED_DATA, tempProject } from '../helpers/project.js';
 import { EXAMPLE_REGISTRY } from '../helpers/run.js';
 
 // Every test passes its own date: the schedule is judged as of that day, never the real clock.
@@ -526,6 +526,14 @@ describe('engines: dependency-excludes', () => {
 
   it('reads engines from installed manifests for a bun.lock, which records none (engines-bun)', async () => {
     const { findings } = await checkFixture('engines-bun');
+    expect(findings.map((f) => [f.rule, f.package?.name, f.evidence.enginesFrom, f.evidence.excluded])).toEqual([['engines/dependency-excludes', 'new-lib', 'manifest', ['24.15.0–24.x']]]);
+  });
+
+  it('reads engines from installed manifests for a yarn.lock, which records none (yarn hoists the copy to node_modules/<name>)', async () => {
+    const lockfile = ['new-lib', 'old-lib'].map((name) => `${name}@1.0.0:\n  version "1.0.0"\n  resolved "https://registry.example.org/${name}/-/${name}-1.0.0.tgz"\n`).join('\n');
+    const dir = tempProject({ 'package.json': { ...(JSON.parse(readFileSync(join(fixture('engines-lockfile-v1'), 'package.json'), 'utf8')) as object), packageManager: 'yarn@1.22.22' }, 'yarn.lock': `# yarn lockfile v1\n\n${lockfile}` }, fixture('engines-lockfile-v1'));
+    const { graph: g } = await loadProject(dir);
+    const { findings } = await check(g);
     expect(findings.map((f) => [f.rule, f.package?.name, f.evidence.enginesFrom, f.evidence.excluded])).toEqual([['engines/dependency-excludes', 'new-lib', 'manifest', ['24.15.0–24.x']]]);
   });
 

@@ -209,9 +209,9 @@ interface Exclusion {
 
 async function judgeDependencies(ctx: Ctx, asOf: AsOf, project: ProjectRange): Promise<Exclusion[]> {
   const { graph } = ctx;
-  // npm's v1 lockfiles and bun.lock record no engines: read each package's manifest instead.
+  // npm's v1 lockfiles, yarn.lock and bun.lock record no engines: read each package's manifest instead.
   const manager = graph.lockfile?.manager ?? 'npm';
-  const fromManifests = ((manager === 'npm' && graph.lockfile?.lockfileVersion === 1) || manager === 'bun') && ctx.manifests !== null;
+  const fromManifests = ((manager === 'npm' && graph.lockfile?.lockfileVersion === 1) || manager === 'yarn' || manager === 'bun') && ctx.manifests !== null;
   const candidates = [...graph.nodes.values()].filter((node) => node.location !== '');
   const ranges = await Promise.all(
     candidates.map(async (node): Promise<{ range: string; from: 'lockfile' | 'manifest' } | null> => {
