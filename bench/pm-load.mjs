@@ -1,9 +1,10 @@
-// Loading a pnpm and a bun lockfile next to the floor depguard is held to: a
+// Loading pnpm, bun and yarn lockfiles next to the floor depguard is held to: a
 // bare Arborist loadVirtual() of an npm lockfile of the same project, side by
 // side in one process, interleaved round by round so all see the same machine.
-//   node bench/pm-load.mjs [-n rounds] [npm project dir] [pnpm project dir] [bun project dir]
+//   node bench/pm-load.mjs [-n rounds] [npm project dir] [pnpm project dir] [bun project dir] [--yarn dir]...
 // Defaults: bench/.work/large (bench/regenerate.sh), bench/.work/large-pnpm
-// (bench/regenerate.sh --manager pnpm) and bench/.work/large-bun (--manager bun).
+// (bench/regenerate.sh --manager pnpm), bench/.work/large-bun (--manager bun)
+// and, when present, bench/.work/large-yarn (--manager yarn).
 // Times depguard's loaders from dist/ (build first): each loader alone, and
 // loadProject (the loader plus package.json and the workspaces' manifests,
 // what `depguard check` runs); with the shared test data, also the bun
@@ -19,10 +20,13 @@ import { bench, repo } from './lib/paths.mjs';
 const args = process.argv.slice(2);
 let rounds = 7;
 const dirs = [];
+const yarnDirs = [];
 for (let i = 0; i < args.length; i++) {
   if (args[i] === '-n') rounds = Number(args[++i]);
+  else if (args[i] === '--yarn') yarnDirs.push(resolve(args[++i]));
   else dirs.push(resolve(args[i]));
 }
+if (yarnDirs.length === 0 && existsSync(join(bench, '.work/large-yarn/yarn.lock'))) yarnDirs.push(join(bench, '.work/large-yarn'));
 const npmDir = dirs[0] ?? join(bench, '.work/large');
 const pnpmDir = dirs[1] ?? join(bench, '.work/large-pnpm');
 const bunDir = dirs[2] ?? join(bench, '.work/large-bun');
@@ -31,6 +35,7 @@ for (const [dir, file, how] of [
   [npmDir, 'package-lock.json', 'bash bench/regenerate.sh'],
   [pnpmDir, 'pnpm-lock.yaml', 'bash bench/regenerate.sh --manager pnpm'],
   [bunDir, 'bun.lock', 'bash bench/regenerate.sh --manager bun'],
+  ...yarnDirs.map((dir) => [dir, 'yarn.lock', 'bash bench/regenerate.sh --manager yarn']),
 ]) {
   if (!existsSync(join(dir, file))) {
     process.stderr.write(`no ${file} in ${dir}: run \`${how}\` first\n`);
@@ -41,6 +46,7 @@ const dist = (path) => pathToFileURL(join(repo, 'dist', path)).href;
 const { default: Arborist } = await import('@npmcli/arborist');
 const { loadPnpmLockfile } = await import(dist('load/pnpm/index.js'));
 const { loadBunLockfile } = await import(dist('load/bun/index.js'));
+const { loadYarnLockfile } = await import(dist('load/yarn/index.js'));
 const { loadProject } = await import(dist('load/load.js'));
 const { packageCount } = await import(dist('commands/check.js'));
 
@@ -65,6 +71,16 @@ const tasks = {
     ? { "depguard bun loader (onlook's bun.lock)": bunLoader(onlookDir), "depguard loadProject (onlook's bun.lock)": async () => packageCount((await loadProject(onlookDir)).graph) }
     : {}),
 };
+for (const dir of yarnDirs) {
+  const yarnManifest = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8'));
+  const label = dir.split('/').slice(-2).join('/');
+  tasks[`depguard yarn loader (${label}/yarn.lock)`] = async () => {
+    const text = await readFile(join(dir, 'yarn.lock'), 'utf8');
+    const loaded = await loadYarnLockfile({ projectPath: dir, file: 'yarn.lock', text, manifest: yarnManifest });
+    return loaded.nodes.size - 1 - loaded.workspaces.length;
+  };
+  tasks[`depguard loadProject (${label}/yarn.lock)`] = async () => packageCount((await loadProject(dir)).graph);
+}
 const times = Object.fromEntries(Object.keys(tasks).map((name) => [name, []]));
 const counts = {};
 for (let round = -1; round < rounds; round++) {

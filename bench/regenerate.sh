@@ -6,16 +6,20 @@
 #   npm  → bench/.work/large/package-lock.json
 #   pnpm → bench/.work/large-pnpm/pnpm-lock.yaml
 #   bun  → bench/.work/large-bun/bun.lock
+#   yarn → bench/.work/large-yarn/yarn.lock (yarn berry)
 #
-#   bash bench/regenerate.sh [--manager npm|pnpm|bun] [--force]
+#   bash bench/regenerate.sh [--manager npm|pnpm|bun|yarn] [--force]
 #
 # --force resolves again from scratch; otherwise an existing lockfile made from
 # the same package.json is kept. BENCH_BEFORE (an ISO date) makes npm resolve
 # as if on that date (--before), so that two regenerations give the same tree;
 # set it empty to resolve today. pnpm has no --before: its tree is today's and
 # may differ by a few versions (bench/pm-load.mjs prints both counts), and so
-# has bun. pnpm and bun are fetched by npx at a pinned version (BENCH_PNPM,
-# BENCH_BUN). Adding a manager: one case in resolve() and one in lockfile_of().
+# has bun, and yarn. pnpm, bun and yarn berry are fetched by npx at a pinned
+# version (BENCH_PNPM, BENCH_BUN, BENCH_YARN); yarn's lockfile-only mode still
+# downloads each tarball once (its checksums hash them), scripts off,
+# release-age gate off. Adding a manager: one case in resolve() and one in
+# lockfile_of().
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -23,6 +27,7 @@ repo="$(dirname "$here")"
 before="${BENCH_BEFORE-2026-11-26T00:00:00Z}"
 pnpm_version="${BENCH_PNPM-10.34.8}"
 bun_version="${BENCH_BUN-1.4.5}"
+yarn_version="${BENCH_YARN-4.18.1}"
 manager=npm
 force=0
 while [[ $# -gt 0 ]]; do
@@ -30,8 +35,8 @@ while [[ $# -gt 0 ]]; do
     --force) force=1 ;;
     --manager) manager="${2:-}"; shift ;;
     --manager=*) manager="${1#--manager=}" ;;
-    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
-    *) echo "regenerate.sh: unknown argument $1 (expected --manager npm|pnpm|bun, --force)" >&2; exit 2 ;;
+    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+    *) echo "regenerate.sh: unknown argument $1 (expected --manager npm|pnpm|bun|yarn, --force)" >&2; exit 2 ;;
   esac
   shift
 done
@@ -41,7 +46,8 @@ lockfile_of() {
     npm) echo "package-lock.json" ;;
     pnpm) echo "pnpm-lock.yaml" ;;
     bun) echo "bun.lock" ;;
-    *) echo "regenerate.sh: --manager $1: expected npm, pnpm or bun" >&2; exit 2 ;;
+    yarn) echo "yarn.lock" ;;
+    *) echo "regenerate.sh: --manager $1: expected npm, pnpm, bun or yarn" >&2; exit 2 ;;
   esac
 }
 lockfile="$(lockfile_of "$manager")"
@@ -79,6 +85,12 @@ resolve() {
     bun)
       # bun's default registry is its own; point it at npm's configured one.
       npx --yes "bun@$bun_version" install --lockfile-only --ignore-scripts --registry "$(npm config get registry)" | tail -n 2
+      ;;
+    yarn)
+      YARN_NPM_REGISTRY_SERVER="$(npm config get registry)" YARN_ENABLE_SCRIPTS=0 YARN_ENABLE_TELEMETRY=0 \
+        YARN_ENABLE_GLOBAL_CACHE=0 YARN_CACHE_FOLDER="$here/.work/yarn-cache" YARN_NPM_MINIMAL_AGE_GATE=0 \
+        npx --yes -p "@yarnpkg/cli-dist@$yarn_version" yarn install --mode=update-lockfile | tail -n 2
+      rm -rf .yarn .pnp.cjs .pnp.loader.mjs
       ;;
   esac
 }
