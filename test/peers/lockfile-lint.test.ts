@@ -3,7 +3,7 @@
 // problem lockfile-lint's tests expect must be found here too.
 //
 // Not run here: the yarn fixtures (yarn.lock, yarnberry.lock, bad-yarn.lock,
-// yarn-*.lock); this file holds depguard's npm lockfile reading to
+// yarn-*.lock: test/peers/lockfile-lint-yarn.test.ts); this file holds depguard's npm lockfile reading to
 // lockfile-lint's npm fixtures. The
 // .lockfile-lintrc.json config fixtures are lockfile-lint's CLI config, not
 // data for us. The in-memory behaviours of lockfile-lint's validator tests
