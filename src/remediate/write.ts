@@ -4,7 +4,9 @@
 // override is kept (a replaced value is returned so the command says so).
 // --lockfile: re-resolves package-lock.json from the written package.json the
 // way `npm install --package-lock-only` does (Arborist's buildIdealTree, no
-// node_modules, no scripts).
+// node_modules, no scripts); for pnpm, yarn 2+ and bun, the lockfile the
+// project's manager writes in a sanitised temporary copy (sandbox.ts, as for
+// verification) replaces the project's: the manager never runs in the project.
 
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,6 +15,7 @@ import { editedFiles, editManifest, type Spelling } from './files.js';
 import type { Replaced } from './merge.js';
 import type { PackageManager } from '../load/index.js';
 import type { RemediationPlan } from './remediate.js';
+import { managerGraph } from './sandbox.js';
 import { resolveCopy, type VerifyContext } from './verify.js';
 
 export { detectIndent } from './files.js';
@@ -36,7 +39,17 @@ export async function writePlan(projectPath: string, plan: RemediationPlan, spel
   for (const [name, text] of Object.entries(files)) writeAtomically(join(projectPath, name), text);
   const result = { fields, replaced };
   if (!lockfile) return { ...result, lockfile: null };
-  // The lockfile follows npm's own resolution: only npm's lockfile is refreshed.
+  if (lockfile.pm) {
+    const name = lockfile.pm.run.manager.lockfile!;
+    const { dir } = await managerGraph(projectPath, {}, plan.combined.update, lockfile.pm.run, lockfile.deadline);
+    try {
+      writeAtomically(join(projectPath, name), readFileSync(join(dir, name), 'utf8'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    return { ...result, lockfile: name };
+  }
+  // npm's own resolution: Arborist's ideal tree of the written package.json.
   const name = existsSync(join(projectPath, 'npm-shrinkwrap.json')) ? 'npm-shrinkwrap.json' : 'package-lock.json';
   const manifest = JSON.parse(readFileSync(join(projectPath, 'package.json'), 'utf8')) as Json;
   const dir = await resolveCopy(projectPath, manifest, plan.combined.update, lockfile);

@@ -55,7 +55,7 @@ describe.skipIf(!osvPresent || !bunRuns)('depguard fix on a bun project, verifie
     expect(doc.plan.verification.introduced).toEqual([]);
     const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
     expect(manifest.overrides).toEqual(doc.plan.overrides.value);
-    expect(result.stderr).toContain('bun.lock is unchanged: run `bun install`');
+    expect(result.stderr).toContain('bun.lock is unchanged: run `bun install` to apply the plan or pass --lockfile');
 
     const text = await runInProcess(['fix', project(), '--no-progress', '--package-manager-bin', BUN]);
     expect(text.stdout).toContain('bun reads top-level overrides only: ');
@@ -65,4 +65,21 @@ describe.skipIf(!osvPresent || !bunRuns)('depguard fix on a bun project, verifie
     for (const key of doc.plan.verification.fixed as string[]) expect(hitsAfter, key).not.toContain(key);
     expect(hitsAfter.length).toBeLessThan(hitsBefore.length);
   }, 600_000);
+
+  it('--write --lockfile: bun rewrites bun.lock in a sanitised copy and it replaces the project\'s, clean of what the plan fixed', async () => {
+    environment(trimmed(), []);
+    const dir = project();
+    const before = readFileSync(join(dir, 'bun.lock'), 'utf8');
+    const result = await runInProcess(['fix', dir, '--write', '--lockfile', '--format', 'json', '--no-progress', '--package-manager-bin', BUN]);
+    const doc = JSON.parse(result.stdout);
+    expect(result.stderr).toContain('wrote overrides in package.json and refreshed bun.lock');
+    expect(doc.written).toMatchObject({ fields: ['overrides'], lockfile: 'bun.lock' });
+    const after = readFileSync(join(dir, 'bun.lock'), 'utf8');
+    expect(after).not.toBe(before);
+    expect(after).toContain('"overrides": {');
+    const context = planContext(trimmed().url);
+    const hits = [...(await assess(dir, context.source, context.client)).hits].map((hit) => `${hit.slice(0, hit.lastIndexOf('@'))} ${hit.slice(hit.indexOf(' ') + 1)}`);
+    expect(doc.plan.verification.fixed.length).toBeGreaterThan(0);
+    for (const key of doc.plan.verification.fixed as string[]) expect(hits, key).not.toContain(key);
+  }, 300_000);
 });

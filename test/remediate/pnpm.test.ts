@@ -74,7 +74,7 @@ describe.skipIf(!present || !pnpmRuns)('depguard fix on a pnpm project, verified
     expect(doc.plan.verified).toBe(true);
     expect(doc.plan.verification.introduced).toEqual([]);
     expect(result.stderr).toContain('wrote overrides in pnpm-workspace.yaml');
-    expect(result.stderr).toContain('pnpm-lock.yaml is unchanged: run `pnpm install`');
+    expect(result.stderr).toContain('pnpm-lock.yaml is unchanged: run `pnpm install` to apply the plan or pass --lockfile');
     const workspace = readFileSync(join(dir, 'pnpm-workspace.yaml'), 'utf8');
     expect(workspace.startsWith('overrides:\n')).toBe(true);
     for (const [selector, version] of Object.entries(doc.plan.overrides.value)) expect(workspace).toContain(`\n  ${selector}: ${String(version)}\n`);
@@ -154,6 +154,9 @@ describe.skipIf(!present)('depguard fix on a pnpm project without pnpm', () => {
     const result = await runInProcess(['fix', project(), '--package-manager', 'yarn']);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('--package-manager yarn contradicts the project\'s lockfile pnpm-lock.yaml (pnpm)');
-    expect((await runInProcess(['fix', project(), '--write', '--lockfile'])).stderr).toContain('--lockfile refreshes package-lock.json: it works with npm projects, not pnpm (pnpm-lock.yaml)');
+    // --lockfile has pnpm rewrite pnpm-lock.yaml in a copy: without pnpm, refused before anything is planned or written.
+    const refused = await runInProcess(['fix', project(), '--write', '--lockfile']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('--lockfile: pnpm cannot run here (pnpm is not installed (not found on PATH))');
   }, 60_000);
 });

@@ -130,6 +130,31 @@ async function fixTarget(projectPath: string, args: FixArgs): Promise<FixTarget 
   return { spelling, project, verifier };
 }
 
+/**
+ * --lockfile: the project's own manager rewrites its lockfile in a sanitised
+ * copy (npm: Arborist in process). Not for a respelled plan (the lockfile is
+ * another manager's), yarn 1 (it has no lockfile-only mode: its copy fetches
+ * the whole tree from the configured registry) or a manager that cannot run.
+ */
+function canRefresh(target: FixTarget & { project: FixManager }): boolean {
+  try {
+    lockfileRefusal(target, target.spelling.manager);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function lockfileRefusal(target: FixTarget & { project: FixManager }, manager: PackageManager): void {
+  const { project, verifier } = target;
+  const refuse = (why: string, hint: string) => {
+    throw new DepguardError('EBAD_ARGS', `--lockfile: ${why}`, { field: '--lockfile', hint });
+  };
+  if (manager !== project.name) refuse(`the plan is spelled for ${manager}, but the lockfile is ${project.lockfile ?? 'node_modules'} (${project.name})`, 'drop --lockfile, or --package-manager');
+  if (project.name === 'yarn' && project.flavor !== 'berry') refuse('yarn 1 has no lockfile-only mode, and depguard never runs an install in the project', 'after --write, run `yarn install` yourself');
+  if (verifier?.unavailable) refuse(`${project.name} cannot run here (${verifier.unavailable})`, `after --write, run \`${project.name} install\` yourself, or pass --package-manager-bin`);
+}
+
 async function handler(args: FixArgs): Promise<number> {
   const projectPath = resolve(args.path ?? '.');
   if (args.lockfile && !args.write) throw new DepguardError('EBAD_ARGS', '--lockfile refreshes the lockfile of a written plan: it needs --write', { field: '--lockfile', hint: 'add --write' });
@@ -139,7 +164,7 @@ async function handler(args: FixArgs): Promise<number> {
   // Without a lockfile or node_modules there is no resolved tree to plan on: saying "nothing to fix" would be a false all-clear (detectManager throws ENO_LOCKFILE).
   const target = await fixTarget(projectPath, args);
   const manager = target.spelling.manager;
-  if (args.lockfile && (manager !== 'npm' || target.project.name !== 'npm')) throw new DepguardError('EBAD_ARGS', `--lockfile refreshes package-lock.json: it works with npm projects, not ${target.project.name === 'npm' ? `--package-manager ${manager}` : `${target.project.name} (${target.project.lockfile})`}`, { field: '--lockfile', hint: target.project.name === 'npm' ? 'drop --lockfile' : `after --write, run \`${target.project.name} install\` yourself (depguard never runs an install in the project)` });
+  if (args.lockfile) lockfileRefusal(target, manager);
   const npm = await loadNpmConfig(projectPath, { ...(args.registry !== undefined ? { registry: args.registry } : {}), ...(args.cache !== undefined ? { cache: args.cache } : {}) });
   const client = createRegistryClient(npm.registries, npm, {});
   const source = createAdvisorySource({
@@ -201,8 +226,9 @@ async function handler(args: FixArgs): Promise<number> {
       process.stderr.write(`depguard: nothing written to package.json: ${failed.length} verification${failed.length === 1 ? '' : 's'} failed (first: ${failed[0]})${result.lockfile ? `; refreshed ${result.lockfile}` : ''}\n`);
     } else process.stderr.write(`depguard: package.json already holds the plan${result.lockfile ? `; refreshed ${result.lockfile}` : ''}\n`);
     // Refreshes live in the lockfile only: without --lockfile they are still the user's to run.
-    if (!result.lockfile && plan.combined.update.length > 0) process.stderr.write(`depguard: the lockfile is unchanged: run \`${updateCommand(target, plan.combined.update)}\`${target.project.name === 'npm' ? ' or pass --lockfile' : ''}\n`);
-    else if (target.project.name !== 'npm' && result.fields.length > 0) process.stderr.write(`depguard: ${target.project.lockfile} is unchanged: run \`${target.project.name} install\` to apply the plan (depguard never runs an install in the project)\n`);
+    const orLockfile = canRefresh(target) ? ' or pass --lockfile' : '';
+    if (!result.lockfile && plan.combined.update.length > 0) process.stderr.write(`depguard: the lockfile is unchanged: run \`${updateCommand(target, plan.combined.update)}\`${orLockfile}\n`);
+    else if (target.project.name !== 'npm' && result.fields.length > 0 && !result.lockfile) process.stderr.write(`depguard: ${target.project.lockfile} is unchanged: run \`${target.project.name} install\` to apply the plan${orLockfile} (depguard never runs an install in the project)\n`);
   }
   const manifest = JSON.parse(readFileSync(join(projectPath, 'package.json'), 'utf8')) as Record<string, unknown>;
   const header = {
@@ -229,7 +255,7 @@ export const fix: Command<FixArgs> = {
       .option('package-manager-bin', { type: 'string', describe: 'the pnpm / yarn / bun binary that verifies the plan (default: the one on PATH)' })
       .option('allow-unverified', { type: 'boolean', default: false, describe: 'with --write: write a plan its package manager could not verify (not installed, timed out)' })
       .option('write', { type: 'boolean', default: false, describe: 'merge the plan into package.json (key order, indentation and existing overrides kept)' })
-      .option('lockfile', { type: 'boolean', default: false, describe: 'with --write: refresh package-lock.json as `npm install --package-lock-only` would' })
+      .option('lockfile', { type: 'boolean', default: false, describe: "with --write: refresh the lockfile: npm's as `npm install --package-lock-only` would; pnpm's, yarn 2+'s and bun's as their manager writes it in a sanitised temporary copy" })
       .option('audit-overrides', { type: 'boolean', default: true, describe: 'audit the existing overrides too (--no-audit-overrides skips it)' })
       .option('registry', { type: 'string', describe: "registry URL, instead of the one in npm's config" })
       .option('cache', { type: 'string', describe: "npm's cache folder (default: npm's `cache` setting, ~/.npm)" })
