@@ -89,6 +89,16 @@ function runManager(run: ManagerRun, args: string[], cwd: string, timeoutMs: num
   });
 }
 
+/** yarn 1 runs share its cache folder, which two concurrent runs can corrupt: one at a time. */
+let yarnClassicQueue: Promise<unknown> = Promise.resolve();
+
+function serialised<T>(run: ManagerRun, task: () => Promise<T>): Promise<T> {
+  if (run.manager.name !== 'yarn' || run.manager.flavor === 'berry') return task();
+  const result = yarnClassicQueue.then(task, task);
+  yarnClassicQueue = result.catch(() => undefined);
+  return result;
+}
+
 /**
  * Re-resolves the project with the given edited files (package.json,
  * pnpm-workspace.yaml) in a temporary copy and loads the lockfile the
@@ -111,7 +121,7 @@ export async function managerGraph(projectPath: string, files: Record<string, st
       if (kept !== null) writeFileSync(join(dir, PNPM_WORKSPACE), kept);
     }
     const left = deadline === undefined ? MANAGER_TIMEOUT_MS : Math.max(1000, Math.min(MANAGER_TIMEOUT_MS, deadline - Date.now()));
-    await runManager(run, commandLine(run, update), dir, left);
+    await serialised(run, () => runManager(run, commandLine(run, update), dir, left));
     const { graph } = await loadProject(dir);
     return { dir, graph };
   } catch (error) {

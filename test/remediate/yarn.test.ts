@@ -13,16 +13,19 @@ import { describe, expect, it } from 'vitest';
 import { REPO } from '../helpers/project.js';
 import { runInProcess } from '../helpers/in-process.js';
 import { assess } from '../../src/remediate/assess.js';
+import { LOCKFILE_LOADERS } from '../../src/load/index.js';
 import { planContext } from './context.js';
 import { binaryVersion, EXPRESS_HIT, useUniverses, OSV, osvPresent, projectCopy, runManager, TarballUniverse } from './managers.js';
 
 const CLASSIC = join(REPO, 'node_modules/yarn/bin/yarn.js');
 const BERRY = join(REPO, 'node_modules/@yarnpkg/cli-dist/bin/yarn.js');
 if (!osvPresent) console.warn(`skipping depguard fix on yarn projects: ${OSV} is absent (shared data not laid beside the clone)`);
-const classicRuns = binaryVersion(CLASSIC) === '1.22.22';
-const berryRuns = binaryVersion(BERRY) === '4.18.1';
-if (!classicRuns) console.warn(`skipping yarn 1 verification tests: ${CLASSIC} (the yarn devDependency) does not run here`);
-if (!berryRuns) console.warn(`skipping yarn 4 verification tests: ${BERRY} (the @yarnpkg/cli-dist devDependency) does not run here`);
+const loader = LOCKFILE_LOADERS.yarn !== undefined;
+if (!loader) console.warn('skipping yarn verification tests: this build has no yarn.lock loader (src/load/yarn), so depguard fix refuses yarn projects');
+const classicRuns = loader && binaryVersion(CLASSIC) === '1.22.22';
+const berryRuns = loader && binaryVersion(BERRY) === '4.18.1';
+if (loader && !classicRuns) console.warn(`skipping yarn 1 verification tests: ${CLASSIC} (the yarn devDependency) does not run here`);
+if (loader && !berryRuns) console.warn(`skipping yarn 4 verification tests: ${BERRY} (the @yarnpkg/cli-dist devDependency) does not run here`);
 
 const { full, trimmed, environment } = useUniverses((trimmed: boolean) => TarballUniverse.express(trimmed));
 
@@ -99,6 +102,22 @@ describe.skipIf(!osvPresent || !berryRuns)('depguard fix on a yarn 4 project, ve
     expect(readFileSync(canary, 'utf8')).toBe('ran');
   }, 600_000);
 
+  it('--write --lockfile: resolutions in berry syntax, and the yarn.lock yarn writes in the copy replaces the project\'s, clean of what the plan fixed', async () => {
+    environment(trimmed(), [dirname(process.execPath)]);
+    const dir = projectCopy('fix-express-yarn-berry');
+    const { code, doc, stderr } = await fix(dir, BERRY, ['--write', '--lockfile']);
+    expect(code).toBe(1);
+    expect(stderr).toContain('wrote resolutions in package.json and refreshed yarn.lock');
+    expect(doc.plan).toMatchObject({ verified: true, overrides: { field: 'resolutions' } });
+    expect(doc.plan.overrides.value).toMatchObject({ 'express/qs': '6.7.3' });
+    expect(JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).resolutions).toEqual(doc.plan.overrides.value);
+    expect(readFileSync(join(dir, 'yarn.lock'), 'utf8')).toContain('resolution: "qs@npm:6.7.3"');
+    const context = planContext(trimmed().url);
+    const after = [...(await assess(dir, context.source, context.client)).hits].map((hit) => `${hit.slice(0, hit.lastIndexOf('@'))} ${hit.slice(hit.indexOf(' ') + 1)}`);
+    expect(doc.plan.verification.fixed.length).toBeGreaterThan(0);
+    for (const key of doc.plan.verification.fixed as string[]) expect(after, key).not.toContain(key);
+  }, 600_000);
+
   it.skipIf(!classicRuns)('a yarn 1 binary does not verify a berry lockfile: unverified, naming both', async () => {
     environment(full(), [dirname(process.execPath)]);
     const { code, doc } = await fix(projectCopy('fix-express-yarn-berry'), CLASSIC);
@@ -106,4 +125,14 @@ describe.skipIf(!osvPresent || !berryRuns)('depguard fix on a yarn 4 project, ve
     expect(doc.plan).toMatchObject({ verified: false });
     expect(doc.plan.unverified).toContain("the project's yarn.lock is yarn 2 or later (berry)'s");
   }, 120_000);
+});
+
+describe.skipIf(loader)('depguard fix on a yarn project in a build without the yarn loader', () => {
+  it('refuses it (exit 2), and never hints at making an npm lockfile', async () => {
+    environment(full(), []);
+    const result = await runInProcess(['fix', projectCopy('fix-express-yarn')]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('depguard fix cannot plan on yarn.lock: this build of depguard has no yarn lockfile loader');
+    expect(result.stderr).not.toContain('npm install --package-lock-only');
+  });
 });

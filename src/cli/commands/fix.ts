@@ -18,6 +18,7 @@ import { loadNpmConfig } from '../../enrich/npm-config.js';
 import { PACKAGE_MANAGERS, type PackageManager } from '../../remediate/merge.js';
 import { detectManager, probeVerifier, type FixManager, type Verifier } from '../../remediate/manager.js';
 import { pnpmOverridesTarget } from '../../remediate/pnpm.js';
+import { LOCKFILE_LOADERS } from '../../load/index.js';
 import type { Spelling } from '../../remediate/files.js';
 import { deniedEntries, type DeniedOption } from '../../checks/denied/index.js';
 import type { ReplacementOptions } from '../../remediate/replacements.js';
@@ -112,6 +113,13 @@ async function replacementPlanning(projectPath: string, args: FixArgs): Promise<
 async function fixTarget(projectPath: string, args: FixArgs): Promise<FixTarget & { project: FixManager }> {
   const manifest = JSON.parse(readFileSync(join(projectPath, 'package.json'), 'utf8')) as JsonObject;
   const project = detectManager(projectPath, manifest, args['package-manager']);
+  if (project.name !== 'npm' && !LOCKFILE_LOADERS[project.name]) {
+    // Never the old hint to make an npm lockfile: it would plan on versions the project does not install.
+    throw new DepguardError('EUNSUPPORTED_LOCKFILE', `depguard fix cannot plan on ${project.lockfile}: this build of depguard has no ${project.name} lockfile loader`, {
+      file: project.lockfile ?? undefined,
+      hint: `fix plans on the versions ${project.name} installs; an npm lockfile made for it would hold other versions`,
+    });
+  }
   const spelling: Spelling = { manager: args['package-manager'] ?? project.name, ...(project.flavor ? { flavor: project.flavor } : {}) };
   if (project.name === 'npm') return { spelling, project };
   const verifier: Verifier = await probeVerifier(project, args['package-manager-bin']);
