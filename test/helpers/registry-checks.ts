@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { CHECKS } from '../../src/checks/index.js';
 import { audit, type AuditOptions } from '../../src/commands/check.js';
 import type { RegistryAccessOptions } from '../../src/enrich/access.js';
-import type { Finding } from '../../src/model.js';
+import type { DepGraph, Finding } from '../../src/model.js';
 import type { TestRegistry } from '../enrich/registry-server.js';
 import { fixture } from './project.js';
 import { EXAMPLE_REGISTRY } from './run.js';
@@ -59,4 +59,28 @@ export async function auditEveryCheckOffline(path: string): Promise<Awaited<Retu
     advisories: { source: fixture('../advisories/osv') },
     registryAccess: { cache: emptyCache(), mode: 'offline', allowIncomplete: true },
   });
+}
+
+/** Serves every installed package of `graph` from `server` (published 2024-01-01), bufferutil with the install script it really has. */
+export function servePackages(server: TestRegistry, graph: DepGraph): void {
+  const time = '2024-01-01T00:00:00.000Z';
+  for (const node of graph.nodes.values()) {
+    if (!node.location.includes('node_modules/')) continue;
+    const spec = server.packages.get(node.packageName) ?? { versions: {} };
+    spec.versions[node.version] = { time, ...(node.packageName === 'bufferutil' ? { scripts: { install: 'node-gyp-build' } } : {}) };
+    server.add(node.packageName, spec);
+  }
+}
+
+/** Per check, the sorted `rule name@version` of its findings on a project: every check, strict, the OSV records in fixtures/advisories, incomplete allowed. */
+export async function findingsByCheck(server: TestRegistry, path: string): Promise<Record<string, string[]>> {
+  const all = CHECKS.map((check) => check.meta.id).sort();
+  const { result } = await auditWith(server, path, all, {
+    config: { policyName: 'strict', advisories: { source: fixture('../advisories/osv') } },
+    access: { allowIncomplete: true },
+  });
+  const byCheck: Record<string, string[]> = Object.fromEntries(all.map((id) => [id, []]));
+  for (const finding of result.findings) byCheck[finding.check]!.push(`${finding.rule} ${finding.package ? `${finding.package.name}@${finding.package.version}` : '-'}`);
+  for (const list of Object.values(byCheck)) list.sort();
+  return byCheck;
 }

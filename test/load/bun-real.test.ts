@@ -10,12 +10,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseJsonc } from 'jsonc-parser';
 import { describe, expect, it } from 'vitest';
-import { audit, packageCount } from '../../src/commands/check.js';
-import { CHECKS } from '../../src/checks/index.js';
+import { packageCount } from '../../src/commands/check.js';
 import { loadProject } from '../../src/load/load.js';
-import { fixture, SHARED_DATA } from '../helpers/project.js';
-import { emptyCache } from '../helpers/registry-checks.js';
-import { EXAMPLE_REGISTRY } from '../helpers/run.js';
+import { SHARED_DATA } from '../helpers/project.js';
+import { auditEveryCheckOffline } from '../helpers/registry-checks.js';
 
 const REAL = join(SHARED_DATA, 'lockfiles-pm/real');
 const HONO = join(REAL, 'honojs-hono');
@@ -28,18 +26,6 @@ function lockfileCount(folder: string): { entries: number; distinct: number; wor
   const lockfile = parseJsonc(readFileSync(join(folder, 'bun.lock'), 'utf8')) as { packages: Record<string, [string]>; workspaces: object };
   const idents = Object.values(lockfile.packages).map((tuple) => tuple[0]);
   return { entries: idents.length, distinct: new Set(idents.filter((ident) => !ident.includes('@workspace:'))).size, workspaces: Object.keys(lockfile.workspaces).length };
-}
-
-async function everyCheck(path: string) {
-  return audit({
-    path,
-    registries: EXAMPLE_REGISTRY,
-    policyName: 'strict',
-    only: CHECKS.map((check) => check.meta.id),
-    today: '2026-12-01',
-    advisories: { source: fixture('../advisories/osv') },
-    registryAccess: { cache: emptyCache(), mode: 'offline', allowIncomplete: true },
-  });
 }
 
 describe.skipIf(!present)('real bun.lock files', () => {
@@ -90,7 +76,7 @@ describe.skipIf(!present)('real bun.lock files', () => {
     ['hono', HONO, 1012],
     ['onlook', ONLOOK, 2513],
   ])('%s: every check runs offline, registry-backed checks say what they could not read', async (_name, path, count) => {
-    const { result } = await everyCheck(path);
+    const { result } = await auditEveryCheckOffline(path);
     expect(result.project.packageCount).toBe(count);
     const rules = new Set(result.findings.map((finding) => finding.rule));
     expect(rules).not.toContain('lockfile/out-of-sync');

@@ -25,52 +25,26 @@
 // package, on both sides alike (it fails closed).
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHECKS } from '../../src/checks/index.js';
 import { loadProject } from '../../src/load/load.js';
-import type { Finding } from '../../src/model.js';
 import { TestRegistry } from '../enrich/registry-server.js';
 import { fixture } from '../helpers/project.js';
-import { auditWith } from '../helpers/registry-checks.js';
+import { findingsByCheck, servePackages } from '../helpers/registry-checks.js';
 
 const PNPM = ['pm-service-pnpm-v53', 'pm-service-pnpm7', 'pm-service-pnpm8', 'pm-service-pnpm', 'pm-service-pnpm11'] as const;
-const ALL = CHECKS.map((check) => check.meta.id).sort();
 
 let server: TestRegistry;
 beforeAll(async () => {
   server = await new TestRegistry().start();
-  const { graph } = await loadProject(fixture('pm-service-pnpm11'));
-  const time = '2024-01-01T00:00:00.000Z';
-  for (const node of graph.nodes.values()) {
-    if (!node.location.includes('node_modules/')) continue;
-    const spec = server.packages.get(node.packageName) ?? { versions: {} };
-    spec.versions[node.version] = { time, ...(node.packageName === 'bufferutil' ? { scripts: { install: 'node-gyp-build' } } : {}) };
-    server.add(node.packageName, spec);
-  }
+  servePackages(server, (await loadProject(fixture('pm-service-pnpm11'))).graph);
 });
 afterAll(async () => {
   await server.stop();
 });
 
-/** Per check, the sorted `rule name@version` of its findings. */
-async function findingsByCheck(name: string): Promise<Record<string, string[]>> {
-  const { result } = await auditWith(server, fixture(name), ALL, {
-    config: { policyName: 'strict', advisories: { source: fixture('../advisories/osv') } },
-    access: { allowIncomplete: true },
-  });
-  const byCheck: Record<string, string[]> = Object.fromEntries(ALL.map((id) => [id, []]));
-  for (const finding of result.findings) byCheck[finding.check]!.push(label(finding));
-  for (const list of Object.values(byCheck)) list.sort();
-  return byCheck;
-}
-
-function label(finding: Finding): string {
-  return `${finding.rule} ${finding.package ? `${finding.package.name}@${finding.package.version}` : '-'}`;
-}
-
 describe('the same service through npm and pnpm: the same findings per check', () => {
   it.each(PNPM)('%s', async (name) => {
-    const npm = await findingsByCheck('pm-service-npm');
-    const pnpm = await findingsByCheck(name);
+    const npm = await findingsByCheck(server, fixture('pm-service-npm'));
+    const pnpm = await findingsByCheck(server, fixture(name));
     // The npm side, so a check that silently finds nothing on both cannot pass unnoticed.
     expect(npm.advisories).toContain('advisories/vulnerable minimist@1.2.5');
     expect(npm['install-scripts']).toContain('install-scripts/unapproved bufferutil@4.0.8');
@@ -95,8 +69,8 @@ describe('the same service through npm and pnpm: the same findings per check', (
 
 describe('the same service through npm and bun: the same findings per check', () => {
   it('pm-service-bun', async () => {
-    const npm = await findingsByCheck('pm-service-npm');
-    const bun = await findingsByCheck('pm-service-bun');
+    const npm = await findingsByCheck(server, fixture('pm-service-npm'));
+    const bun = await findingsByCheck(server, fixture('pm-service-bun'));
     expect(npm['install-scripts']).toContain('install-scripts/unapproved bufferutil@4.0.8');
     const expected = structuredClone(npm);
     expected['install-scripts'] = expected['install-scripts']!.map((label) => label.replace('install-scripts/unapproved bufferutil@4.0.8', 'install-scripts/bun-default-trusted bufferutil@4.0.8')).sort();

@@ -26,53 +26,24 @@
 // integrity-mismatch for every package that has an integrity to check.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHECKS } from '../../src/checks/index.js';
 import { loadProject } from '../../src/load/load.js';
-import type { Finding } from '../../src/model.js';
 import { TestRegistry } from '../enrich/registry-server.js';
 import { fixture } from '../helpers/project.js';
-import { auditWith } from '../helpers/registry-checks.js';
-
-const ALL = CHECKS.map((check) => check.meta.id).sort();
+import { findingsByCheck, servePackages } from '../helpers/registry-checks.js';
 
 let server: TestRegistry;
 beforeAll(async () => {
   server = await new TestRegistry().start();
-  const time = '2024-01-01T00:00:00.000Z';
-  for (const name of ['pm-service-npm', 'pm-service-yarn-berry']) {
-    const { graph } = await loadProject(fixture(name));
-    for (const node of graph.nodes.values()) {
-      if (!node.location.includes('node_modules/')) continue;
-      const spec = server.packages.get(node.packageName) ?? { versions: {} };
-      spec.versions[node.version] = { time, ...(node.packageName === 'bufferutil' ? { scripts: { install: 'node-gyp-build' } } : {}) };
-      server.add(node.packageName, spec);
-    }
-  }
+  for (const name of ['pm-service-npm', 'pm-service-yarn-berry']) servePackages(server, (await loadProject(fixture(name))).graph);
 });
 afterAll(async () => {
   await server.stop();
 });
 
-/** Per check, the sorted `rule name@version` of its findings. */
-async function findingsByCheck(name: string): Promise<Record<string, string[]>> {
-  const { result } = await auditWith(server, fixture(name), ALL, {
-    config: { policyName: 'strict', advisories: { source: fixture('../advisories/osv') } },
-    access: { allowIncomplete: true },
-  });
-  const byCheck: Record<string, string[]> = Object.fromEntries(ALL.map((id) => [id, []]));
-  for (const finding of result.findings) byCheck[finding.check]!.push(label(finding));
-  for (const list of Object.values(byCheck)) list.sort();
-  return byCheck;
-}
-
-function label(finding: Finding): string {
-  return `${finding.rule} ${finding.package ? `${finding.package.name}@${finding.package.version}` : '-'}`;
-}
-
 describe('the same service through npm and yarn: the same findings per check', () => {
   it.each(['pm-service-yarn', 'pm-service-yarn-berry'])('%s', async (name) => {
-    const npm = await findingsByCheck('pm-service-npm');
-    const yarn = await findingsByCheck(name);
+    const npm = await findingsByCheck(server, fixture('pm-service-npm'));
+    const yarn = await findingsByCheck(server, fixture(name));
     expect(npm.advisories).toContain('advisories/vulnerable minimist@1.2.5');
     expect(npm['install-scripts']).toContain('install-scripts/unapproved bufferutil@4.0.8');
     expect(npm.lockfile).toEqual(['lockfile/alias ms@0.7.0']);
