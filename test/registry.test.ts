@@ -3,10 +3,15 @@
 // or a rule cannot skip a step.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ValidateFunction } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { CHECKS } from '../src/checks/index.js';
 import { isSeverity } from '../src/model.js';
 import { REPO } from './helpers/project.js';
+
+// The validator the config loader uses (src/policy/load.ts): draft 2020-12, all errors, not strict.
+const { default: Ajv2020 } = (await import('ajv/dist/2020.js')) as unknown as { default: new (options: object) => { compile(schema: object): ValidateFunction } };
+const ajv = new Ajv2020({ allErrors: true, strict: false });
 
 const checkFolders = readdirSync(join(REPO, 'src/checks'), { withFileTypes: true })
   .filter((entry) => entry.isDirectory())
@@ -32,6 +37,12 @@ describe('check registry', () => {
           expect(meta.description.length).toBeGreaterThan(10);
         }
         expect(check.meta.optionsSchema).toMatchObject({ type: 'object', additionalProperties: false });
+      });
+
+      it('has defaultOptions that its own optionsSchema accepts, and a schema that rejects an unknown option', () => {
+        const validate = ajv.compile(check.meta.optionsSchema);
+        expect(validate(check.meta.defaultOptions), JSON.stringify(validate.errors)).toBe(true);
+        expect(validate({ ...check.meta.defaultOptions, notAnOption: true })).toBe(false);
       });
 
       it('has a test file and a doc that name every rule', () => {

@@ -10,6 +10,18 @@ import type { JudgedScope } from './scope.js';
 /** A JSON Schema (draft 2020-12 subset understood by Ajv) for a check's options. */
 export type OptionsSchema = Record<string, unknown>;
 
+/**
+ * A check's options as its run() receives them. `Options` is derived from the
+ * check's options schema (`FromSchema<typeof optionsSchema>` from
+ * json-schema-to-ts, the schema written `as const satisfies JSONSchema`), so
+ * that the schema the config is validated against is the one definition. The
+ * engine merges the config's options over `defaultOptions`: the keys the
+ * defaults hold are always present.
+ */
+export type WithDefaults<Options, Defaults> = Omit<Options, keyof Defaults> & {
+  [Key in keyof Defaults & keyof Options]-?: Exclude<Options[Key], undefined>;
+};
+
 export interface RuleMeta {
   description: string;
   /** Severity in the `recommended` policy unless the policy says otherwise. */

@@ -11,6 +11,7 @@
 // (--advisories optional), when the audit goes on, says so in a diagnostic
 // and records `checks.advisories.checked: false`.
 
+import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
 import { createRequire } from 'node:module';
 import semver from 'semver';
 import { auditAdvisories } from './audit.js';
@@ -23,20 +24,9 @@ import { AdvisorySourceError, type Advisory, type AdvisoryQuery } from '../../en
 import { normaliseRegistry, registryFor, type RegistryConfig } from '../../enrich/npm-config.js';
 import { DepguardError } from '../../errors.js';
 import type { AdvisoryRef, DepNode } from '../../model.js';
-import { defineCheck, type CheckContext } from '../types.js';
+import { defineCheck, type WithDefaults, type CheckContext } from '../types.js';
 
-export interface AdvisoriesOptions {
-  /** `auto` (bulk endpoint, else OSV API, else db), `npm` (bulk endpoint), `osv` (OSV API), `db` (`depguard db update`'s database) or a path to an OSV folder or zip. */
-  source: string;
-  /** Ask the bulk endpoint of this registry instead of the default one. */
-  auditRegistry: string | null;
-  /** false: an unreachable source is a diagnostic, not exit 2. */
-  required: boolean;
-  /** The OSV API's base URL, for `source: "osv"`. */
-  osvApi: string;
-  /** `auto`: registries besides npm's default whose package names may be sent to the OSV API (public mirrors). */
-  publicRegistries: string[];
-}
+export type AdvisoriesOptions = WithDefaults<FromSchema<typeof optionsSchema>, typeof defaultOptions>;
 
 /** npm's own default registry (read from npm's config definitions, not written here): the public one. */
 const require = createRequire(import.meta.url);
@@ -240,6 +230,29 @@ async function run(ctx: CheckContext<AdvisoriesOptions>): Promise<void> {
   ctx.data('vulnerablePackages', [...vulns.keys()].sort());
 }
 
+const optionsSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    /** `auto` (bulk endpoint, else OSV API, else db), `npm` (bulk endpoint), `osv` (OSV API), `db` (`depguard db update`'s database) or a path to an OSV folder or zip. */
+    source: { type: 'string', minLength: 1, description: 'auto (the registry\'s bulk endpoint, else the OSV API for public packages, else the db copy), npm, osv, db, or a path to a folder of OSV JSON files or an OSV export zip' },
+    /** Ask the bulk endpoint of this registry instead of the default one. */
+    auditRegistry: { type: ['string', 'null'], pattern: '^https?://', description: 'registry whose bulk advisory endpoint is asked (default: the default registry)' },
+    /** false: an unreachable source is a diagnostic, not exit 2. */
+    required: { type: 'boolean', description: 'false: an unreachable advisory source is a diagnostic instead of exit 2' },
+    /** The OSV API's base URL, for `source: "osv"`. */
+    osvApi: { type: 'string', pattern: '^https?://', description: 'base URL of the OSV API' },
+    /** `auto`: registries besides npm's default whose package names may be sent to the OSV API (public mirrors). */
+    publicRegistries: {
+      type: 'array',
+      items: { type: 'string', pattern: '^https?://' },
+      description: 'auto: registries (besides npm\'s default) whose package names may be sent to the OSV API when the registry has no audit endpoint, e.g. a mirror of the public registry',
+    },
+  },
+} as const satisfies JSONSchema;
+
+const defaultOptions = { source: 'auto', auditRegistry: null, required: true, osvApi: DEFAULT_OSV_API, publicRegistries: [] } satisfies FromSchema<typeof optionsSchema>;
+
 export default defineCheck<AdvisoriesOptions>({
   meta: {
     id: 'advisories',
@@ -263,22 +276,8 @@ export default defineCheck<AdvisoriesOptions>({
         message: '{name}@{version} depends on vulnerable {dependencies} through a range with no safe version ({id}: {title}); {fix}',
       },
     },
-    optionsSchema: {
-      type: 'object',
-      additionalProperties: false,
-      properties: {
-        source: { type: 'string', minLength: 1, description: 'auto (the registry\'s bulk endpoint, else the OSV API for public packages, else the db copy), npm, osv, db, or a path to a folder of OSV JSON files or an OSV export zip' },
-        auditRegistry: { type: ['string', 'null'], pattern: '^https?://', description: 'registry whose bulk advisory endpoint is asked (default: the default registry)' },
-        required: { type: 'boolean', description: 'false: an unreachable advisory source is a diagnostic instead of exit 2' },
-        osvApi: { type: 'string', pattern: '^https?://', description: 'base URL of the OSV API' },
-        publicRegistries: {
-          type: 'array',
-          items: { type: 'string', pattern: '^https?://' },
-          description: 'auto: registries (besides npm\'s default) whose package names may be sent to the OSV API when the registry has no audit endpoint, e.g. a mirror of the public registry',
-        },
-      },
-    },
-    defaultOptions: { source: 'auto', auditRegistry: null, required: true, osvApi: DEFAULT_OSV_API, publicRegistries: [] },
+    optionsSchema,
+    defaultOptions,
     needs: ['registry'],
     // On in the default gate: "is anything known-vulnerable?" is the first question a gate answers. It asks a
     // service about every package and fails closed; `--skip advisories` or `"advisories": "off"` turn it off, and the summary says so.

@@ -11,6 +11,7 @@
 // Every analysed package, with every capability and its evidence, is in the
 // JSON output (`checks.capabilities.packages`), allowed or not.
 
+import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
 import pLimit from 'p-limit';
 import { allowedBy, parseAllowEntry, type Allowlists } from './allowlist.js';
 import { CapabilityCache } from './cache.js';
@@ -19,12 +20,9 @@ import { CAPABILITIES, type Capability, type CapabilitySummary, type PackageAnal
 import type { DepNode, Diagnostic } from '../../model.js';
 import { compareStrings } from '../../util/compare.js';
 import { nameAtVersion } from '../../util/package-label.js';
-import { defineCheck, type CheckContext, type RuleMeta } from '../types.js';
+import { defineCheck, type CheckContext, type RuleMeta, type WithDefaults } from '../types.js';
 
-export type CapabilitiesOptions = Partial<Record<Capability, string[]>> & {
-  /** Capabilities not reported for packages that only dev dependencies reach (still in the inventory). */
-  ignoreDev: Capability[];
-};
+export type CapabilitiesOptions = WithDefaults<FromSchema<typeof optionsSchema>, typeof defaultOptions>;
 
 export const DEFAULT_IGNORE_DEV: Capability[] = ['network', 'filesystem', 'environment'];
 
@@ -128,6 +126,22 @@ function readAllowlists(options: Partial<CapabilitiesOptions>): Allowlists {
   return allowlists;
 }
 
+// One allowlist per capability: the same schema under each capability's name.
+const allowlists = {} as Record<Capability, typeof packageList & { description: string }>;
+for (const capability of CAPABILITIES) allowlists[capability] = { ...packageList, description: `packages allowed to use ${capability}: "name" or "name@range"` };
+
+const optionsSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    ...allowlists,
+    /** Capabilities not reported for packages that only dev dependencies reach (still in the inventory). */
+    ignoreDev: { type: 'array', items: { enum: [...CAPABILITIES] }, uniqueItems: true, description: 'capabilities not reported for packages that only dev dependencies reach' },
+  },
+} as const satisfies JSONSchema;
+
+const defaultOptions = { ignoreDev: DEFAULT_IGNORE_DEV } satisfies FromSchema<typeof optionsSchema>;
+
 export default defineCheck<CapabilitiesOptions>({
   meta: {
     id: 'capabilities',
@@ -146,15 +160,8 @@ export default defineCheck<CapabilitiesOptions>({
         message: "{name}@{version}: the registry's packument points the tarball at {url}, another host than the registry, so its code was not analysed",
       },
     },
-    optionsSchema: {
-      type: 'object',
-      additionalProperties: false,
-      properties: {
-        ...Object.fromEntries(CAPABILITIES.map((capability) => [capability, { ...packageList, description: `packages allowed to use ${capability}: "name" or "name@range"` }])),
-        ignoreDev: { type: 'array', items: { enum: [...CAPABILITIES] }, uniqueItems: true, description: 'capabilities not reported for packages that only dev dependencies reach' },
-      },
-    },
-    defaultOptions: { ignoreDev: DEFAULT_IGNORE_DEV },
+    optionsSchema,
+    defaultOptions,
     needs: ['registry', 'contents'],
     // It reads the code of every package (a download per package on a cold cache): on when a preset, the config or --only asks.
     enabledByDefault: false,

@@ -7,8 +7,9 @@
 // renamed folder or an alias does not hide a denied package. depguard fix
 // plans for a denied range the way it plans for an advisory.
 
+import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
 import { parsePackageRange, rangeAdmits, type PackageRange } from '../../util/package-range.js';
-import { defineCheck } from '../types.js';
+import { defineCheck, type WithDefaults } from '../types.js';
 
 export interface DeniedEntry extends PackageRange {
   reason: string | null;
@@ -16,12 +17,10 @@ export interface DeniedEntry extends PackageRange {
   use: string | null;
 }
 
-/** An entry of the `packages` option, as the config writes it. */
-export type DeniedOption = string | { package: string; reason?: string; use?: string };
+/** An entry of the `packages` option, as the config writes it: a name or name@range, or an object that says why and what to use instead. */
+export type DeniedOption = Options['packages'][number];
 
-interface Options {
-  packages: DeniedOption[];
-}
+type Options = WithDefaults<FromSchema<typeof optionsSchema>, typeof defaultOptions>;
 
 /** The options' entries, parsed; a malformed one is a config error naming its index. */
 export function deniedEntries(packages: DeniedOption[]): DeniedEntry[] {
@@ -38,6 +37,29 @@ export function deniedBy(entries: readonly DeniedEntry[], name: string, version:
   return entries.find((entry) => entry.name === name && rangeAdmits(entry, version)) ?? null;
 }
 
+const optionsSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    packages: {
+      type: 'array',
+      items: {
+        oneOf: [
+          { type: 'string', minLength: 1 },
+          {
+            type: 'object',
+            additionalProperties: false,
+            required: ['package'],
+            properties: { package: { type: 'string', minLength: 1 }, reason: { type: 'string', minLength: 1 }, use: { type: 'string', minLength: 1 } },
+          },
+        ],
+      },
+    },
+  },
+} as const satisfies JSONSchema;
+
+const defaultOptions = { packages: [] } satisfies FromSchema<typeof optionsSchema>;
+
 export default defineCheck<Options>({
   meta: {
     id: 'denied',
@@ -49,27 +71,8 @@ export default defineCheck<Options>({
         message: '{name}@{version} is denied by the policy ("{entry}"): {reason}',
       },
     },
-    optionsSchema: {
-      type: 'object',
-      additionalProperties: false,
-      properties: {
-        packages: {
-          type: 'array',
-          items: {
-            oneOf: [
-              { type: 'string', minLength: 1 },
-              {
-                type: 'object',
-                additionalProperties: false,
-                required: ['package'],
-                properties: { package: { type: 'string', minLength: 1 }, reason: { type: 'string', minLength: 1 }, use: { type: 'string', minLength: 1 } },
-              },
-            ],
-          },
-        },
-      },
-    },
-    defaultOptions: { packages: [] },
+    optionsSchema,
+    defaultOptions,
     needs: [],
   },
   run(ctx) {

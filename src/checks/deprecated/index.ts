@@ -3,14 +3,12 @@
 // names its replacement or a known bug; a deprecated package (its latest
 // version deprecated too) is abandoned and gets no security fixes.
 
+import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
 import type { NodePackument } from '../../enrich/registry-packuments.js';
 import { matchesNamePattern } from '../../util/name-patterns.js';
-import { defineCheck } from '../types.js';
+import { defineCheck, type WithDefaults } from '../types.js';
 
-interface Options {
-  /** Names or globs not to report. */
-  ignore: string[];
-}
+type Options = WithDefaults<FromSchema<typeof optionsSchema>, typeof defaultOptions>;
 
 /** The latest dist-tag's version when the packument holds it. */
 function latestOf(found: NodePackument): { version: string; deprecated: string | null } | null {
@@ -18,6 +16,14 @@ function latestOf(found: NodePackument): { version: string; deprecated: string |
   if (latest === undefined || !Object.hasOwn(found.packument.versions, latest)) return null;
   return { version: latest, deprecated: found.packument.versions[latest]!.deprecated };
 }
+
+const optionsSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { ignore: { type: 'array', items: { type: 'string', minLength: 1 } } },
+} as const satisfies JSONSchema;
+
+const defaultOptions = { ignore: [] } satisfies FromSchema<typeof optionsSchema>;
 
 export default defineCheck<Options>({
   meta: {
@@ -35,12 +41,8 @@ export default defineCheck<Options>({
         message: '{name}@{version} is deprecated ("{reason}") and so is its latest version {latest}: the package is abandoned',
       },
     },
-    optionsSchema: {
-      type: 'object',
-      additionalProperties: false,
-      properties: { ignore: { type: 'array', items: { type: 'string', minLength: 1 } } },
-    },
-    defaultOptions: { ignore: [] },
+    optionsSchema,
+    defaultOptions,
     needs: ['registry'],
     // The abbreviated packument carries `deprecated`; ignored names are not even asked about.
     enrich: { packuments: { select: (node, options) => !matchesNamePattern(node.packageName, (options as Partial<Options>).ignore ?? []) } },

@@ -7,6 +7,7 @@
 // src/checks/engines/; this file holds the check's metadata, its options and the
 // judging: against the schedule, between sources, and of dependencies.
 
+import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
 import { AsOf, loadSchedule, type NodeLine } from './schedule.js';
 import { mirrorsSource, sourceData, sourceEvidence, type Source } from './source.js';
 import { collectSources } from './sources.js';
@@ -14,22 +15,11 @@ import { describeInterval, intersect, intervalRange, normalise, overlaps, parseR
 import { packageRef, type DepNode } from '../../model.js';
 import { coreIndex, vulnerableRuntimeReports } from './vulnerable-runtime.js';
 import { nameAtVersion } from '../../util/package-label.js';
-import { defineCheck, type CheckContext } from '../types.js';
+import { defineCheck, type WithDefaults, type CheckContext } from '../types.js';
 
 export const DEPENDENCY_RANGES = ['declared', 'maintained'] as const;
 
-export interface EnginesOptions {
-  /** A maintained line that reaches end-of-life within this many days is reported (`eol-soon`). */
-  eolSoonDays: number;
-  /**
-   * What part of the project's range dependencies are judged on: all of it as
-   * declared (as npm engine-strict and ls-engines do), or only its maintained
-   * lines (what is end-of-life is then left to `end-of-life`).
-   */
-  dependencyRange: (typeof DEPENDENCY_RANGES)[number];
-  /** Judge sources against the Node.js core vulnerability index that `depguard db update` keeps (`vulnerable-runtime`). */
-  coreVulnerabilities: boolean;
-}
+export type EnginesOptions = WithDefaults<FromSchema<typeof optionsSchema>, typeof defaultOptions>;
 
 const DEFAULT_EOL_SOON_DAYS = 180;
 
@@ -290,6 +280,25 @@ function readOptions(options: Partial<EnginesOptions> | undefined): EnginesOptio
 
 const SOURCE = '{where}: "{value}"';
 
+const optionsSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    /** A maintained line that reaches end-of-life within this many days is reported (`eol-soon`). */
+    eolSoonDays: { type: 'integer', minimum: 0, maximum: 3650, description: 'report maintained lines that reach end-of-life within this many days' },
+    /**
+     * What part of the project's range dependencies are judged on: all of it as
+     * declared (as npm engine-strict and ls-engines do), or only its maintained
+     * lines (what is end-of-life is then left to `end-of-life`).
+     */
+    dependencyRange: { enum: [...DEPENDENCY_RANGES], description: 'judge dependencies on the whole declared range, or on its maintained lines only' },
+    /** Judge sources against the Node.js core vulnerability index that `depguard db update` keeps (`vulnerable-runtime`). */
+    coreVulnerabilities: { type: 'boolean', description: 'judge the sources against the Node.js core vulnerability index kept by `depguard db update`' },
+  },
+} as const satisfies JSONSchema;
+
+const defaultOptions = { eolSoonDays: DEFAULT_EOL_SOON_DAYS, dependencyRange: 'declared', coreVulnerabilities: true } satisfies FromSchema<typeof optionsSchema>;
+
 export default defineCheck<EnginesOptions>({
   meta: {
     id: 'engines',
@@ -341,16 +350,8 @@ export default defineCheck<EnginesOptions>({
         message: '{name}@{version} requires Node.js "{range}", which excludes {excluded} of {projectSource} "{project}"',
       },
     },
-    optionsSchema: {
-      type: 'object',
-      additionalProperties: false,
-      properties: {
-        eolSoonDays: { type: 'integer', minimum: 0, maximum: 3650, description: 'report maintained lines that reach end-of-life within this many days' },
-        dependencyRange: { enum: [...DEPENDENCY_RANGES], description: 'judge dependencies on the whole declared range, or on its maintained lines only' },
-        coreVulnerabilities: { type: 'boolean', description: 'judge the sources against the Node.js core vulnerability index kept by `depguard db update`' },
-      },
-    },
-    defaultOptions: { eolSoonDays: DEFAULT_EOL_SOON_DAYS, dependencyRange: 'declared', coreVulnerabilities: true },
+    optionsSchema,
+    defaultOptions,
     needs: ['local-manifests'],
   },
 

@@ -21,20 +21,16 @@
 // The script detection, the behaviour table and the allowlist readers live in
 // src/checks/install-scripts/; this file holds the check's metadata and its run.
 
+import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
 import { rawEntries, readApprovals, yarnScriptsOff, type Approval, type ApprovalSourceId, type InvalidApproval, type InvalidReason, type Origin } from './approvals.js';
 import { classifyScripts, type ScriptFlags } from './classify.js';
 import { scriptsOf, type LifecycleEvent, type Scripts } from './detect.js';
 import type { DepNode, PackageRef } from '../../model.js';
 import { compareStrings } from '../../util/compare.js';
 import { nameAtVersion } from '../../util/package-label.js';
-import { defineCheck } from '../types.js';
+import { defineCheck, type WithDefaults } from '../types.js';
 
-export interface InstallScriptsOptions {
-  /** Approvals in npm's allowScripts key grammar: `name`, `name@1.2.3`, `name@1.2.3 || 1.2.4`, git, file and URL specs. */
-  allow: string[];
-  /** Denials, same grammar: a denial wins over every approval. */
-  deny: string[];
-}
+export type InstallScriptsOptions = WithDefaults<FromSchema<typeof optionsSchema>, typeof defaultOptions>;
 
 function readOptions(options: Partial<InstallScriptsOptions> | undefined): InstallScriptsOptions {
   return {
@@ -112,6 +108,19 @@ export interface InventoryEntry {
   devOptional: boolean;
 }
 
+const optionsSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    /** Approvals in npm's allowScripts key grammar: `name`, `name@1.2.3`, `name@1.2.3 || 1.2.4`, git, file and URL specs. */
+    allow: { type: 'array', items: { type: 'string', minLength: 1 }, uniqueItems: true },
+    /** Denials, same grammar: a denial wins over every approval. */
+    deny: { type: 'array', items: { type: 'string', minLength: 1 }, uniqueItems: true },
+  },
+} as const satisfies JSONSchema;
+
+const defaultOptions = { allow: [], deny: [] } satisfies FromSchema<typeof optionsSchema>;
+
 export default defineCheck<InstallScriptsOptions>({
   meta: {
     id: 'install-scripts',
@@ -155,15 +164,8 @@ export default defineCheck<InstallScriptsOptions>({
         message: '{where} lists "{key}", which is ignored: {reason}',
       },
     },
-    optionsSchema: {
-      type: 'object',
-      additionalProperties: false,
-      properties: {
-        allow: { type: 'array', items: { type: 'string', minLength: 1 }, uniqueItems: true },
-        deny: { type: 'array', items: { type: 'string', minLength: 1 }, uniqueItems: true },
-      },
-    },
-    defaultOptions: { allow: [], deny: [] },
+    optionsSchema,
+    defaultOptions,
     needs: ['local-manifests'],
   },
   async run(context) {

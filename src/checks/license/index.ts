@@ -7,27 +7,15 @@
 // `(MIT OR GPL-3.0-only)` is accepted when MIT is allowed. Packages only
 // development needs are not judged by default: they are not shipped.
 
+import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
 import type { DepNode } from '../../model.js';
 import { compareStrings } from '../../util/compare.js';
 import { matchesNamePattern } from '../../util/name-patterns.js';
-import { defineCheck } from '../types.js';
+import { defineCheck, type WithDefaults } from '../types.js';
 import { judgeLicense, licenseList, readLicense, type LicensePolicy, type LicenseReading } from './classify.js';
 import { findLicenses, graphLicenseSource, type FoundLicense } from './resolve.js';
 
-interface Options {
-  /** SPDX licences accepted; when set, anything else is `not-allowed`. */
-  allow?: string[];
-  /** SPDX licences refused. */
-  deny: string[];
-  /** Dev-only packages: 'off' not judged, 'low' judged at low severity at most, 'on' judged like the rest. */
-  dev: 'off' | 'low' | 'on';
-  /** Names or globs not judged (the organisation's own UNLICENSED packages: "@acme/*"). */
-  ignore: string[];
-  /** Read misspelled licences with spdx-correct (`Apache 2.0` -> Apache-2.0), saying so in an info finding. */
-  correct: boolean;
-  /** Look up licences the lockfile does not record in the registry and the tarball. */
-  registry: boolean;
-}
+type Options = WithDefaults<FromSchema<typeof optionsSchema>, typeof defaultOptions>;
 
 /** One package's licence as the check read it: the `packages` list of the JSON output, and the report's inventory. */
 export interface LicenseEntry {
@@ -47,6 +35,27 @@ export function isLicensed(node: DepNode): boolean {
 }
 
 const describeList = (items: string[]): string => (items.length === 1 ? items[0]! : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`);
+
+const optionsSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    /** SPDX licences accepted; when set, anything else is `not-allowed`. */
+    allow: { type: 'array', items: { type: 'string', minLength: 1 } },
+    /** SPDX licences refused. */
+    deny: { type: 'array', items: { type: 'string', minLength: 1 } },
+    /** Dev-only packages: 'off' not judged, 'low' judged at low severity at most, 'on' judged like the rest. */
+    dev: { enum: ['off', 'low', 'on'] },
+    /** Names or globs not judged (the organisation's own UNLICENSED packages: "@acme/*"). */
+    ignore: { type: 'array', items: { type: 'string', minLength: 1 } },
+    /** Read misspelled licences with spdx-correct (`Apache 2.0` -> Apache-2.0), saying so in an info finding. */
+    correct: { type: 'boolean' },
+    /** Look up licences the lockfile does not record in the registry and the tarball. */
+    registry: { type: 'boolean' },
+  },
+} as const satisfies JSONSchema;
+
+const defaultOptions = { deny: [], dev: 'off', ignore: [], correct: true, registry: true } satisfies FromSchema<typeof optionsSchema>;
 
 export default defineCheck<Options>({
   meta: {
@@ -94,19 +103,8 @@ export default defineCheck<Options>({
         message: '{name}@{version} declares "{license}", read as {expression}',
       },
     },
-    optionsSchema: {
-      type: 'object',
-      additionalProperties: false,
-      properties: {
-        allow: { type: 'array', items: { type: 'string', minLength: 1 } },
-        deny: { type: 'array', items: { type: 'string', minLength: 1 } },
-        dev: { enum: ['off', 'low', 'on'] },
-        ignore: { type: 'array', items: { type: 'string', minLength: 1 } },
-        correct: { type: 'boolean' },
-        registry: { type: 'boolean' },
-      },
-    },
-    defaultOptions: { deny: [], dev: 'off', ignore: [], correct: true, registry: true },
+    optionsSchema,
+    defaultOptions,
     needs: ['registry'],
     enabledByDefault: false,
   },

@@ -19,7 +19,7 @@ import { checkEdgeAliases } from './aliases.js';
 import { checkIntegrity } from './integrity.js';
 import { checkKeys } from './keys.js';
 import { checkResolved } from './resolved.js';
-import { isUnderNodeModules, type LockfileOptions } from './shared.js';
+import { defaultOptions, isUnderNodeModules, optionsSchema, type LockfileOptions } from './shared.js';
 import { checkInSync } from './sync.js';
 import { checkReachable } from './unreachable.js';
 
@@ -102,18 +102,8 @@ export default defineCheck<LockfileOptions>({
         message: '{name}@{version} at {location} is in {file} but nothing in the project depends on it; it can hide a package nobody reviews.',
       },
     },
-    optionsSchema: {
-      type: 'object',
-      additionalProperties: false,
-      properties: {
-        allowedHosts: {
-          type: 'array',
-          items: { type: 'string', minLength: 1 },
-          description: 'hosts besides the configured registries that resolved URLs may use: bare hostnames, host:port, or URLs',
-        },
-      },
-    },
-    defaultOptions: { allowedHosts: [] },
+    optionsSchema,
+    defaultOptions,
     needs: [],
   },
 

@@ -2,12 +2,24 @@
 // how a package and a path are shown, and the manager-specific words.
 
 import type { DeclaredDependencies, DepGraph, DepNode, LockfileInfo } from '../../model.js';
-import type { CheckContext } from '../types.js';
+import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
+import type { CheckContext, WithDefaults } from '../types.js';
 
-export interface LockfileOptions {
-  /** Hosts besides the configured registries that `resolved` URLs may point at: `host`, `host:port` or a URL. */
-  allowedHosts: string[];
-}
+export const optionsSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    allowedHosts: {
+      type: 'array',
+      items: { type: 'string', minLength: 1 },
+      description: 'hosts besides the configured registries that resolved URLs may use: bare hostnames, host:port, or URLs',
+    },
+  },
+} as const satisfies JSONSchema;
+
+export const defaultOptions = { allowedHosts: [] } satisfies FromSchema<typeof optionsSchema>;
+
+export type LockfileOptions = WithDefaults<FromSchema<typeof optionsSchema>, typeof defaultOptions>;
 
 export type Ctx = CheckContext<LockfileOptions>;
 

@@ -12,17 +12,15 @@
 // the published tarball, kept in the capability cache), so this check
 // downloads nothing of its own; the registry side is the compact packument.
 
+import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
 import pLimit from 'p-limit';
 import type { CompactVersion } from '../../enrich/packument.js';
 import type { DepNode } from '../../model.js';
 import { compareStrings } from '../../util/compare.js';
-import { defineCheck } from '../types.js';
+import { defineCheck, type WithDefaults } from '../types.js';
 import { binMap, COMPARED_SCRIPTS, INSTALL_TIME, type ManifestFields } from './fields.js';
 
-interface Options {
-  /** Names or globs not judged. */
-  ignore: string[];
-}
+type Options = WithDefaults<FromSchema<typeof optionsSchema>, typeof defaultOptions>;
 
 export interface Difference {
   field: string;
@@ -124,6 +122,17 @@ function judged(node: DepNode): boolean {
   return node.location !== '' && node.source === 'registry' && !node.inBundle && !node.isWorkspace && node.linkTarget === null && node.version !== '';
 }
 
+const optionsSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    /** Names or globs not judged. */
+    ignore: { type: 'array', items: { type: 'string', minLength: 1 }, uniqueItems: true, description: 'package names or globs not to judge' },
+  },
+} as const satisfies JSONSchema;
+
+const defaultOptions = { ignore: [] } satisfies FromSchema<typeof optionsSchema>;
+
 export default defineCheck<Options>({
   meta: {
     id: 'manifest-confusion',
@@ -145,14 +154,8 @@ export default defineCheck<Options>({
         message: "{name}@{version}: its tarball's package.json and its registry manifest differ: {differences}",
       },
     },
-    optionsSchema: {
-      type: 'object',
-      additionalProperties: false,
-      properties: {
-        ignore: { type: 'array', items: { type: 'string', minLength: 1 }, uniqueItems: true, description: 'package names or globs not to judge' },
-      },
-    },
-    defaultOptions: { ignore: [] },
+    optionsSchema,
+    defaultOptions,
     needs: ['registry', 'contents'],
     enabledByDefault: false,
   },

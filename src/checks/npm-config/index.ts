@@ -3,16 +3,14 @@
 // pnpm-workspace.yaml / .yarnrc.yml / bunfig.toml when present. Read as data; a secret's
 // value is never put in a finding, only its key and file:line.
 
+import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
 import { redactUrl } from '../../enrich/npm-config.js';
 import { readProjectConfig, type ConfigEntry, type ConfigFile } from './read.js';
 import { allowsAllScripts, cooldownSetting, disablesStrictSsl, insecureRegistry, isCommittedCredential, namedRegistryHost } from './settings.js';
-import { defineCheck } from '../types.js';
+import { defineCheck, type WithDefaults } from '../types.js';
 import type { DepGraph } from '../../model.js';
 
-interface Options {
-  /** Report no-cooldown also for a project that commits no package-manager config file at all. */
-  reportWithoutConfigFile: boolean;
-}
+type Options = WithDefaults<FromSchema<typeof optionsSchema>, typeof defaultOptions>;
 
 function keyOf(entry: ConfigEntry): string {
   return entry.path.join('.');
@@ -44,6 +42,14 @@ function cooldownRemedy(graph: DepGraph): string {
 function yarnDefaultCooldown(graph: DepGraph): boolean {
   return graph.lockfile?.manager === 'yarn' && graph.lockfile.settings?.format === 'berry' && graph.lockfile.lockfileVersion >= 10;
 }
+
+const optionsSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { reportWithoutConfigFile: { type: 'boolean' } },
+} as const satisfies JSONSchema;
+
+const defaultOptions = { reportWithoutConfigFile: false } satisfies FromSchema<typeof optionsSchema>;
 
 export default defineCheck<Options>({
   meta: {
@@ -82,12 +88,8 @@ export default defineCheck<Options>({
         message: '{file}:{line} lets every dependency run install scripts ({key}): approve the few that need them by name instead',
       },
     },
-    optionsSchema: {
-      type: 'object',
-      additionalProperties: false,
-      properties: { reportWithoutConfigFile: { type: 'boolean' } },
-    },
-    defaultOptions: { reportWithoutConfigFile: false },
+    optionsSchema,
+    defaultOptions,
     needs: [],
   },
   async run(ctx) {

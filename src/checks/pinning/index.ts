@@ -6,6 +6,7 @@
 // workspace specs on its edges), classified with npm-package-arg and
 // analysed with semver.
 
+import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import npa from 'npm-package-arg';
 import { nameAtVersion } from '../../util/package-label.js';
@@ -13,19 +14,14 @@ import { toPosix } from '../../util/posix-path.js';
 import semver, { type Comparator, type Range } from 'semver';
 import type { DepGraph, DepNode } from '../../model.js';
 import { isJsonObject, stringEntries } from '../../util/json.js';
-import { defineCheck } from '../types.js';
+import { defineCheck, type WithDefaults } from '../types.js';
 import { catalogName, resolveCatalog } from '../../load/specs.js';
 import { aliasOf, parseDescriptor, unwrapPatch } from '../../load/yarn/descriptors.js';
 
 export const DEPENDENCY_TYPES = ['dependencies', 'optionalDependencies', 'devDependencies', 'peerDependencies'] as const;
 export type DependencyType = (typeof DEPENDENCY_TYPES)[number];
 
-export interface PinningOptions {
-  /** Dependency types where caret, tilde, hyphen and x-ranges are accepted. */
-  rangesAllowedIn: DependencyType[];
-  /** Dependency names (as written in package.json) to skip. */
-  ignore: string[];
-}
+export type PinningOptions = WithDefaults<FromSchema<typeof optionsSchema>, typeof defaultOptions>;
 
 const VIA: Record<DependencyType, 'dev' | 'optional' | 'peer' | undefined> = {
   dependencies: undefined,
@@ -255,6 +251,19 @@ function readOptions(options: Partial<PinningOptions> | undefined): PinningOptio
 
 const WHERE = '{name} in {dependencyType} of {file}';
 
+const optionsSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    /** Dependency types where caret, tilde, hyphen and x-ranges are accepted. */
+    rangesAllowedIn: { type: 'array', items: { enum: [...DEPENDENCY_TYPES] }, uniqueItems: true },
+    /** Dependency names (as written in package.json) to skip. */
+    ignore: { type: 'array', items: { type: 'string', minLength: 1 }, uniqueItems: true },
+  },
+} as const satisfies JSONSchema;
+
+const defaultOptions = { rangesAllowedIn: ['devDependencies', 'peerDependencies'], ignore: [] } satisfies FromSchema<typeof optionsSchema>;
+
 export default defineCheck<PinningOptions>({
   meta: {
     id: 'pinning',
@@ -301,15 +310,8 @@ export default defineCheck<PinningOptions>({
         message: `${WHERE} points to {path}, outside the project folder, so what is installed depends on the machine`,
       },
     },
-    optionsSchema: {
-      type: 'object',
-      additionalProperties: false,
-      properties: {
-        rangesAllowedIn: { type: 'array', items: { enum: [...DEPENDENCY_TYPES] }, uniqueItems: true },
-        ignore: { type: 'array', items: { type: 'string', minLength: 1 }, uniqueItems: true },
-      },
-    },
-    defaultOptions: { rangesAllowedIn: ['devDependencies', 'peerDependencies'], ignore: [] },
+    optionsSchema,
+    defaultOptions,
     needs: [],
   },
   run(context) {

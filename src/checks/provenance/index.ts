@@ -9,17 +9,13 @@
 // provenance) is not flagged, while a new 2.0.1 without it is. The
 // abbreviated packument carries `dist` in full, so no full packument is needed.
 
+import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
 import semver from 'semver';
 import type { NodePackument } from '../../enrich/registry-packuments.js';
 import { matchesNamePattern } from '../../util/name-patterns.js';
-import { defineCheck } from '../types.js';
+import { defineCheck, type WithDefaults } from '../types.js';
 
-interface Options {
-  /** Report every resolved version without provenance, not only those whose package had it before. */
-  requireAll: boolean;
-  /** Names or globs not to report. */
-  ignore: string[];
-}
+type Options = WithDefaults<FromSchema<typeof optionsSchema>, typeof defaultOptions>;
 
 /** The versions before `version` that have provenance, in version order. */
 export function earlierWithProvenance(found: NodePackument, version: string): string[] {
@@ -31,6 +27,19 @@ export function earlierWithProvenance(found: NodePackument, version: string): st
     .map(([other]) => other)
     .sort(semver.compare);
 }
+
+const optionsSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    /** Report every resolved version without provenance, not only those whose package had it before. */
+    requireAll: { type: 'boolean' },
+    /** Names or globs not to report. */
+    ignore: { type: 'array', items: { type: 'string', minLength: 1 } },
+  },
+} as const satisfies JSONSchema;
+
+const defaultOptions = { requireAll: false, ignore: [] } satisfies FromSchema<typeof optionsSchema>;
 
 export default defineCheck<Options>({
   meta: {
@@ -48,15 +57,8 @@ export default defineCheck<Options>({
         message: '{name}@{version} has no provenance attestation: nothing ties it to a source commit and build',
       },
     },
-    optionsSchema: {
-      type: 'object',
-      additionalProperties: false,
-      properties: {
-        requireAll: { type: 'boolean' },
-        ignore: { type: 'array', items: { type: 'string', minLength: 1 } },
-      },
-    },
-    defaultOptions: { requireAll: false, ignore: [] },
+    optionsSchema,
+    defaultOptions,
     needs: ['registry'],
     // The abbreviated packument's dist carries the attestations; ignored names are not even asked about.
     enrich: { packuments: { select: (node, options) => !matchesNamePattern(node.packageName, (options as Partial<Options>).ignore ?? []) } },

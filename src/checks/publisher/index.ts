@@ -12,16 +12,12 @@
 // declares 'full-packuments' and every package costs one full request
 // instead of an abbreviated one, never two.
 
+import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
 import type { NodePackument } from '../../enrich/registry-packuments.js';
 import { matchesNamePattern } from '../../util/name-patterns.js';
-import { defineCheck } from '../types.js';
+import { defineCheck, type WithDefaults } from '../types.js';
 
-interface Options {
-  /** Names or globs not judged (nor looked up). */
-  ignore: string[];
-  /** Accounts whose publishes are never reported (a release bot, `GitHub Actions` for trusted publishing). */
-  allowPublishers: string[];
-}
+type Options = WithDefaults<FromSchema<typeof optionsSchema>, typeof defaultOptions>;
 
 interface Release {
   version: string;
@@ -78,6 +74,19 @@ export function judgePublication(found: NodePackument, version: string): Publish
 
 const day = (iso: string): string => iso.slice(0, 10);
 
+const optionsSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    /** Names or globs not judged (nor looked up). */
+    ignore: { type: 'array', items: { type: 'string', minLength: 1 }, uniqueItems: true, description: 'package names or globs not to judge (nor look up)' },
+    /** Accounts whose publishes are never reported (a release bot, `GitHub Actions` for trusted publishing). */
+    allowPublishers: { type: 'array', items: { type: 'string', minLength: 1 }, uniqueItems: true, description: 'npm accounts whose publishes are never reported' },
+  },
+} as const satisfies JSONSchema;
+
+const defaultOptions = { ignore: [], allowPublishers: [] } satisfies FromSchema<typeof optionsSchema>;
+
 export default defineCheck<Options>({
   meta: {
     id: 'publisher',
@@ -94,15 +103,8 @@ export default defineCheck<Options>({
         message: '{name}@{version} (published on {published} by {publisher}) is the first release after its maintainers changed ({change}) since {previousVersion} of {previousPublished}',
       },
     },
-    optionsSchema: {
-      type: 'object',
-      additionalProperties: false,
-      properties: {
-        ignore: { type: 'array', items: { type: 'string', minLength: 1 }, uniqueItems: true, description: 'package names or globs not to judge (nor look up)' },
-        allowPublishers: { type: 'array', items: { type: 'string', minLength: 1 }, uniqueItems: true, description: 'npm accounts whose publishes are never reported' },
-      },
-    },
-    defaultOptions: { ignore: [], allowPublishers: [] },
+    optionsSchema,
+    defaultOptions,
     needs: ['registry', 'full-packuments'],
     // Publishers and maintainers are in the full packument only; ignored names are not even asked about.
     enrich: { packuments: { full: true, select: (node, options) => !matchesNamePattern(node.packageName, (options as { ignore?: string[] }).ignore ?? []) } },

@@ -8,18 +8,14 @@
 // is too, and only packages modified within the window need the full
 // packument (the only form with per-version publish times).
 
+import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
 import { packageRef, type DepNode } from '../../model.js';
 import type { SettingOrigin } from '../../enrich/npm-config.js';
 import type { NodePackument } from '../../enrich/registry-packuments.js';
 import { matchesNamePattern } from '../../util/name-patterns.js';
-import { defineCheck } from '../types.js';
+import { defineCheck, type WithDefaults } from '../types.js';
 
-interface Options {
-  /** Cooldown in days; null: npm's `min-release-age` when set, else 3. */
-  days: number | null;
-  /** Names or globs exempt, besides npm's `min-release-age-exclude`. */
-  exclude: string[];
-}
+type Options = WithDefaults<FromSchema<typeof optionsSchema>, typeof defaultOptions>;
 
 const DEFAULT_DAYS = 3;
 const DAY = 86_400_000;
@@ -40,6 +36,19 @@ function cooldown(options: Options, npm: { days: number; origin: SettingOrigin }
   return { days: DEFAULT_DAYS, source: { from: 'default' } };
 }
 
+const optionsSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    /** Cooldown in days; null: npm's `min-release-age` when set, else 3. */
+    days: { type: ['number', 'null'], minimum: 0 },
+    /** Names or globs exempt, besides npm's `min-release-age-exclude`. */
+    exclude: { type: 'array', items: { type: 'string', minLength: 1 } },
+  },
+} as const satisfies JSONSchema;
+
+const defaultOptions = { days: null, exclude: [] } satisfies FromSchema<typeof optionsSchema>;
+
 export default defineCheck<Options>({
   meta: {
     id: 'release-age',
@@ -51,15 +60,8 @@ export default defineCheck<Options>({
         message: '{name}@{version} was published {age} before the audit, within the {days}-day release cooldown: a compromised release is usually caught and removed within days',
       },
     },
-    optionsSchema: {
-      type: 'object',
-      additionalProperties: false,
-      properties: {
-        days: { type: ['number', 'null'], minimum: 0 },
-        exclude: { type: 'array', items: { type: 'string', minLength: 1 } },
-      },
-    },
-    defaultOptions: { days: null, exclude: [] },
+    optionsSchema,
+    defaultOptions,
     needs: ['registry'],
     enrich: {
       packuments: {

@@ -13,18 +13,16 @@
 // since that expiry, needs its publish time: then the full packument (which
 // the publisher check reads anyway).
 
+import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
 import { verify } from 'node:crypto';
 import { isRegistryError } from '../../enrich/registry-client.js';
 import type { NodePackument } from '../../enrich/registry-packuments.js';
 import { publicKey, RegistryKeys, type RegistryKey, type RegistryKeySet } from '../../enrich/registry-keys.js';
 import type { RegistrySignature } from '../../enrich/packument.js';
 import { packageRef, type DepNode } from '../../model.js';
-import { defineCheck, type CheckContext } from '../types.js';
+import { defineCheck, type WithDefaults, type CheckContext } from '../types.js';
 
-interface Options {
-  /** Names or globs not judged (nor looked up). */
-  ignore: string[];
-}
+type Options = WithDefaults<FromSchema<typeof optionsSchema>, typeof defaultOptions>;
 
 type Ctx = CheckContext<Options>;
 
@@ -85,6 +83,17 @@ async function publishTime(ctx: Ctx, node: DepNode, found: NodePackument, keys: 
   return full?.version.published ?? null;
 }
 
+const optionsSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    /** Names or globs not judged (nor looked up). */
+    ignore: { type: 'array', items: { type: 'string', minLength: 1 }, uniqueItems: true, description: 'package names or globs not to judge (nor look up)' },
+  },
+} as const satisfies JSONSchema;
+
+const defaultOptions = { ignore: [] } satisfies FromSchema<typeof optionsSchema>;
+
 export default defineCheck<Options>({
   meta: {
     id: 'signatures',
@@ -106,14 +115,8 @@ export default defineCheck<Options>({
         message: '{name}@{version} is signed with {why}',
       },
     },
-    optionsSchema: {
-      type: 'object',
-      additionalProperties: false,
-      properties: {
-        ignore: { type: 'array', items: { type: 'string', minLength: 1 }, uniqueItems: true, description: 'package names or globs not to judge (nor look up)' },
-      },
-    },
-    defaultOptions: { ignore: [] },
+    optionsSchema,
+    defaultOptions,
     needs: ['registry'],
     enabledByDefault: false,
   },

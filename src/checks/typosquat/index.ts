@@ -9,22 +9,18 @@
 // can arrive as a transitive dependency of an innocent-looking new one.
 // No network: the list of high-impact packages is the npm-high-impact dataset.
 
+import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { DepGraph, DepNode } from '../../model.js';
 import { matchesNamePattern } from '../../util/name-patterns.js';
-import { defineCheck } from '../types.js';
+import { defineCheck, type WithDefaults } from '../types.js';
 import { highImpact, MIN_EDIT_LENGTH, type LookalikeKind } from './lookalike.js';
 
 export const TYPOSQUAT_SCOPES = ['direct', 'all'] as const;
 
-export interface TyposquatOptions {
-  /** Names or globs never reported (a real package that happens to be one letter from a popular one). */
-  allow: string[];
-  /** Which packages are judged: direct dependencies (the default for `check`) or every package (`diff` judges what it adds). */
-  dependencies: (typeof TYPOSQUAT_SCOPES)[number];
-}
+export type TyposquatOptions = WithDefaults<FromSchema<typeof optionsSchema>, typeof defaultOptions>;
 
 /** `npm-high-impact@<version>`, for evidence (the package exports no package.json: read beside its entry point). */
 const DATASET = (() => {
@@ -44,6 +40,19 @@ function isDirect(graph: DepGraph, node: DepNode): boolean {
   return node.dependents.some((location) => location === '' || graph.nodes.get(location)?.isWorkspace === true);
 }
 
+const optionsSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    /** Names or globs never reported (a real package that happens to be one letter from a popular one). */
+    allow: { type: 'array', items: { type: 'string', minLength: 1 }, uniqueItems: true, description: 'names or globs (@myorg/*) never reported' },
+    /** Which packages are judged: direct dependencies (the default for `check`) or every package (`diff` judges what it adds). */
+    dependencies: { enum: [...TYPOSQUAT_SCOPES], description: 'judge direct dependencies only, or every package' },
+  },
+} as const satisfies JSONSchema;
+
+const defaultOptions = { allow: [], dependencies: 'direct' } satisfies FromSchema<typeof optionsSchema>;
+
 export default defineCheck<TyposquatOptions>({
   meta: {
     id: 'typosquat',
@@ -55,15 +64,8 @@ export default defineCheck<TyposquatOptions>({
         message: '{name}@{version} is {how} {intended}, a high-impact package: a typo or a lookalike of it?',
       },
     },
-    optionsSchema: {
-      type: 'object',
-      additionalProperties: false,
-      properties: {
-        allow: { type: 'array', items: { type: 'string', minLength: 1 }, uniqueItems: true, description: 'names or globs (@myorg/*) never reported' },
-        dependencies: { enum: [...TYPOSQUAT_SCOPES], description: 'judge direct dependencies only, or every package' },
-      },
-    },
-    defaultOptions: { allow: [], dependencies: 'direct' },
+    optionsSchema,
+    defaultOptions,
     needs: [],
   },
 
