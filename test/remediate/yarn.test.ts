@@ -13,19 +13,16 @@ import { describe, expect, it } from 'vitest';
 import { REPO } from '../helpers/project.js';
 import { runInProcess } from '../helpers/in-process.js';
 import { assess } from '../../src/remediate/assess.js';
-import { LOCKFILE_LOADERS } from '../../src/load/index.js';
 import { planContext } from './context.js';
 import { binaryVersion, EXPRESS_HIT, useUniverses, OSV, osvPresent, projectCopy, runManager, TarballUniverse } from './managers.js';
 
 const CLASSIC = join(REPO, 'node_modules/yarn/bin/yarn.js');
 const BERRY = join(REPO, 'node_modules/@yarnpkg/cli-dist/bin/yarn.js');
 if (!osvPresent) console.warn(`skipping depguard fix on yarn projects: ${OSV} is absent (shared data not laid beside the clone)`);
-const loader = LOCKFILE_LOADERS.yarn !== undefined;
-if (!loader) console.warn('skipping yarn verification tests: this build has no yarn.lock loader (src/load/yarn), so depguard fix refuses yarn projects');
-const classicRuns = loader && binaryVersion(CLASSIC) === '1.22.22';
-const berryRuns = loader && binaryVersion(BERRY) === '4.18.1';
-if (loader && !classicRuns) console.warn(`skipping yarn 1 verification tests: ${CLASSIC} (the yarn devDependency) does not run here`);
-if (loader && !berryRuns) console.warn(`skipping yarn 4 verification tests: ${BERRY} (the @yarnpkg/cli-dist devDependency) does not run here`);
+const classicRuns = binaryVersion(CLASSIC) === '1.22.22';
+const berryRuns = binaryVersion(BERRY) === '4.18.1';
+if (!classicRuns) console.warn(`skipping yarn 1 verification tests: ${CLASSIC} (the yarn devDependency) does not run here`);
+if (!berryRuns) console.warn(`skipping yarn 4 verification tests: ${BERRY} (the @yarnpkg/cli-dist devDependency) does not run here`);
 
 const { full, trimmed, environment } = useUniverses((trimmed: boolean) => TarballUniverse.express(trimmed));
 
@@ -125,14 +122,4 @@ describe.skipIf(!osvPresent || !berryRuns)('depguard fix on a yarn 4 project, ve
     expect(doc.plan).toMatchObject({ verified: false });
     expect(doc.plan.unverified).toContain("the project's yarn.lock is yarn 2 or later (berry)'s");
   }, 120_000);
-});
-
-describe.skipIf(loader)('depguard fix on a yarn project in a build without the yarn loader', () => {
-  it('refuses it (exit 2), and never hints at making an npm lockfile', async () => {
-    environment(full(), []);
-    const result = await runInProcess(['fix', projectCopy('fix-express-yarn')]);
-    expect(result.code).toBe(2);
-    expect(result.stderr).toContain('depguard fix cannot plan on yarn.lock: this build of depguard has no yarn lockfile loader');
-    expect(result.stderr).not.toContain('npm install --package-lock-only');
-  });
 });
