@@ -1,6 +1,10 @@
-import type { DepGraph } from '../model.js';
+import type { DepGraph, DepNode } from '../model.js';
 import { nameAtVersion } from '../util/package-label.js';
 
+/** A chain step: `name@version`, or the bare name for a node without one (a workspace whose package.json has no version). */
+function step(node: DepNode): string {
+  return node.version ? nameAtVersion(node) : node.packageName;
+}
 
 /**
  * Up to `limit` shortest dependency chains from the root (or a workspace) to
@@ -23,7 +27,7 @@ export function dependencyPaths(graph: DepGraph, location: string, limit = 3): s
       for (const dependent of head.dependents) {
         if (chain.includes(dependent)) continue; // a cycle
         if (dependent === '') {
-          results.push(chain.map((loc) => nameAtVersion(graph.nodes.get(loc)!)));
+          results.push(chain.map((loc) => step(graph.nodes.get(loc)!)));
           if (results.length >= limit) break;
           continue;
         }
