@@ -102,3 +102,17 @@ export function isolatedEnv(registry: string, extra: Record<string, string> = {}
     ...extra,
   };
 }
+
+/** The `diff` part of `depguard diff <head fixture> --base pm-service-npm` (lockfile and pinning), after asserting it ran: a change of package manager of the same service. */
+export interface ManagerChangeDiff {
+  added: unknown[];
+  removed: unknown[];
+  changed: unknown[];
+  manifest: unknown[];
+  newFindings: Array<{ rule: string }>;
+  resolvedFindings: Array<{ rule: string }>;
+}
+export function diffFromNpm(headFixture: string, baseFixture: string): { code: number | null; stderr: string; diff: ManagerChangeDiff | null } {
+  const run = depguard(['diff', headFixture, '--base', baseFixture, '--only', 'lockfile,pinning', '--format', 'json', '--fail-on', 'none', '--date', TEST_DATE]);
+  return { code: run.code, stderr: run.stderr, diff: run.code === 0 ? (JSON.parse(run.stdout) as { diff: ManagerChangeDiff }).diff : null };
+}

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { depguard } from '../helpers/cli.js';
+import { depguard, diffFromNpm } from '../helpers/cli.js';
 import { fixture, tempProject } from '../helpers/project.js';
 
 type SarifLog = { runs: Array<{ results: Array<{ ruleId: string; locations: Array<{ physicalLocation: { artifactLocation: { uri: string }; region?: { startLine: number } } }> }> }> };
@@ -32,9 +32,9 @@ describe('depguard on bun projects', () => {
   });
 
   it('diff from an npm base to a bun head of the same service: no package added, removed or changed', () => {
-    const run = depguard(['diff', fixture('pm-service-bun'), '--base', fixture('pm-service-npm'), '--only', 'lockfile,pinning', '--format', 'json', '--fail-on', 'none', '--date', '2026-11-27']);
+    const run = diffFromNpm(fixture('pm-service-bun'), fixture('pm-service-npm'));
     expect(run.code, run.stderr).toBe(0);
-    const { diff } = JSON.parse(run.stdout) as { diff: { added: unknown[]; removed: unknown[]; changed: unknown[]; manifest: unknown[]; newFindings: Array<{ rule: string }>; resolvedFindings: Array<{ rule: string }> } };
+    const diff = run.diff!;
     expect({ added: diff.added, removed: diff.removed, changed: diff.changed }).toEqual({ added: [], removed: [], changed: [] });
     // `"@svc/lib": "0.1.0"` became `workspace:*`; semver's `^7.5.0` became `catalog:` holding ^7.5.0 (package.json's workspaces.catalog): neither is looser.
     expect(diff.manifest).toEqual([{ kind: 'spec-changed', file: 'package.json', field: 'dependencies', key: '@svc/lib', from: '0.1.0', to: 'workspace:*', looseness: { from: 'exact', to: 'exact' } }]);

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadProject } from '../../src/load/load.js';
 import type { DepGraph } from '../../src/model.js';
-import { depguard } from '../helpers/cli.js';
+import { depguard, diffFromNpm } from '../helpers/cli.js';
 import { fixture, tempProject } from '../helpers/project.js';
 
 const PNPM_FIXTURES = ['pm-service-pnpm-v53', 'pm-service-pnpm7', 'pm-service-pnpm8', 'pm-service-pnpm', 'pm-service-pnpm11'] as const;
@@ -131,9 +131,9 @@ describe('SARIF on a pnpm project', () => {
 
 describe('diff across a change of package manager', () => {
   it('npm base, pnpm head of the same service: no package added, removed or changed; the spec changes read through pnpm', () => {
-    const run = depguard(['diff', fixture('pm-service-pnpm'), '--base', fixture('pm-service-npm'), '--only', 'lockfile,pinning', '--format', 'json', '--fail-on', 'none', '--date', '2026-11-27']);
+    const run = diffFromNpm(fixture('pm-service-pnpm'), fixture('pm-service-npm'));
     expect(run.code, run.stderr).toBe(0);
-    const { diff } = JSON.parse(run.stdout) as { diff: { added: unknown[]; removed: unknown[]; changed: unknown[]; manifest: unknown[]; newFindings: Array<{ rule: string }>; resolvedFindings: Array<{ rule: string }> } };
+    const diff = run.diff!;
     expect({ added: diff.added, removed: diff.removed, changed: diff.changed }).toEqual({ added: [], removed: [], changed: [] });
     // `"@svc/lib": "0.1.0"` (npm workspace) became `workspace:*`; `semver: ^7.5.0` became `catalog:` holding ^7.5.0: neither is looser.
     expect(diff.manifest).toEqual([{ kind: 'spec-changed', file: 'package.json', field: 'dependencies', key: '@svc/lib', from: '0.1.0', to: 'workspace:*', looseness: { from: 'exact', to: 'exact' } }]);

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { depguard } from '../helpers/cli.js';
+import { depguard, diffFromNpm } from '../helpers/cli.js';
 import { fixture, tempProject } from '../helpers/project.js';
 
 describe('SARIF on a yarn project', () => {
@@ -26,9 +26,9 @@ describe('SARIF on a yarn project', () => {
 
 describe('diff across a change of package manager', () => {
   it('npm base, yarn classic head of the same service: no package added, removed or changed', () => {
-    const run = depguard(['diff', fixture('pm-service-yarn'), '--base', fixture('pm-service-npm'), '--only', 'lockfile,pinning', '--format', 'json', '--fail-on', 'none', '--date', '2026-11-27']);
+    const run = diffFromNpm(fixture('pm-service-yarn'), fixture('pm-service-npm'));
     expect(run.code, run.stderr).toBe(0);
-    const { diff } = JSON.parse(run.stdout) as { diff: { added: unknown[]; removed: unknown[]; changed: unknown[]; newFindings: Array<{ rule: string }>; resolvedFindings: Array<{ rule: string }> } };
+    const diff = run.diff!;
     expect({ added: diff.added, removed: diff.removed, changed: diff.changed }).toEqual({ added: [], removed: [], changed: [] });
     expect(diff.resolvedFindings).toEqual([]);
   });
