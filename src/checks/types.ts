@@ -1,8 +1,8 @@
 import type { AdvisoryRef, DepGraph, DepNode, Diagnostic, PackageRef, Severity } from '../model.js';
-import type { RegistryClient } from '../enrich/registry-client.js';
-import type { NodePackument, RegistryPackuments } from '../enrich/registry-packuments.js';
-import type { EnrichedData } from '../enrich/stage.js';
-import type { ManifestSource } from '../enrich/types.js';
+import type { NodePackument } from '../enrich/registry-packuments.js';
+import type { EnrichedData, KeysAnswer } from '../enrich/stage.js';
+import type { ManifestRequest, PackageManifest } from '../enrich/types.js';
+import type { AdvisoryEvidence } from './advisories/evidence.js';
 import type { ScanOutcome } from './capabilities/types.js';
 import type { NpmSettings, RegistryConfig } from '../enrich/npm-config.js';
 import type { JudgedScope } from './scope.js';
@@ -42,6 +42,31 @@ export interface EnrichRun {
   /** The audit instant in ms (CheckContext.now). */
   now: number;
   npmSettings: NpmSettings | null;
+  /** The trusted registry configuration (which registry a name comes from: registryFor). */
+  registries: RegistryConfig;
+  /** Signing keys by registry, fetched before the packuments when a check declares `keys` (empty otherwise). */
+  keys: ReadonlyMap<string, KeysAnswer>;
+}
+
+/**
+ * Everything the enrich stage hands a check: the registry's data
+ * (src/enrich/stage.ts) and what the engine's readers made of it.
+ */
+export interface CheckEnriched extends EnrichedData {
+  /** What is inside each node the check selected (meta.enrich.contents): one download and one analysis per package for every check. */
+  contents: ReadonlyMap<DepNode, ScanOutcome>;
+  /** What the advisory sources say about the graph (meta.enrich.advisories), matched as npm audit matches; null when not declared. */
+  advisories: AdvisoryEvidence | null;
+  /** `code|location` of the packages whose packument could not be had: already diagnostics of their own, not to be repeated. */
+  packumentMisses: ReadonlySet<string>;
+  /** The manifest of each node the check asked about (meta.enrich.manifests); null when it could not be had (the source's diagnostic says why). */
+  manifests: ReadonlyMap<DepNode, PackageManifest | null>;
+  /**
+   * Why a manifest that is missing was not asked of the registry: 'run', this
+   * run makes no registry request; 'unchanged', a diff asks only about the
+   * packages its change touched; false, it was asked (and could not be had).
+   */
+  manifestNotFetched(node: DepNode): 'run' | 'unchanged' | false;
 }
 
 export interface CheckMeta {
@@ -54,18 +79,18 @@ export interface CheckMeta {
   defaultOptions: Record<string, unknown>;
   /**
    * What the check needs beyond the graph, so the engine builds only that:
-   * 'manifests' gives the context a ManifestSource; 'registry' gives it the
-   * shared RegistryClient (packuments, tarballs) for checks that need more;
-   * 'full-packuments' (with 'registry') says it reads the full packument of
-   * every package it judges, so the client asks for the full document from
-   * the first request on: one request per package, not an abbreviated one
-   * for the other checks and a full one for this; 'contents' gives it the
-   * run's one reader of package contents (PackageContents), so checks that
-   * read what is inside packages share one download and one analysis;
-   * 'local-manifests': manifests only as far as they can be had without a
-   * request (node_modules, npm's tarball and metadata caches), unless the run
-   * asks the registry anyway for another check: so a run of the checks that
-   * need no registry makes no request at all.
+   * 'manifests' says its manifests (meta.enrich.manifests) may come from the
+   * registry; 'registry' says the
+   * check's enriched data comes from the registry (what makes the run go
+   * online, and a diff narrow it); 'full-packuments' (with 'registry') says
+   * it reads the full packument of every package it judges, so the client
+   * asks for the full document from the first request on: one request per
+   * package, not an abbreviated one for the other checks and a full one for
+   * this; 'contents' says it reads what is inside packages
+   * (meta.enrich.contents); 'local-manifests': manifests only as far as they
+   * can be had without a request (node_modules, npm's tarball and metadata
+   * caches), unless the run asks the registry anyway for another check: so a
+   * run of the checks that need no registry makes no request at all.
    */
   needs: Array<'manifests' | 'local-manifests' | 'registry' | 'full-packuments' | 'contents'>;
   /**
@@ -84,6 +109,38 @@ export interface CheckMeta {
       full?: boolean | ((found: NodePackument, node: DepNode, options: Record<string, unknown>, run: EnrichRun) => boolean);
       select?(node: DepNode, options: Record<string, unknown>, run: EnrichRun): boolean;
     };
+    /**
+     * The signing keys (`-/npm/v1/keys`) of every registry a package the
+     * check judges (and `packuments.select` keeps) comes from, fetched before
+     * the packuments so that `full` can read them (`run.keys`).
+     */
+    keys?: boolean;
+    /**
+     * The package.json inside the published tarball of the nodes `select`
+     * names, given their packument (fetched first): license's fallback when
+     * neither the lockfile nor the registry records a licence.
+     */
+    tarballManifests?: { select(found: NodePackument, node: DepNode, options: Record<string, unknown>): boolean };
+    /**
+     * What is inside each package the check judges and `select` keeps (all
+     * by default): the capability analysis of the installed copy or the
+     * published tarball, read once for every check that declares it
+     * (src/checks/capabilities/scan.ts) and kept in the capability cache.
+     */
+    contents?: { select?(node: DepNode, options: Record<string, unknown>): boolean };
+    /**
+     * Package manifests (node_modules, npm's caches, the registry as `needs`
+     * allows) of the nodes `select` asks about, with how much the check
+     * depends on each (ManifestRequest.required); null: not asked.
+     */
+    manifests?: { select(node: DepNode, graph: DepGraph, options: Record<string, unknown>): ManifestRequest | null };
+    /**
+     * The advisories of the packages the run audits (context.scope.audits),
+     * from the source the check's options choose, matched to the graph with
+     * npm audit's semantics, metavulnerabilities included
+     * (src/checks/advisories/gather.ts).
+     */
+    advisories?: boolean;
   };
   /**
    * false: off unless a preset, the user's config or --only turns it on.
@@ -92,15 +149,6 @@ export interface CheckMeta {
    * way to fail closed, without asking for it. Default true.
    */
   enabledByDefault?: boolean;
-}
-
-/**
- * What is inside each package, read once per run for every check that asks:
- * the installed copy or the published tarball, analysed for capabilities and
- * kept in the capability cache by integrity (see src/checks/capabilities/scan.ts).
- */
-export interface PackageContents {
-  scan(node: DepNode): Promise<ScanOutcome>;
 }
 
 export interface Report {
@@ -158,20 +206,13 @@ export interface CheckContext<Options> {
    * caller gave none (then such data is simply not there).
    */
   cacheDir: string | null;
-  /** Package manifests, when the check declared `needs: ['manifests']`; null otherwise. */
-  manifests: ManifestSource | null;
-  /** The registry client, when the check declared `needs: ['registry']`; null otherwise. */
-  registry: RegistryClient | null;
   /**
-   * Packuments per graph node over the same client, when the check declared
-   * `needs: ['registry']`: misses are recorded on the package and decide
-   * the fail-closed exit like missing manifests do.
+   * What the enrich stage fetched for this check (meta.enrich), before any
+   * check ran: a check reads registry data, package contents and advisories
+   * only from here, never from a client. Empty where it declared nothing or
+   * the data could not be had (the miss is the engine's diagnostic).
    */
-  packuments: RegistryPackuments | null;
-  /** Package contents, when the check declared `needs: ['contents']`; null otherwise. */
-  contents: PackageContents | null;
-  /** What the enrich stage fetched for this check (meta.enrich); empty when it declared nothing or the run is offline-only. */
-  enriched: EnrichedData;
+  enriched: CheckEnriched;
   /**
    * Which packages a registry-backed check (one that needs registry data or
    * contents) judges: every one in `check`, only those the change touched in

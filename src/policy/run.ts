@@ -7,18 +7,18 @@ import { createAnalyser } from '../checks/capabilities/pool.js';
 import { CapabilityScanner } from '../checks/capabilities/scan.js';
 import { CHECKS } from '../checks/index.js';
 import { WHOLE_TREE, type JudgedScope } from '../checks/scope.js';
-import { isRegistryBacked, type Check, type EnrichRun, type Report } from '../checks/types.js';
+import { isRegistryBacked, type Check, type Report } from '../checks/types.js';
 import type { Policy } from './load.js';
 import { InstalledManifests } from '../enrich/installed.js';
 import type { RegistryClient } from '../enrich/registry-client.js';
-import { isRegistryLookup, RegistryPackuments } from '../enrich/registry-packuments.js';
-import { enrichPackuments, NOTHING_ENRICHED, type EnrichedData, type PackumentsWanted } from '../enrich/stage.js';
+import { RegistryPackuments } from '../enrich/registry-packuments.js';
 import type { ManifestSource } from '../enrich/types.js';
 import { dependencyPaths } from '../load/paths.js';
 import { packageRef, severityRank, type DepGraph, type DepNode, type Diagnostic, type Finding, type Severity } from '../model.js';
 import { trustedHostSet, type NpmSettings, type RegistryConfig } from '../enrich/npm-config.js';
 import { compareStrings } from '../util/compare.js';
 import { redactDeep, redactText } from '../util/redact.js';
+import { enrichChecks } from './enrich.js';
 import { applyWaivers, parsePackageSelector } from './waivers.js';
 
 export const OMIT_TYPES = ['dev', 'optional', 'peer'] as const;
@@ -118,19 +118,6 @@ function judgedWhole(graph: DepGraph, selector: string | undefined, judged: (nod
   return true;
 }
 
-/** Each declaring check's packuments (CheckMeta.enrich), by check id. */
-async function enrichChecks(graph: DepGraph, scope: JudgedScope, source: RegistryPackuments, checks: Check<any>[], optionsOf: (check: Check<any>) => Record<string, unknown>, run: EnrichRun): Promise<Map<string, EnrichedData>> {
-  const wanting = checks.filter((check) => check.meta.enrich?.packuments);
-  const requests = wanting.map((check): PackumentsWanted => {
-    const { select, full } = check.meta.enrich!.packuments!;
-    const options = optionsOf(check);
-    const nodes = [...graph.nodes.values()].filter((node) => isRegistryLookup(node) && scope.judges(node) && (select?.(node, options, run) ?? true));
-    return typeof full === 'function' ? { nodes, full: false, refine: (found, node) => full(found, node, options, run) } : { nodes, full: full === true };
-  });
-  const answers = await enrichPackuments(source, requests);
-  return new Map(wanting.map((check, index) => [check.meta.id, answers[index]!]));
-}
-
 function judgedCount(graph: DepGraph, scope: JudgedScope): number {
   let count = 0;
   for (const node of graph.nodes.values()) if (scope.judges(node)) count++;
@@ -149,16 +136,27 @@ export async function runChecks(options: RunOptions): Promise<CheckRun> {
   const packuments = checks.some((check) => check.meta.needs.includes('registry')) ? (options.packuments ?? (options.registry ? new RegistryPackuments(options.registry) : null)) : null;
   const scope = options.scope ?? WHOLE_TREE;
   const trustedHosts = trustedHostSet(options.registries, allowedHostsOf(policy));
-  // One reader of package contents for every check that looks inside packages: one download and one analysis each.
+  // One reader of package contents for every check that looks inside packages (the enrich stage's): one download and one analysis each.
   const analyser = checks.some((check) => check.meta.needs.includes('contents')) ? createAnalyser(scope.partial ? judgedCount(graph, scope) : undefined) : null;
   const contents = analyser
     ? new CapabilityScanner({ graph, registry: options.registry ?? null, cache: options.registry ? new CapabilityCache(options.registry.cacheDir) : null, analyser, packuments })
     : null;
   const optionsOf = (check: Check<any>): Record<string, unknown> => policy.checks.get(check.meta.id)?.options ?? { ...check.meta.defaultOptions };
-  // The enrich stage: what the checks declared, fetched at once for the packages they judge, before any runs.
   const now = options.now ?? Date.parse(`${options.today}T00:00:00Z`);
-  const enriched = packuments ? await enrichChecks(graph, scope, packuments, checks, optionsOf, { now, npmSettings: options.npmSettings ?? null }) : new Map<string, EnrichedData>();
   try {
+    // The enrich stage: what the checks declared, fetched at once for the packages they judge, before any runs.
+    const enriched = await enrichChecks({
+      graph,
+      scope,
+      checks,
+      optionsOf,
+      run: { now, npmSettings: options.npmSettings ?? null, registries: options.registries },
+      today: options.today,
+      registry: options.registry ?? null,
+      packuments,
+      contents,
+      manifests,
+    });
     for (const check of checks) {
       const reports: Report[] = [];
       await check.run({
@@ -167,11 +165,7 @@ export async function runChecks(options: RunOptions): Promise<CheckRun> {
         registries: options.registries,
         trustedHosts,
         today: options.today,
-        manifests: wantsManifests(check) ? manifests : null,
-        registry: check.meta.needs.includes('registry') ? (options.registry ?? null) : null,
-        packuments: check.meta.needs.includes('registry') ? packuments : null,
-        contents: check.meta.needs.includes('contents') ? contents : null,
-        enriched: enriched.get(check.meta.id) ?? NOTHING_ENRICHED,
+        enriched: enriched.get(check.meta.id)!,
         scope,
         now,
         npmSettings: options.npmSettings ?? null,

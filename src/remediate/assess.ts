@@ -8,7 +8,7 @@ import { auditAdvisories } from '../checks/advisories/audit.js';
 import { GraphView, type Vuln } from '../checks/advisories/match.js';
 import { projectNode } from '../checks/engines/project-node.js';
 import type { AdvisorySource } from '../enrich/advisories/types.js';
-import { auditQuery } from '../checks/advisories/index.js';
+import { auditQuery } from '../checks/advisories/gather.js';
 import type { RegistryClient } from '../enrich/registry-client.js';
 import { loadProject } from '../load/load.js';
 import type { DepGraph, DepNode } from '../model.js';

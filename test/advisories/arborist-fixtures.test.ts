@@ -15,7 +15,7 @@ import { isOmitted, type OmitType } from '../../src/policy/run.js';
 import { loadProject } from '../../src/load/load.js';
 import { SHARED_DATA } from '../helpers/project.js';
 import { AdvisoryServer, bulkFromQuick, serveArboristPackuments } from './advisory-server.js';
-import { auditQuery } from '../../src/checks/advisories/index.js';
+import { auditQuery } from '../../src/checks/advisories/gather.js';
 
 const ARBORIST = join(SHARED_DATA, 'peers/npm-cli/workspaces/arborist/test/fixtures');
 const EXPECTED = join(SHARED_DATA, 'peers/npm-cli/expected/arborist-audit-report');

@@ -8,10 +8,10 @@ import { isDepguardError } from '../../src/errors.js';
 import { fixture, tempProject } from '../helpers/project.js';
 import { auditWith, packumentForms, summary } from '../helpers/registry-checks.js';
 import { TestRegistry } from '../enrich/registry-server.js';
-import { nodePackument, runEnriched } from '../helpers/enriched.js';
+import { nodePackument, runEnriched, enrichRun } from '../helpers/enriched.js';
 import { graph, node } from '../helpers/graph.js';
 
-const RUN = { now: Date.parse('2026-11-27T00:00:00Z'), npmSettings: null };
+const RUN = enrichRun();
 
 let server: TestRegistry;
 

@@ -16,7 +16,7 @@ import { loadProject } from '../../src/load/load.js';
 import { fixture, tempProject, npmProject } from '../helpers/project.js';
 import { AUDIT_DATE, auditWith, emptyCache, packumentForms, summary } from '../helpers/registry-checks.js';
 import { TestRegistry } from '../enrich/registry-server.js';
-import { nodePackument, runEnriched } from '../helpers/enriched.js';
+import { nodePackument, runEnriched, enrichRun } from '../helpers/enriched.js';
 import { graph, node } from '../helpers/graph.js';
 
 let server: TestRegistry;
@@ -220,7 +220,7 @@ describe('release-age: a function of the graph and the enriched packuments (no n
 
   it('declares the abbreviated packuments of names not exempt, and the full one only of a package modified within the cooldown', () => {
     const { select, full: needsFull } = releaseAge.meta.enrich!.packuments!;
-    const run = { now: NOW, npmSettings: null };
+    const run = enrichRun(NOW);
     expect(select!(node({ location: 'node_modules/@internal/x', packageName: '@internal/x' }), { days: null, exclude: ['@internal/*'] }, run)).toBe(false);
     expect(select!(node({ location: 'node_modules/x' }), { days: null, exclude: ['@internal/*'] }, run)).toBe(true);
     expect(select!(node({ location: 'node_modules/x' }), { days: 0, exclude: [] }, run)).toBe(false);

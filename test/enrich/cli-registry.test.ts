@@ -24,12 +24,12 @@ vi.mock('../../src/checks/index.js', async (importOriginal) => {
       optionsSchema: { type: 'object', additionalProperties: false, properties: { required: { type: 'boolean' } } },
       defaultOptions: { required: true },
       needs: ['manifests'],
+      enrich: { manifests: { select: (n, _graph, options) => (n.location !== '' ? { required: options.required as boolean } : null) } },
     },
-    async run(ctx) {
+    run(ctx) {
       const nodes = [...ctx.graph.nodes.values()].filter((n) => n.location !== '');
-      const manifests = await Promise.all(nodes.map((n) => ctx.manifests!.manifest(n, { required: ctx.options.required })));
-      nodes.forEach((n, i) => {
-        const reason = manifests[i]?.deprecated;
+      nodes.forEach((n) => {
+        const reason = ctx.enriched.manifests.get(n)?.deprecated;
         if (reason) ctx.report({ rule: 'deprecated', node: n, data: { name: packageRef(n).name, reason }, evidence: { deprecated: reason } });
       });
     },

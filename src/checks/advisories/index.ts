@@ -3,8 +3,10 @@
 // database (by default whichever answers first: enrich/advisories/auto.ts),
 // matched with npm audit's semantics (./match.ts), so depguard and
 // `npm audit` agree on the same advisory data. The sources and normalisation
-// live in src/enrich/advisories/, matching and fixes beside this file; this
-// file holds the check's metadata, its options and its run.
+// live in src/enrich/advisories/, matching and fixes beside this file. The
+// engine asks the source and matches before any check runs (./gather.ts, the
+// check's enrich step); this file holds the check's metadata, its options and
+// its run, which turns that evidence into findings.
 //
 // Fails closed: a source that cannot be reached or answers garbage stops the
 // audit (exit 2, naming the source) unless advisories are optional
@@ -12,54 +14,19 @@
 // and records `checks.advisories.checked: false`.
 
 import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
-import { createRequire } from 'node:module';
 import semver from 'semver';
-import { auditAdvisories } from './audit.js';
 import { fixFor, type Fix } from './fix.js';
-import { projectNode } from '../engines/project-node.js';
-import { GraphView, type Vuln } from './match.js';
+import type { Vuln } from './match.js';
 import { DEFAULT_OSV_API } from '../../enrich/advisories/osv-api.js';
-import { createAdvisorySource } from '../../enrich/advisories/source.js';
-import { AdvisorySourceError, type Advisory, type AdvisoryQuery } from '../../enrich/advisories/types.js';
-import { normaliseRegistry, registryFor, type RegistryConfig } from '../../enrich/npm-config.js';
-import { DepguardError } from '../../errors.js';
+import type { Advisory } from '../../enrich/advisories/types.js';
 import type { AdvisoryRef, DepNode } from '../../model.js';
 import { defineCheck, type WithDefaults, type CheckContext } from '../types.js';
 
 export type AdvisoriesOptions = WithDefaults<FromSchema<typeof optionsSchema>, typeof defaultOptions>;
 
-/** npm's own default registry (read from npm's config definitions, not written here): the public one. */
-const require = createRequire(import.meta.url);
-const NPM_DEFAULT_REGISTRY = normaliseRegistry(String((require('@npmcli/config/lib/definitions') as { definitions: { registry: { default: string } } }).definitions.registry.default));
-
-/**
- * Which package names may be sent to a public advisory service: every node of
- * that name is a registry package, and the registry npm's config maps it to
- * (its scope's, else the default) is npm's default registry or one the
- * options declare public. A private or scoped-registry name never qualifies.
- */
-export function publicNames(view: GraphView, registries: RegistryConfig, extra: readonly string[]): (name: string) => boolean {
-  const open = new Set([NPM_DEFAULT_REGISTRY, ...extra.map(normaliseRegistry)]);
-  const notRegistry = new Set<string>();
-  for (const node of view.graph.nodes.values()) if (view.shouldAudit(node) && node.source !== 'registry') notRegistry.add(node.packageName);
-  return (name) => !notRegistry.has(name) && open.has(normaliseRegistry(registryFor(registries, name)));
-}
-
 const SEMVER = { includePrerelease: true, loose: true } as const;
 /** Skipped records named one by one before they are summed up. */
 const SHOWN_SKIPS = 10;
-
-/** What npm sends to the bulk endpoint: every audited node's name and version (in a diff, those its scope audits). */
-export function auditQuery(view: GraphView, audits: (node: DepNode) => boolean = () => true): AdvisoryQuery {
-  const query: AdvisoryQuery = new Map();
-  for (const node of view.graph.nodes.values()) {
-    if (!view.shouldAudit(node) || !audits(node)) continue;
-    const versions = query.get(node.packageName);
-    if (versions) versions.add(node.version);
-    else query.set(node.packageName, new Set([node.version]));
-  }
-  return query;
-}
 
 function advisoryRef(advisory: Advisory): AdvisoryRef {
   return { id: advisory.id, aliases: advisory.aliases, url: advisory.url, title: advisory.title, range: advisory.range, source: advisory.origin };
@@ -95,11 +62,6 @@ export function fixText(fix: Fix, installed: string, fixedIn: string | null, nam
   return `${first}the nearest safe version, ${fix.version}, is outside a declared range (${kind} from ${installed})`;
 }
 
-/** Advisories whose range matches at least one queried version (what the bulk endpoint itself returns). */
-function affectingQueried(advisories: Advisory[], query: AdvisoryQuery): Advisory[] {
-  return advisories.filter((advisory) => [...(query.get(advisory.package) ?? [])].some((version) => semver.satisfies(version, advisory.range, SEMVER)));
-}
-
 interface Pending {
   rule: 'vulnerable' | 'malicious' | 'metavulnerability';
   node: DepNode;
@@ -112,39 +74,19 @@ interface Pending {
 }
 
 async function run(ctx: CheckContext<AdvisoriesOptions>): Promise<void> {
-  const options = ctx.options;
-  // Versions are picked (fixAvailable, fix) for the project's Node.js, never for the one running depguard.
-  const view = new GraphView(ctx.graph, { nodeVersion: (await projectNode(ctx.graph, ctx.today)).version });
-  const query = auditQuery(view, ctx.scope.audits);
-  const source = createAdvisorySource({
-    source: options.source,
-    base: ctx.graph.projectPath,
-    registry: ctx.registries.registry,
-    auditRegistry: options.auditRegistry,
-    osvApi: options.osvApi,
-    cache: ctx.registry?.cacheDir ?? null,
-    offline: ctx.registry?.mode === 'offline',
-    isPublic: publicNames(view, ctx.registries, options.publicRegistries ?? []),
-  });
-  let lookup: Awaited<ReturnType<typeof source.advisories>>;
-  try {
-    lookup = query.size === 0 ? { advisories: [], skipped: [] } : await source.advisories(query);
-  } catch (error) {
-    if (!(error instanceof AdvisorySourceError)) throw error;
-    if (options.required) {
-      throw new DepguardError('EADVISORIES', `advisory source ${error.source}: ${error.message}`, {
-        hint: error.hint,
-        cause: error,
-      });
-    }
-    ctx.diagnostic({ level: 'error', code: 'ADVISORIES_NOT_CHECKED', message: `advisories were not checked (--advisories optional): advisory source ${error.source}: ${error.message}` });
-    ctx.data('source', error.source);
+  const evidence = ctx.enriched.advisories;
+  if (!evidence) return;
+  if (!evidence.checked) {
+    ctx.diagnostic({ level: 'error', code: 'ADVISORIES_NOT_CHECKED', message: `advisories were not checked (--advisories optional): advisory source ${evidence.source}: ${evidence.error}` });
+    ctx.data('source', evidence.source);
     ctx.data('checked', false);
-    ctx.data('error', error.message);
+    ctx.data('error', evidence.error);
     return;
   }
+  const { lookup, advisories, view } = evidence;
+  const { vulns, calculator, misses } = evidence.audit;
   for (const why of lookup.fellBack ?? []) {
-    ctx.diagnostic({ level: 'warning', code: 'ADVISORY_SOURCE_FALLBACK', message: `advisories came from ${lookup.answeredBy ?? source.name} because ${why}` });
+    ctx.diagnostic({ level: 'warning', code: 'ADVISORY_SOURCE_FALLBACK', message: `advisories came from ${evidence.source} because ${why}` });
   }
   const unchecked = lookup.unchecked ?? [];
   if (unchecked.length > 0) {
@@ -152,16 +94,13 @@ async function run(ctx: CheckContext<AdvisoriesOptions>): Promise<void> {
     ctx.diagnostic({
       level: 'warning',
       code: 'ADVISORIES_PARTLY_CHECKED',
-      message: `advisories were not checked for ${unchecked.length} package${unchecked.length === 1 ? '' : 's'} from registries that are not public (${shown}): their names are not sent to ${lookup.answeredBy ?? source.name}; run \`depguard db update\` for a local copy that checks them too`,
+      message: `advisories were not checked for ${unchecked.length} package${unchecked.length === 1 ? '' : 's'} from registries that are not public (${shown}): their names are not sent to ${evidence.source}; run \`depguard db update\` for a local copy that checks them too`,
     });
   }
   lookup.skipped.slice(0, SHOWN_SKIPS).forEach(({ where, reason }) => ctx.diagnostic({ level: 'warning', code: 'ADVISORY_RECORD_SKIPPED', message: `skipped an advisory record: ${where}: ${reason}` }));
   if (lookup.skipped.length > SHOWN_SKIPS) {
     ctx.diagnostic({ level: 'warning', code: 'ADVISORY_RECORD_SKIPPED', message: `skipped ${lookup.skipped.length - SHOWN_SKIPS} more advisory records that could not be read` });
   }
-  // The bulk endpoint already answers only what affects the versions asked about; the OSV sources answer per package.
-  const advisories = lookup.advisories.every((advisory) => advisory.origin === 'npm') ? lookup.advisories : affectingQueried(lookup.advisories, query);
-  const { vulns, calculator, misses } = await auditAdvisories(view, advisories, ctx.registry);
   for (const [name, reason] of [...misses].sort(([a], [b]) => (a < b ? -1 : 1))) {
     ctx.diagnostic({
       level: 'warning',
@@ -223,7 +162,7 @@ async function run(ctx: CheckContext<AdvisoriesOptions>): Promise<void> {
       evidence,
     });
   }
-  ctx.data('source', lookup.answeredBy ?? source.name);
+  ctx.data('source', evidence.source);
   ctx.data('checked', true);
   if (unchecked.length > 0) ctx.data('unchecked', unchecked);
   ctx.data('advisories', new Set(advisories.map((advisory) => advisory.id)).size);
@@ -279,6 +218,7 @@ export default defineCheck<AdvisoriesOptions>({
     optionsSchema,
     defaultOptions,
     needs: ['registry'],
+    enrich: { advisories: true },
     // On in the default gate: "is anything known-vulnerable?" is the first question a gate answers. It asks a
     // service about every package and fails closed; `--skip advisories` or `"advisories": "off"` turn it off, and the summary says so.
     enabledByDefault: true,

@@ -12,10 +12,8 @@
 // JSON output (`checks.capabilities.packages`), allowed or not.
 
 import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
-import pLimit from 'p-limit';
 import { allowedBy, parseAllowEntry, type Allowlists } from './allowlist.js';
-import { CapabilityCache } from './cache.js';
-import { CapabilityScanner, type ScanOutcome } from './scan.js';
+import type { ScanOutcome } from './scan.js';
 import { CAPABILITIES, type Capability, type CapabilitySummary, type PackageAnalysis } from './types.js';
 import type { DepNode, Diagnostic } from '../../model.js';
 import { compareStrings } from '../../util/compare.js';
@@ -27,7 +25,6 @@ export type CapabilitiesOptions = WithDefaults<FromSchema<typeof optionsSchema>,
 export const DEFAULT_IGNORE_DEV: Capability[] = ['network', 'filesystem', 'environment'];
 
 /** Packages analysed at once: bounds the tarballs held in memory (the registry client bounds requests). */
-const PACKAGES_IN_FLIGHT = 32;
 const INVENTORY_EVIDENCE = 5;
 const LISTED = 8;
 
@@ -163,19 +160,17 @@ export default defineCheck<CapabilitiesOptions>({
     optionsSchema,
     defaultOptions,
     needs: ['registry', 'contents'],
+    enrich: { contents: { select: isDependency } },
     // It reads the code of every package (a download per package on a cold cache): on when a preset, the config or --only asks.
     enabledByDefault: false,
   },
 
-  async run(context) {
-    const { graph } = context;
+  run(context) {
     const allowlists = readAllowlists(context.options);
     const ignoreDev = new Set<Capability>(context.options.ignoreDev ?? DEFAULT_IGNORE_DEV);
-    // The engine's reader of package contents (shared with manifest-confusion); one of our own when called without it.
-    const scanner = context.contents ?? new CapabilityScanner({ graph, registry: context.registry, cache: context.registry ? new CapabilityCache(context.registry.cacheDir) : null, packuments: context.packuments });
-    const nodes = [...graph.nodes.values()].filter((node) => isDependency(node) && context.scope.judges(node)).sort((a, b) => compareStrings(a.location, b.location));
-    const limit = pLimit(PACKAGES_IN_FLIGHT);
-    const outcomes: ScanOutcome[] = await Promise.all(nodes.map((node) => limit(() => scanner.scan(node))));
+    // What the engine read of each package before the checks ran (shared with manifest-confusion).
+    const nodes = [...context.enriched.contents.keys()].sort((a, b) => compareStrings(a.location, b.location));
+    const outcomes = nodes.map((node) => context.enriched.contents.get(node)!);
 
     const inventory: InventoryEntry[] = [];
     const unavailable = new Map<string, Array<{ node: DepNode; outcome: Extract<ScanOutcome, { status: 'unavailable' }> }>>();
@@ -233,7 +228,7 @@ export default defineCheck<CapabilitiesOptions>({
     });
 
     // Packument misses are already diagnostics of their own (and decide the fail-closed exit): not repeated here.
-    const recorded = new Set((context.packuments?.missing() ?? []).map((miss) => `${miss.code}|${miss.package.location}`));
+    const recorded = context.enriched.packumentMisses;
     for (const [code, all] of [...unavailable.entries()].sort(([a], [b]) => compareStrings(a, b))) {
       const group = all.filter(({ node }) => !recorded.has(`${code}|${node.location}`));
       if (group.length === 0) continue;

@@ -12,7 +12,8 @@ import { AsOf, loadSchedule, type NodeLine } from './schedule.js';
 import { mirrorsSource, sourceData, sourceEvidence, type Source } from './source.js';
 import { collectSources } from './sources.js';
 import { describeInterval, intersect, intervalRange, normalise, overlaps, parseRange, subtract, type VersionSet } from './version-set.js';
-import { packageRef, type DepNode } from '../../model.js';
+import type { ManifestRequest } from '../../enrich/types.js';
+import { packageRef, type DepGraph, type DepNode } from '../../model.js';
 import { coreIndex, vulnerableRuntimeReports } from './vulnerable-runtime.js';
 import { nameAtVersion } from '../../util/package-label.js';
 import { defineCheck, type WithDefaults, type CheckContext } from '../types.js';
@@ -197,21 +198,27 @@ interface Exclusion {
   excluded: VersionSet;
 }
 
-async function judgeDependencies(ctx: Ctx, asOf: AsOf, project: ProjectRange): Promise<Exclusion[]> {
-  const { graph } = ctx;
-  // npm's v1 lockfiles, yarn.lock and bun.lock record no engines: read each package's manifest instead.
+/** npm's v1 lockfiles, yarn.lock and bun.lock record no engines: each package's manifest is read instead. */
+function enginesFromManifests(graph: DepGraph): boolean {
   const manager = graph.lockfile?.manager ?? 'npm';
-  const fromManifests = ((manager === 'npm' && graph.lockfile?.lockfileVersion === 1) || manager === 'yarn' || manager === 'bun') && ctx.manifests !== null;
+  return (manager === 'npm' && graph.lockfile?.lockfileVersion === 1) || manager === 'yarn' || manager === 'bun';
+}
+
+/** The manifests the check reads (the enrich stage's request): a package without recorded engines, where the lockfile records none; only adding detail. */
+function manifestRequest(node: DepNode, graph: DepGraph): ManifestRequest | null {
+  return node.location !== '' && node.engines === null && enginesFromManifests(graph) ? { required: false } : null;
+}
+
+function judgeDependencies(ctx: Ctx, project: ProjectRange): Exclusion[] {
+  const { graph } = ctx;
   const candidates = [...graph.nodes.values()].filter((node) => node.location !== '');
-  const ranges = await Promise.all(
-    candidates.map(async (node): Promise<{ range: string; from: 'lockfile' | 'manifest' } | null> => {
-      if (node.engines && Object.hasOwn(node.engines, 'node')) return { range: node.engines.node!, from: graph.loadedFrom === 'lockfile' ? 'lockfile' : 'manifest' };
-      if (!fromManifests || node.engines) return null;
-      const manifest = await ctx.manifests!.manifest(node, { required: false });
-      const range = manifest?.engines && Object.hasOwn(manifest.engines, 'node') ? manifest.engines.node! : null;
-      return range === null ? null : { range, from: 'manifest' };
-    }),
-  );
+  const ranges = candidates.map((node): { range: string; from: 'lockfile' | 'manifest' } | null => {
+    if (node.engines && Object.hasOwn(node.engines, 'node')) return { range: node.engines.node!, from: graph.loadedFrom === 'lockfile' ? 'lockfile' : 'manifest' };
+    if (node.engines) return null;
+    const manifest = ctx.enriched.manifests.get(node);
+    const range = manifest?.engines && Object.hasOwn(manifest.engines, 'node') ? manifest.engines.node! : null;
+    return range === null ? null : { range, from: 'manifest' };
+  });
   const excludedBy = new Map<string, VersionSet | null>();
   const exclusions: Exclusion[] = [];
   candidates.forEach((node, index) => {
@@ -353,6 +360,7 @@ export default defineCheck<EnginesOptions>({
     optionsSchema,
     defaultOptions,
     needs: ['local-manifests'],
+    enrich: { manifests: { select: manifestRequest } },
   },
 
   async run(ctx) {
@@ -365,7 +373,7 @@ export default defineCheck<EnginesOptions>({
     const index = options.coreVulnerabilities ? await coreIndex(ctx) : null;
     if (index) for (const source of sources) if (!mirrorsSource(source)) for (const report of vulnerableRuntimeReports(source, asOf, index)) ctx.report(report);
     judgeAgreement(ctx, asOf, sources);
-    const exclusions = await judgeDependencies(ctx, asOf, project);
+    const exclusions = judgeDependencies(ctx, project);
     if (enginesNode !== 'absent') {
       reportExclusions(ctx, asOf, project, exclusions);
       return;

@@ -2,8 +2,7 @@
 // hasInstallScript (v2+), and the script text (or the answer for v1 lockfiles,
 // git and directory dependencies) from the package's manifest.
 
-import type { CheckContext } from '../types.js';
-import type { PackageManifest } from '../../enrich/types.js';
+import type { ManifestRequest, PackageManifest } from '../../enrich/types.js';
 import type { DepGraph, DepNode } from '../../model.js';
 
 export const EVENTS = ['preinstall', 'install', 'postinstall', 'prepare'] as const;
@@ -61,18 +60,18 @@ function lockfileSettles(graph: DepGraph, node: DepNode): boolean {
   return !runsPrepare(node);
 }
 
-export async function scriptsOf(context: Pick<CheckContext<unknown>, 'graph' | 'manifests'>, node: DepNode): Promise<Scripts | null> {
-  const { graph } = context;
-  const needManifest = node.hasInstallScript || !lockfileSettles(graph, node);
-  let manifest: PackageManifest | null = null;
-  if (needManifest && context.manifests) {
-    try {
-      // With the lockfile's flag set the manifest only adds the script text; otherwise it decides.
-      manifest = await context.manifests.manifest(node, { required: !node.hasInstallScript });
-    } catch {
-      manifest = null;
-    }
-  }
+/**
+ * The manifest a node's scripts need (the enrich stage's request): when the
+ * lockfile does not settle them, or to add the text of the scripts it flags.
+ * With the lockfile's flag set the manifest only adds the script text, so a
+ * miss is not fatal; otherwise it decides.
+ */
+export function manifestRequest(graph: DepGraph, node: DepNode): ManifestRequest | null {
+  return node.hasInstallScript || !lockfileSettles(graph, node) ? { required: !node.hasInstallScript } : null;
+}
+
+/** A node's install scripts from the lockfile and, where it was asked for (manifestRequest), its manifest. */
+export function scriptsOf(graph: DepGraph, node: DepNode, manifest: PackageManifest | null): Scripts | null {
   if (manifest) {
     const { scripts, gyp } = installScripts(manifest, node);
     const claimed = manifest.name !== '' && manifest.name !== node.packageName ? { claimedName: manifest.name } : {};

@@ -24,7 +24,7 @@
 import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
 import { rawEntries, readApprovals, yarnScriptsOff, type Approval, type ApprovalSourceId, type InvalidApproval, type InvalidReason, type Origin } from './approvals.js';
 import { classifyScripts, type ScriptFlags } from './classify.js';
-import { scriptsOf, type LifecycleEvent, type Scripts } from './detect.js';
+import { manifestRequest, scriptsOf, type LifecycleEvent, type Scripts } from './detect.js';
 import type { DepNode, PackageRef } from '../../model.js';
 import { compareStrings } from '../../util/compare.js';
 import { nameAtVersion } from '../../util/package-label.js';
@@ -41,6 +41,16 @@ function readOptions(options: Partial<InstallScriptsOptions> | undefined): Insta
 
 /** Why script text was not fetched: this run asks the registry nothing (no registry-backed check), or nothing about this package (a diff's unchanged one). */
 type NotFetched = 'run' | 'unchanged' | false;
+
+/** Every dependency that could run scripts: not the root, not workspaces (their owner's). */
+function isCandidate(node: DepNode): boolean {
+  return node.location !== '' && !node.isWorkspace && node.source !== 'workspace' && node.source !== 'root';
+}
+
+/** A candidate npm installs on its own: not bundled (npm never runs a bundled package's scripts). */
+function isInstallable(node: DepNode): boolean {
+  return isCandidate(node) && !node.inBundle;
+}
 
 /** The text is missing because it was not fetched: said so, not guessed at. */
 function describeEvents(found: Scripts, notFetched: NotFetched): string {
@@ -167,6 +177,8 @@ export default defineCheck<InstallScriptsOptions>({
     optionsSchema,
     defaultOptions,
     needs: ['local-manifests'],
+    // Bundled packages are never installed on their own, so their scripts never run.
+    enrich: { manifests: { select: (node, graph) => (isInstallable(node) ? manifestRequest(graph, node) : null) } },
   },
   async run(context) {
     const { graph } = context;
@@ -186,11 +198,10 @@ export default defineCheck<InstallScriptsOptions>({
     }
 
     // Every dependency that could run scripts: not the root, not workspaces (their owner's), not bundled ones (npm never runs those).
-    const candidates = [...graph.nodes.values()].filter((node) => node.location !== '' && !node.isWorkspace && node.source !== 'workspace' && node.source !== 'root');
-    const installable = candidates.filter((node) => !node.inBundle);
-    const found = await Promise.all(installable.map(async (node) => [node, await scriptsOf(context, node)] as const));
-    const manifests = context.manifests;
-    const notFetched = (node: DepNode): NotFetched => (manifests?.fetchesFor ? (manifests.fetchesFor(node) ? false : 'unchanged') : manifests?.fetches === false ? 'run' : false);
+    const candidates = [...graph.nodes.values()].filter(isCandidate);
+    const installable = candidates.filter(isInstallable);
+    const found = installable.map((node) => [node, scriptsOf(graph, node, context.enriched.manifests.get(node) ?? null)] as const);
+    const notFetched = (node: DepNode): NotFetched => context.enriched.manifestNotFetched(node);
 
     const used = new Set<Approval>();
     const inventory: InventoryEntry[] = [];

@@ -13,7 +13,7 @@ import { compareStrings } from '../../util/compare.js';
 import { matchesNamePattern } from '../../util/name-patterns.js';
 import { defineCheck, type WithDefaults } from '../types.js';
 import { judgeLicense, licenseList, readLicense, type LicensePolicy, type LicenseReading } from './classify.js';
-import { findLicenses, graphLicenseSource, type FoundLicense } from './resolve.js';
+import { graphLicenseSource, licenseFrom, needsLookup, needsTarball, type FoundLicense } from './resolve.js';
 
 type Options = WithDefaults<FromSchema<typeof optionsSchema>, typeof defaultOptions>;
 
@@ -32,6 +32,19 @@ export interface LicenseEntry {
 /** Whether a node is judged at all: installed packages, not the project's own folders. */
 export function isLicensed(node: DepNode): boolean {
   return node.location !== '' && !node.isWorkspace && node.source !== 'directory' && node.source !== 'link' && node.source !== 'root' && node.source !== 'workspace';
+}
+
+type LicenseOptions = FromSchema<typeof optionsSchema>;
+
+/** Whether the check judges a package at all, given its options. */
+function judgedBy(node: DepNode, options: LicenseOptions): boolean {
+  return isLicensed(node) && !matchesNamePattern(node.packageName, options.ignore ?? []) && (options.dev !== 'off' || !node.dev);
+}
+
+/** Whether the registry is asked about a judged package's licence (the lockfile records none, and `registry` is not off). */
+function askRegistry(node: DepNode, options: Record<string, unknown>): boolean {
+  const own = options as LicenseOptions;
+  return own.registry !== false && judgedBy(node, own) && needsLookup(node);
 }
 
 const describeList = (items: string[]): string => (items.length === 1 ? items[0]! : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`);
@@ -106,23 +119,26 @@ export default defineCheck<Options>({
     optionsSchema,
     defaultOptions,
     needs: ['registry'],
+    enrich: {
+      packuments: { full: true, select: askRegistry },
+      tarballManifests: { select: (found, node, options) => askRegistry(node, options) && needsTarball(found) },
+    },
     enabledByDefault: false,
   },
-  async run(ctx) {
+  run(ctx) {
     const options = ctx.options;
     const policy: LicensePolicy = {
       allow: options.allow === undefined ? null : licenseList(options.allow, 'checks.license.allow'),
       deny: licenseList(options.deny ?? [], 'checks.license.deny'),
     };
-    const judged = [...ctx.graph.nodes.values()].filter((node) => ctx.scope.judges(node) && isLicensed(node) && !matchesNamePattern(node.packageName, options.ignore ?? []) && (options.dev !== 'off' || !node.dev));
-    const found = await findLicenses(judged, {
-      graphSource: graphLicenseSource(ctx.graph.loadedFrom),
-      packuments: options.registry === false ? null : ctx.packuments,
-      registry: options.registry === false ? null : ctx.registry,
-    });
+    const judged = [...ctx.graph.nodes.values()].filter((node) => ctx.scope.judges(node) && judgedBy(node, options));
+    const graphSource = graphLicenseSource(ctx.graph.loadedFrom);
+    const asked = options.registry !== false && ctx.enriched.fromRegistry;
     const entries: LicenseEntry[] = [];
     for (const node of judged) {
-      const license = found.get(node.location)!;
+      const packument = ctx.enriched.packuments.get(node) ?? null;
+      const tarball = ctx.enriched.tarballManifests.get(node);
+      const license = licenseFrom(node, graphSource, asked ? { packument, ...(tarball ? { tarball } : {}) } : null);
       const reading = readLicense(license.declared, { correct: options.correct !== false });
       const unknown = license.source === null;
       entries.push({ name: node.packageName, version: node.version, location: node.location, dev: node.dev, declared: reading.declared, expression: reading.expression, status: unknown ? 'unknown' : reading.status, source: license.source });

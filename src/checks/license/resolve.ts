@@ -7,10 +7,10 @@
 // array (busboy@1.6.0 declares MIT that way).
 
 import type { RegistryClient } from '../../enrich/registry-client.js';
-import { isRegistryLookup, type RegistryPackuments } from '../../enrich/registry-packuments.js';
+import { isRegistryLookup, type NodePackument, type RegistryPackuments } from '../../enrich/registry-packuments.js';
+import { enrichTarballManifests, type TarballManifestAnswer } from '../../enrich/stage.js';
 import type { DepNode } from '../../model.js';
 import { declaredLicense } from '../../util/declared-license.js';
-import { isJsonObject } from '../../util/json.js';
 
 export type LicenseSource = 'lockfile' | 'node_modules' | 'package.json' | 'registry' | 'tarball';
 
@@ -23,51 +23,55 @@ export interface FoundLicense {
   unknown?: string;
 }
 
-export interface LicenseSources {
-  /** The graph's own record: where node.license comes from. */
-  graphSource: LicenseSource;
-  packuments: RegistryPackuments | null;
-  registry: RegistryClient | null;
-  /** Whether a packument miss fails the run closed (the check: yes; the report's inventory: a warning). Default true. */
-  required?: boolean;
+/** What the registry said about a package the lockfile records no licence for; null when the registry was not asked. */
+export interface LicenseLookup {
+  /** The version's full packument, or null when it could not be had. */
+  packument: NodePackument | null;
+  /** The tarball's package.json, when the packument records no licence. */
+  tarball?: TarballManifestAnswer;
 }
 
-async function fromTarball(registry: RegistryClient, node: DepNode): Promise<FoundLicense> {
-  try {
-    const contents = await registry.tarball(node.packageName, node.version);
-    const file = contents.file('package.json');
-    if (!file) return { declared: null, source: null, unknown: `the tarball of ${node.packageName}@${node.version} has no package.json` };
-    let manifest: unknown;
-    try {
-      manifest = JSON.parse(file.data.toString('utf8'));
-    } catch {
-      return { declared: null, source: null, unknown: `the package.json in the tarball of ${node.packageName}@${node.version} is not JSON` };
-    }
-    return { declared: isJsonObject(manifest) ? declaredLicense(manifest) : null, source: 'tarball' };
-  } catch (error) {
-    return { declared: null, source: null, unknown: error instanceof Error ? error.message : String(error) };
-  }
+/** Whether the registry is asked about a package's licence: the lockfile records none and the registry describes it. */
+export function needsLookup(node: DepNode): boolean {
+  return node.license === null && isRegistryLookup(node);
 }
 
-/** The licence of one package, from the first source that records one. */
-export async function findLicense(node: DepNode, sources: LicenseSources): Promise<FoundLicense> {
-  if (node.license !== null) return { declared: node.license, source: sources.graphSource };
+/** Whether the packument says nothing of the licence, so that the tarball's package.json decides. */
+export function needsTarball(found: NodePackument): boolean {
+  return typeof found.version.license !== 'string';
+}
+
+/** The licence of one package, from the first source that records one (a pure reading of what was fetched). */
+export function licenseFrom(node: DepNode, graphSource: LicenseSource, lookup: LicenseLookup | null): FoundLicense {
+  if (node.license !== null) return { declared: node.license, source: graphSource };
   if (!isRegistryLookup(node)) {
-    return { declared: null, source: null, unknown: `${sources.graphSource === 'lockfile' ? 'the lockfile records' : 'its package.json declares'} none, and a ${node.source} package is not looked up in the registry` };
+    return { declared: null, source: null, unknown: `${graphSource === 'lockfile' ? 'the lockfile records' : 'its package.json declares'} none, and a ${node.source} package is not looked up in the registry` };
   }
-  if (!sources.packuments || !sources.registry) return { declared: null, source: null, unknown: 'the lockfile records none, and registry lookups are off' };
-  // Misses are recorded by RegistryPackuments and decide the fail-closed exit like any registry data.
-  const found = await sources.packuments.lookup(node, { full: true, required: sources.required !== false });
+  if (!lookup) return { declared: null, source: null, unknown: 'the lockfile records none, and registry lookups are off' };
+  const found = lookup.packument;
   if (!found) return { declared: null, source: null, unknown: `the lockfile records none, and the packument of ${node.packageName} could not be had` };
-  if (typeof found.version.license === 'string') return { declared: found.version.license, source: 'registry' };
+  const registered = found.version.license;
+  if (typeof registered === 'string') return { declared: registered, source: 'registry' };
   // The registry's document says nothing (or was cached before licences were kept): the package's own package.json decides.
-  return fromTarball(sources.registry, node);
+  const tarball = lookup.tarball;
+  if (!tarball) return { declared: null, source: null, unknown: `the packument of ${node.packageName}@${node.version} records no licence, and its tarball was not read` };
+  if ('error' in tarball) return { declared: null, source: null, unknown: tarball.error };
+  if (!tarball.manifest) return { declared: null, source: null, unknown: tarball.problem ?? 'no package.json' };
+  return { declared: declaredLicense(tarball.manifest), source: 'tarball' };
 }
 
-/** Licences of many packages, looked up concurrently (the registry client bounds requests), in the order given. */
-export async function findLicenses(nodes: readonly DepNode[], sources: LicenseSources): Promise<Map<string, FoundLicense>> {
-  const found = await Promise.all(nodes.map((node) => findLicense(node, sources)));
-  return new Map(nodes.map((node, index) => [node.location, found[index]!]));
+/**
+ * Licences of many packages, looked up outside the check (the report's
+ * inventory): the full packuments of those the lockfile says nothing about,
+ * then the tarballs of those the packument says nothing about. A packument
+ * miss is recorded on `packuments` as a warning, not a fail-closed error.
+ */
+export async function findLicenses(nodes: readonly DepNode[], graphSource: LicenseSource, packuments: RegistryPackuments, registry: RegistryClient): Promise<Map<string, FoundLicense>> {
+  const asked = nodes.filter(needsLookup);
+  const found = await Promise.all(asked.map((node) => packuments.lookup(node, { full: true, required: false })));
+  const byNode = new Map(asked.map((node, index) => [node, found[index] ?? null]));
+  const tarballs = await enrichTarballManifests(registry, asked.filter((node) => byNode.get(node) && needsTarball(byNode.get(node)!)));
+  return new Map(nodes.map((node) => [node.location, licenseFrom(node, graphSource, byNode.has(node) ? { packument: byNode.get(node)!, tarball: tarballs.get(node) } : null)]));
 }
 
 /** What node.license was read from, by how the graph was loaded (every lockfile format is 'lockfile'). */

@@ -13,10 +13,10 @@
 // downloads nothing of its own; the registry side is the compact packument.
 
 import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
-import pLimit from 'p-limit';
 import type { CompactVersion } from '../../enrich/packument.js';
 import type { DepNode } from '../../model.js';
 import { compareStrings } from '../../util/compare.js';
+import { matchesNamePattern } from '../../util/name-patterns.js';
 import { defineCheck, type WithDefaults } from '../types.js';
 import { binMap, COMPARED_SCRIPTS, INSTALL_TIME, type ManifestFields } from './fields.js';
 
@@ -33,8 +33,6 @@ export interface Comparison {
   hiddenDependencies: Difference[];
   others: Difference[];
 }
-
-const PACKAGES_IN_FLIGHT = 32;
 
 function sameMap(a: Record<string, string>, b: Record<string, string>): boolean {
   const keys = Object.keys(a);
@@ -122,6 +120,11 @@ function judged(node: DepNode): boolean {
   return node.location !== '' && node.source === 'registry' && !node.inBundle && !node.isWorkspace && node.linkTarget === null && node.version !== '';
 }
 
+/** The packages compared: published registry packages the options do not ignore. */
+function selected(node: DepNode, options: Record<string, unknown>): boolean {
+  return judged(node) && !matchesNamePattern(node.packageName, (options as Options).ignore ?? []);
+}
+
 const optionsSchema = {
   type: 'object',
   additionalProperties: false,
@@ -157,18 +160,15 @@ export default defineCheck<Options>({
     optionsSchema,
     defaultOptions,
     needs: ['registry', 'contents'],
+    enrich: { packuments: { select: selected }, contents: { select: selected } },
     enabledByDefault: false,
   },
 
-  async run(ctx) {
-    if (!ctx.packuments || !ctx.contents) return;
-    const contents = ctx.contents;
-    const entries = await ctx.packuments.lookupAll([...ctx.graph.nodes.values()].filter((node) => judged(node) && ctx.scope.judges(node)), ctx.options.ignore ?? []);
-    const limit = pLimit(PACKAGES_IN_FLIGHT);
-    const outcomes = await Promise.all(entries.map(({ node }) => limit(() => contents.scan(node))));
+  run(ctx) {
     let compared = 0;
-    entries.forEach(({ node, found }, index) => {
-      const outcome = outcomes[index]!;
+    ctx.enriched.packuments.forEach((found, node) => {
+      const outcome = ctx.enriched.contents.get(node);
+      if (!outcome) return;
       // Why a package's contents could not be had is the capabilities reader's diagnostic (or the packument's miss).
       if (outcome.status !== 'analysed' || !outcome.analysis.manifest) return;
       compared++;

@@ -15,16 +15,16 @@
 
 import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
 import { verify } from 'node:crypto';
-import { isRegistryError } from '../../enrich/registry-client.js';
+import { registryFor } from '../../enrich/npm-config.js';
 import type { NodePackument } from '../../enrich/registry-packuments.js';
-import { publicKey, RegistryKeys, type RegistryKey, type RegistryKeySet } from '../../enrich/registry-keys.js';
+import { publicKey, type RegistryKey } from '../../enrich/registry-keys.js';
 import type { RegistrySignature } from '../../enrich/packument.js';
-import { packageRef, type DepNode } from '../../model.js';
-import { defineCheck, type WithDefaults, type CheckContext } from '../types.js';
+import type { KeysAnswer } from '../../enrich/stage.js';
+import { packageRef } from '../../model.js';
+import { matchesNamePattern } from '../../util/name-patterns.js';
+import { defineCheck, type WithDefaults } from '../types.js';
 
 type Options = WithDefaults<FromSchema<typeof optionsSchema>, typeof defaultOptions>;
-
-type Ctx = CheckContext<Options>;
 
 export type SignatureVerdict =
   | { status: 'verified'; keyid: string }
@@ -68,19 +68,32 @@ export function judgeSignatures(name: string, version: string, integrity: string
   return { status: 'verified', keyid: verified! };
 }
 
-/**
- * The version's publish time when a signing key's expiry makes it matter: the
- * abbreviated packument's `modified` settles it when the whole package is
- * older than the expiry, else the full packument is read.
- */
-async function publishTime(ctx: Ctx, node: DepNode, found: NodePackument, keys: RegistryKey[]): Promise<string | null> {
-  if (found.version.published !== null) return found.version.published;
-  const expiries = found.version.signatures.map((signature) => keys.find((key) => key.keyid === signature.keyid)?.expires ?? null).filter((expires): expires is string => expires !== null);
-  if (expiries.length === 0) return null;
+/** The expiries of the keys a version's signatures name. */
+function expiries(found: NodePackument, keys: readonly RegistryKey[]): string[] {
+  return found.version.signatures.map((signature) => keys.find((key) => key.keyid === signature.keyid)?.expires ?? null).filter((expires): expires is string => expires !== null);
+}
+
+/** Whether the abbreviated packument's `modified` settles every expiry: the whole package is older than each. */
+function settledByModified(found: NodePackument, keys: readonly RegistryKey[]): boolean {
   const modified = Date.parse(found.packument.modified ?? '');
-  if (!Number.isNaN(modified) && expiries.every((expires) => modified < Date.parse(expires))) return found.packument.modified;
-  const full = await ctx.packuments!.lookup(node, { full: true });
-  return full?.version.published ?? null;
+  return !Number.isNaN(modified) && expiries(found, keys).every((expires) => modified < Date.parse(expires));
+}
+
+/**
+ * Whether the version's publish time must be read from the full packument
+ * (the enrich stage's refinement): only when a key its signatures name has
+ * an expiry and the package changed since.
+ */
+function needsPublishTime(found: NodePackument, keys: KeysAnswer | undefined): boolean {
+  if (found.version.published !== null || !keys || !('keys' in keys) || !keys.keys) return false;
+  return expiries(found, keys.keys).length > 0 && !settledByModified(found, keys.keys);
+}
+
+/** The version's publish time when a signing key's expiry makes it matter (the full packument's, else the abbreviated one's `modified` when that settles it). */
+function publishTime(found: NodePackument, keys: RegistryKey[]): string | null {
+  if (found.version.published !== null) return found.version.published;
+  if (expiries(found, keys).length === 0) return null;
+  return settledByModified(found, keys) ? found.packument.modified : null;
 }
 
 const optionsSchema = {
@@ -118,38 +131,36 @@ export default defineCheck<Options>({
     optionsSchema,
     defaultOptions,
     needs: ['registry'],
+    enrich: {
+      keys: true,
+      packuments: {
+        select: (node, options) => !matchesNamePattern(node.packageName, (options as Options).ignore ?? []),
+        full: (found, node, _options, run) => needsPublishTime(found, run.keys.get(registryFor(run.registries, node.packageName))),
+      },
+    },
     enabledByDefault: false,
   },
 
-  async run(ctx) {
-    if (!ctx.packuments || !ctx.registry) return;
-    const client = ctx.registry;
-    const keyring = new RegistryKeys(client);
-    const entries = await ctx.packuments.lookupAll([...ctx.graph.nodes.values()].filter(ctx.scope.judges), ctx.options.ignore ?? []);
+  run(ctx) {
     const unsigned = new Map<string, number>();
     const unavailable = new Map<string, { count: number; message: string }>();
     let verified = 0;
-    const verdicts = await Promise.all(
-      entries.map(async ({ node, found }) => {
-        const registry = client.registryFor(node.packageName);
-        let set: RegistryKeySet;
-        try {
-          set = await keyring.keys(registry);
-        } catch (error) {
-          if (!isRegistryError(error)) throw error;
-          const seen = unavailable.get(registry) ?? { count: 0, message: error.message };
-          seen.count++;
-          unavailable.set(registry, seen);
-          return null;
-        }
-        if (set.keys === null || set.keys.length === 0) {
-          unsigned.set(registry, (unsigned.get(registry) ?? 0) + 1);
-          return null;
-        }
-        const published = await publishTime(ctx, node, found, set.keys);
-        return { node, registry, integrity: found.version.integrity, verdict: judgeSignatures(node.packageName, node.version, found.version.integrity, found.version.signatures, set.keys, published) };
-      }),
-    );
+    const verdicts = [...ctx.enriched.packuments].map(([node, found]) => {
+      const registry = registryFor(ctx.registries, node.packageName);
+      const set = ctx.enriched.keys.get(registry) ?? { error: 'not fetched' };
+      if ('error' in set) {
+        const seen = unavailable.get(registry) ?? { count: 0, message: set.error };
+        seen.count++;
+        unavailable.set(registry, seen);
+        return null;
+      }
+      if (set.keys === null || set.keys.length === 0) {
+        unsigned.set(registry, (unsigned.get(registry) ?? 0) + 1);
+        return null;
+      }
+      const published = publishTime(found, set.keys);
+      return { node, registry, integrity: found.version.integrity, verdict: judgeSignatures(node.packageName, node.version, found.version.integrity, found.version.signatures, set.keys, published) };
+    });
     for (const entry of verdicts) {
       if (!entry) continue;
       const { node, registry, verdict } = entry;

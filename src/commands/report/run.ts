@@ -49,6 +49,6 @@ async function reportLicenses(graph: DepGraph, checked: LicenseEntry[] | undefin
   if (checked) return new Map(checked.map((entry) => [entry.location, entry.declared]));
   if (!packuments) return new Map();
   const unrecorded = [...graph.nodes.values()].filter((node) => node.location !== '' && !node.isWorkspace && node.license === null);
-  const found = await findLicenses(unrecorded, { graphSource: 'lockfile', packuments, registry, required: false });
+  const found = await findLicenses(unrecorded, 'lockfile', packuments, registry);
   return new Map([...found].map(([location, license]) => [location, license.declared]));
 }
