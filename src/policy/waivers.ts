@@ -38,11 +38,14 @@ export function waiverMatches(waiver: Waiver, finding: Finding): boolean {
     if (name !== finding.package.name) return false;
     if (range && !semver.satisfies(finding.package.version, range, { includePrerelease: true, loose: true })) return false;
   }
-  if (waiver.path) {
-    const pattern = pathPattern(waiver.path);
-    if (!finding.paths.some((path) => pattern.test(pathNames(path)))) return false;
-  }
+  if (waiver.path && !pathMatches(waiver.path, finding.paths)) return false;
   return true;
+}
+
+/** Whether a waiver's `path` pattern (names joined by '>', '*' for any run) matches one of a finding's dependency paths. */
+export function pathMatches(pattern: string, paths: readonly string[][]): boolean {
+  const expression = pathPattern(pattern);
+  return paths.some((path) => expression.test(pathNames(path)));
 }
 
 export function waiverRef(waiver: Waiver): WaiverRef {

@@ -166,7 +166,7 @@ export async function diff(diffOptions: DiffOptions): Promise<DiffOutcome> {
     // Registry work for what the change touched only: both graphs first, then each side's checks (./scope.ts).
     // One load at a time: a shrinkwrap is read by patching Arborist for the one call (src/load/shrinkwrap.ts).
     headLoaded = await loadHead(options);
-    scope = judged === 'all' ? undefined : changeScope(baseLoaded.graph, headLoaded.graph).scope;
+    scope = judged === 'all' ? undefined : changeScope(baseLoaded.graph, headLoaded.graph, policy.waivers).scope;
     base = await audit({ ...baseOptions, ...lockfile, path: baseProject.path, policy, loaded: baseLoaded, ...(scope ? { scope } : {}), ...(today !== undefined ? { today } : {}) });
     baseConfig = options.configPath === undefined ? rawConfig(base.graph) : null;
   } catch (error) {

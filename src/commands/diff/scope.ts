@@ -5,9 +5,16 @@
 // asks about the names of everything those packages depend on, on their own
 // side: a changed package's metavulnerability starts at a vulnerable
 // dependency that may be unchanged.
+//
+// One more kind of package is touched: an unchanged one that a waiver with a
+// `path` pattern covers on one side and not on the other, because the change
+// moved how it is reached. Its findings are then judged on both sides, so a
+// finding the waiver no longer covers is new (and one it now covers resolved).
 
 import { changedScope, packageIdentity, type JudgedScope } from '../../checks/scope.js';
-import type { DepGraph, DepNode } from '../../model.js';
+import { dependencyPaths } from '../../load/paths.js';
+import type { DepGraph, DepNode, WaiverRef } from '../../model.js';
+import { parsePackageSelector, pathMatches } from '../../policy/waivers.js';
 
 /** The project's own folders (root, workspaces, links and what they point at): never registry packages, and their edges reach the whole tree. */
 function projectNodes(graph: DepGraph): (node: DepNode) => boolean {
@@ -44,16 +51,47 @@ export interface ChangeScope {
   touched: number;
 }
 
-export function changeScope(base: DepGraph, head: DepGraph): ChangeScope {
+/**
+ * Unchanged packages that a path waiver covers on one side only: for each
+ * waiver with a `path` (and, when it names one, only the packages of its
+ * name), whether one of the node's dependency paths matches is compared
+ * between the two sides.
+ */
+function rejudgedByPath(base: DepGraph, head: DepGraph, before: ReadonlySet<string>, waivers: readonly WaiverRef[]): DepNode[][] {
+  const withPath = waivers.filter((waiver) => waiver.path);
+  if (withPath.length === 0) return [[], []];
+  const baseNodes = new Map<string, DepNode[]>();
+  const isBaseProject = projectNodes(base);
+  for (const node of base.nodes.values()) if (!isBaseProject(node)) baseNodes.set(packageIdentity(node), [...(baseNodes.get(packageIdentity(node)) ?? []), node]);
+  const isProject = projectNodes(head);
+  const found: DepNode[][] = [[], []];
+  const covered = (graph: DepGraph, nodes: DepNode[], pattern: string) => nodes.some((node) => pathMatches(pattern, dependencyPaths(graph, node.location)));
+  for (const node of head.nodes.values()) {
+    const identity = packageIdentity(node);
+    if (isProject(node) || !before.has(identity)) continue;
+    const changed = withPath.some((waiver) => {
+      if (waiver.package && parsePackageSelector(waiver.package).name !== node.packageName) return false;
+      return covered(head, [node], waiver.path!) !== covered(base, baseNodes.get(identity) ?? [], waiver.path!);
+    });
+    if (changed) {
+      found[0]!.push(...(baseNodes.get(identity) ?? []));
+      found[1]!.push(node);
+    }
+  }
+  return found;
+}
+
+export function changeScope(base: DepGraph, head: DepGraph, waivers: readonly WaiverRef[] = []): ChangeScope {
   const [before, after] = [identities(base), identities(head)];
   const touched = new Set<string>();
   const names = new Set<string>();
-  for (const [graph, other] of [
-    [base, after],
-    [head, before],
+  const [baseMoved, headMoved] = rejudgedByPath(base, head, before, waivers);
+  for (const [graph, other, moved] of [
+    [base, after, baseMoved!],
+    [head, before, headMoved!],
   ] as const) {
     const isProject = projectNodes(graph);
-    const nodes = [...graph.nodes.values()].filter((node) => !isProject(node) && !other.has(packageIdentity(node)));
+    const nodes = [...[...graph.nodes.values()].filter((node) => !isProject(node) && !other.has(packageIdentity(node))), ...moved];
     for (const node of nodes) touched.add(packageIdentity(node));
     closureNames(graph, nodes, names);
   }
