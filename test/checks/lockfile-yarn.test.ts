@@ -72,7 +72,7 @@ describe('lockfile check on yarn.lock', () => {
     const { lodash: _dropped, ...kept } = manifest.dependencies;
     const berryDir = tempProject({ 'package.json': { ...manifest, dependencies: kept } }, fixture('pm-service-yarn-berry'));
     const berry = await lockfileFindings(berryDir);
-    expect(summary(berry)).toEqual(['lockfile/alias ms@0.7.0', 'lockfile/out-of-sync - (undeclared)', 'lockfile/unreachable lodash@4.17.20']);
+    expect(summary(berry)).toEqual(['lockfile/alias ms@0.7.0', 'lockfile/out-of-sync lodash@4.17.20 (undeclared)', 'lockfile/unreachable lodash@4.17.20']);
     expect(berry.find((f) => f.evidence.reason === 'undeclared')!.evidence).toMatchObject({ dependency: 'lodash', lockedSpec: 'npm:4.17.20' });
   });
 });

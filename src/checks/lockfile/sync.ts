@@ -166,10 +166,12 @@ export function checkInSync(ctx: Ctx, graph: DepGraph, file: string): void {
         if (all.has(name)) continue;
         const prefix = node.location === '' ? '' : `${node.location}/`;
         const through = edges.get(name)?.to;
-        const locked = (through != null ? graph.nodes.get(through) : undefined) ?? graph.nodes.get(`${prefix}node_modules/${name}`) ?? graph.nodes.get(`node_modules/${name}`);
+        const locked = (through != null ? graph.nodes.get(through) : undefined) ?? graph.nodes.get(`${prefix}node_modules/${name}`) ?? graph.nodes.get(`node_modules/${name}`) ?? lockedElsewhere(graph, name, spec);
         ctx.report({
           rule: 'out-of-sync',
           node: locked ?? (node.location === '' ? null : node),
+          // Nothing locked under that name: the finding still names the dependency the lockfile records.
+          ...(locked || node.location !== '' ? {} : { package: { name, version: '', location: '' } }),
           data: { file, install: installCommand(graph), manifest: manifestFile, name, field, spec, problem: 'is still recorded in the lockfile but no longer declared' },
           evidence: { reason: 'undeclared', workspace, dependency: name, dependencyType: field, declared: null, locked: locked?.version ?? null, lockedSpec: spec },
         });
@@ -177,4 +179,16 @@ export function checkInSync(ctx: Ctx, graph: DepGraph, file: string): void {
     }
   }
   semantics.extra?.(ctx, graph, file);
+}
+
+/**
+ * The package a dropped dependency is still locked as, where the layout does
+ * not put it under node_modules/<name> (yarn berry's graph): the one copy of
+ * that name, or the copy at the version its lockfile spec names (`npm:4.17.20`).
+ */
+function lockedElsewhere(graph: DepGraph, name: string, spec: string): DepNode | undefined {
+  const copies = [...graph.nodes.values()].filter((candidate) => candidate.packageName === name && candidate.location !== '' && !candidate.isWorkspace);
+  if (copies.length === 1) return copies[0];
+  const version = spec.startsWith('npm:') ? spec.slice('npm:'.length) : spec;
+  return copies.find((candidate) => candidate.version === version);
 }
