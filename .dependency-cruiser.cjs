@@ -32,6 +32,14 @@ module.exports = {
       to: { circular: true },
     },
     ...upward,
+    {
+      name: 'checks-fetch-nothing',
+      comment:
+        "a check reads context.enriched, never a client: only the enrich steps the engine runs before the checks (advisories' gather and audit, the contents reader capabilities/scan.ts, license/resolve.ts's lookup for the report) take the registry client",
+      severity: 'error',
+      from: { path: '^src/checks/', pathNot: '^src/checks/(advisories/(gather|audit)|capabilities/scan|license/resolve)\\.ts$' },
+      to: { path: '^src/enrich/registry-client\\.ts$' },
+    },
   ],
   options: {
     // TypeScript 7 has no JavaScript API for dependency-cruiser; swc parses the

@@ -1,7 +1,9 @@
 // src/'s import rules, held by dependency-cruiser (.dependency-cruiser.cjs):
 // no import cycle, and no import from a later pipeline stage into an earlier
 // one (util/model/errors/types < load < enrich < checks < policy < remediate <
-// render < commands < cli). A second run on a small planted tree shows the
+// render < commands < cli); and no check takes the registry client outside
+// the enrich steps the engine runs before the checks (checks-fetch-nothing).
+// A second run on a small planted tree shows the
 // rules do fire, so a green result is not a cruise that saw nothing.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -65,7 +67,7 @@ describe('architecture', () => {
     expect(long).toEqual([]);
   });
 
-  it('the rules fire on a cycle, on an upward import and on an upward type-only import', () => {
+  it('the rules fire on a cycle, on an upward import, on an upward type-only import and on a check that takes the registry client', () => {
     const dir = tempProject({});
     const files: Record<string, string> = {
       'src/model.ts': "export interface Finding { rule: string }\n",
@@ -75,6 +77,9 @@ describe('architecture', () => {
       'src/policy/load.ts': "export interface Policy { strict: boolean }\n",
       'src/render/json.ts': "import { exit } from '../cli/output.js';\nexport const render = exit;\n",
       'src/cli/output.ts': "import type { Finding } from '../model.js';\nexport const exit = (finding: Finding) => finding;\n",
+      'src/enrich/registry-client.ts': "export class RegistryClient {}\n",
+      'src/checks/deprecated/index.ts': "import { RegistryClient } from '../../enrich/registry-client.js';\nexport const client = new RegistryClient();\n",
+      'src/checks/capabilities/scan.ts': "import type { RegistryClient } from '../../enrich/registry-client.js';\nexport type Reader = RegistryClient;\n",
     };
     for (const [name, text] of Object.entries(files)) {
       mkdirSync(dirname(join(dir, name)), { recursive: true });
@@ -82,6 +87,7 @@ describe('architecture', () => {
     }
     const found = cruise(dir).summary.violations.map(describeViolation).sort();
     expect(found).toEqual([
+      'checks-fetch-nothing: src/checks/deprecated/index.ts → src/enrich/registry-client.ts',
       'no-cycle: src/load/a.ts → src/load/b.ts (cycle: src/load/a.ts → src/load/b.ts → src/load/a.ts)',
       'no-upward-from-checks: src/checks/run.ts → src/policy/load.ts',
       'no-upward-from-render: src/render/json.ts → src/cli/output.ts',
