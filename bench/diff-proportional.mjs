@@ -2,7 +2,9 @@
 // with every registry-backed check on (--policy strict) and an empty cache,
 // next to the offline-only `check` of the same tree (issue 16: the diff's
 // registry requests grow with the change, and its wall time is at most 1.5×
-// that check's: the same policy without its registry-backed checks).
+// that check's: the same policy without its registry-backed checks). An
+// offline-only diff beside them splits the diff's cost into the second tree
+// (loaded and judged whatever the checks) and the registry-backed checks.
 //
 // The inputs are made here, each run: a git repository whose first commit is
 // a real lockfile (bench/.work/large when `bench/regenerate.sh` made it, else
@@ -17,7 +19,7 @@
 //
 //   tsc -p tsconfig.json && node bench/diff-proportional.mjs [options]
 //
-//   -n, --iterations <n>  interleaved rounds of the offline check and the diff (default 3)
+//   -n, --iterations <n>  interleaved rounds of the offline check, the diff and the offline diff (default 3)
 //   --all <n>             runs of `diff --scope all` (every package judged, as before) and of
 //                         `check --policy strict` (default 1 each; 0 to skip)
 //   --dataset <dir>       folder with package.json and package-lock.json (see above)
@@ -217,6 +219,7 @@ const common = ['--registry', registry, '--date', DATE, '--format', 'json', '--f
 const tools = {
   offline: { label: 'check --policy strict without the registry-backed checks (offline-only)', args: ['check', project, '--policy', 'strict', '--skip', REGISTRY_CHECKS.join(',')] },
   diff: { label: 'diff --policy strict (registry work for the change: --scope changed)', args: ['diff', project, '--base', 'HEAD~1', '--policy', 'strict'] },
+  offlineDiff: { label: 'diff --policy strict without the registry-backed checks (offline-only: two trees loaded and judged)', args: ['diff', project, '--base', 'HEAD~1', '--policy', 'strict', '--skip', REGISTRY_CHECKS.join(',')] },
   all: { label: 'diff --policy strict --scope all (every package judged on both sides, as before)', args: ['diff', project, '--base', 'HEAD~1', '--policy', 'strict', '--scope', 'all'] },
   strict: { label: 'check --policy strict (every package judged)', args: ['check', project, '--policy', 'strict'] },
 };
@@ -225,7 +228,7 @@ async function runOnce(id) {
   resetCounts();
   const cache = mkdtempSync(join(scratch, 'cache-'));
   const load = os.loadavg()[0];
-  const profile = values['cpu-prof'] && (id === 'offline' || id === 'diff') ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${resolve(values['cpu-prof'], id)}` } : {};
+  const profile = values['cpu-prof'] && (id === 'offline' || id === 'diff' || id === 'offlineDiff') ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${resolve(values['cpu-prof'], id)}` } : {};
   const run = await timedRun(process.execPath, [join(repo, 'bin', 'depguard.js'), ...tools[id].args, ...common, '--cache', cache], { cwd: project, env: { ...env, ...profile } });
   rmSync(cache, { recursive: true, force: true });
   if (run.code !== 0 && run.code !== 1) fail(`${id} exited ${run.code}: ${run.stderr.slice(-1500)}`);
@@ -237,7 +240,7 @@ async function runOnce(id) {
 }
 
 const runs = [];
-const order = ['offline', 'diff'];
+const order = ['offline', 'diff', 'offlineDiff'];
 // One warm-up of each (the OS's file cache, Node's compile cache), not counted.
 for (const id of order) await runOnce(id);
 for (let round = 0; round < iterations; round++) {
@@ -261,10 +264,13 @@ const lines = [
 const pick = (id, key) => median(runs.filter((run) => run.id === id).map((run) => run[key]));
 const [wall, cpu] = [pick('diff', 'ms') / pick('offline', 'ms'), pick('diff', 'cpuMs') / pick('offline', 'cpuMs')];
 const diffRun = runs.find((run) => run.id === 'diff');
+const [registryWall, registryCpu] = [pick('diff', 'ms') / pick('offlineDiff', 'ms'), pick('diff', 'cpuMs') / pick('offlineDiff', 'cpuMs')];
+const [treesWall, treesCpu] = [pick('offlineDiff', 'ms') / pick('offline', 'ms'), pick('offlineDiff', 'cpuMs') / pick('offline', 'cpuMs')];
 lines.push(
   '',
-  `- medians: diff ${fmt(pick('diff', 'ms'))} ms wall, ${fmt(pick('diff', 'cpuMs'))} ms CPU; offline check ${fmt(pick('offline', 'ms'))} ms wall, ${fmt(pick('offline', 'cpuMs'))} ms CPU`,
+  `- medians: diff ${fmt(pick('diff', 'ms'))} ms wall, ${fmt(pick('diff', 'cpuMs'))} ms CPU; offline diff ${fmt(pick('offlineDiff', 'ms'))} ms wall, ${fmt(pick('offlineDiff', 'cpuMs'))} ms CPU; offline check ${fmt(pick('offline', 'ms'))} ms wall, ${fmt(pick('offline', 'cpuMs'))} ms CPU`,
   `- target (diff wall ≤ 1.5× the offline check): ${wall.toFixed(2)}× -> ${wall <= 1.5 ? 'met' : 'MISSED'} (CPU ${cpu.toFixed(2)}×)`,
+  `- of which the registry-backed checks on the change (diff ÷ offline diff): ${registryWall.toFixed(2)}× wall (CPU ${registryCpu.toFixed(2)}×); the second tree (offline diff ÷ offline check): ${treesWall.toFixed(2)}× wall (CPU ${treesCpu.toFixed(2)}×)`,
   `- the diff's new findings: ${diffRun.rules.join(', ')}; head scope ${JSON.stringify(diffRun.scope)}`,
 );
 process.stdout.write(`${lines.join('\n')}\n`);
