@@ -100,8 +100,24 @@ describe('a project .npmrc that names its own registry (security-npmrc-redirect)
 });
 
 describe('diff reads every package-manager config file of the base (security-npmrc-redirect)', () => {
-  it('.npmrc, pnpm-workspace.yaml and .yarnrc.yml are copied from the base, so a finding base already had is not new', async () => {
+  it('every config file the npm-config check reads is copied from the base, so a finding base already had is not new', async () => {
     const { isBaseFile } = await import('../../src/commands/diff/base.js');
-    expect(['.npmrc', 'pnpm-workspace.yaml', '.yarnrc.yml', 'depguard.config.json'].map(isBaseFile)).toEqual([true, true, true, true]);
+    const { CONFIG_FILES } = await import('../../src/checks/npm-config/read.js');
+    expect([...CONFIG_FILES, 'depguard.config.json', '.tool-versions'].filter((file) => !isBaseFile(file))).toEqual([]);
+    expect(CONFIG_FILES).toContain('bunfig.toml');
+  });
+
+  it('a bunfig.toml registry the base already had is not a new finding of a change that leaves it alone', async () => {
+    const bunfig = '[install]\nregistry = "https://registry.invalid/"\n';
+    const repo = gitRepo([{ files: { ...project(trusted), 'bunfig.toml': bunfig } }, { files: { 'README.md': 'a change that touches no dependency\n' } }]);
+    const args = ['--only', 'npm-config', '--fail-on', 'info', '--date', TEST_DATE, '-f', 'json'];
+    // The check reads it: an untrusted registry, from bunfig.toml.
+    const checked = JSON.parse((await run(['check', ...args], repo.project)).stdout) as { findings: Array<{ rule: string; evidence: Record<string, unknown> }> };
+    expect(checked.findings.filter((f) => f.rule === 'npm-config/untrusted-registry').map((f) => f.evidence.file)).toEqual(['bunfig.toml']);
+    // Base had it too: nothing new.
+    const result = await run(['diff', '--base', 'HEAD~1', ...args], repo.project);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect((JSON.parse(result.stdout) as { diff: { newFindings: unknown[] } }).diff.newFindings).toEqual([]);
+    expect(result.code).toBe(0);
   });
 });

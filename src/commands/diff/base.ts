@@ -7,6 +7,7 @@ import { existsSync, statSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
+import { CONFIG_FILES } from '../../checks/npm-config/read.js';
 import { DepguardError } from '../../errors.js';
 import { GitError, listFiles, readBlobs, repositoryOf, resolveCommit } from './git.js';
 
@@ -27,15 +28,19 @@ export interface BaseProject {
  * to the project folder: every package.json outside node_modules
  * (workspaces, file: dependencies), the lockfiles (also other package
  * managers', so "not an npm project" reads the same on both sides), npm's
- * and depguard's config, the Node.js version files, the Dockerfile and the
- * GitHub Actions workflows (the engines check). A check that starts reading
- * another file adds it here, or its findings would look new on every diff.
+ * and depguard's config, every package manager's config file the npm-config
+ * check reads (its CONFIG_FILES: .npmrc, pnpm-workspace.yaml, .yarnrc.yml,
+ * bunfig.toml), the Node.js version files (.tool-versions too: a workflow
+ * may name it as node-version-file), the Dockerfile and the GitHub
+ * Actions workflows (the engines check). A check that starts reading another
+ * file adds it here, or its findings would look new on every diff.
  */
 export const BASE_FILES: readonly RegExp[] = [
   /^(?:.*\/)?package\.json$/,
   /^(?:package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|bun\.lockb?)$/,
-  /^(?:\.npmrc|depguard\.config\.json|\.depguardrc\.json|pnpm-workspace\.yaml|\.yarnrc\.yml)$/,
-  /^(?:\.nvmrc|\.node-version|Dockerfile)$/,
+  /^(?:depguard\.config\.json|\.depguardrc\.json)$/,
+  new RegExp(`^(?:${CONFIG_FILES.map((file) => file.replace(/[.]/g, '\\.')).join('|')})$`),
+  /^(?:\.nvmrc|\.node-version|\.tool-versions|Dockerfile)$/,
   /^\.github\/workflows\/[^/]+\.ya?ml$/,
 ];
 
