@@ -43,8 +43,6 @@ export interface EnrichedData {
   tarballManifests: ReadonlyMap<DepNode, TarballManifestAnswer>;
 }
 
-export const NOTHING_ENRICHED: EnrichedData = { fromRegistry: false, packuments: new Map(), keys: new Map(), tarballManifests: new Map() };
-
 /**
  * Every check's packuments at once: each name is asked once per form (the
  * client keeps what it fetched), all in flight together within the client's
