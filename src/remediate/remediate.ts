@@ -10,6 +10,7 @@ import { combine, joinUnverified, type CombinedPlan } from './combine.js';
 import { auditOverrides, conflictingOverrides, type OverrideFinding } from './overrides-audit.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { DepNode } from '../model.js';
 import { candidatesFor } from './plan.js';
 import { FIX_KINDS, type Candidate, type PackageRemediation, type Suggestion } from './types.js';
 import { outOfTime, report, verify, type VerifyContext } from './verify.js';
@@ -97,11 +98,15 @@ export function compareSuggestions(a: Suggestion, b: Suggestion): number {
 /**
  * Why a project cannot be re-resolved in a temporary copy, or null. Git and
  * remote tarballs would be fetched from outside the registries (a git
- * dependency's manifest may even need its prepare script run); file, link and
- * workspace folders are not in the copy.
+ * dependency's manifest may even need its prepare script run); file and
+ * directory folders, and links to anything but a workspace, are not in the
+ * copy. Workspaces are: their package.json files go into every copy
+ * (./workspaces.ts).
  */
 export function unresolvable(graph: Assessment['graph']): string | null {
-  const outside = [...graph.nodes.values()].filter((node) => ['git', 'remote', 'file', 'directory', 'link', 'workspace'].includes(node.source));
+  const workspaces = new Set(graph.workspaces.map((workspace) => workspace.location));
+  const isWorkspace = (node: DepNode) => node.isWorkspace || workspaces.has(node.location) || (node.linkTarget !== null && workspaces.has(node.linkTarget));
+  const outside = [...graph.nodes.values()].filter((node) => ['git', 'remote', 'file', 'directory', 'link', 'workspace'].includes(node.source) && !isWorkspace(node));
   if (outside.length === 0) return null;
   const names = [...new Set(outside.map((node) => `${node.packageName} (${node.source})`))].sort();
   return `not re-resolved: the project has dependencies from outside the registries (${names.slice(0, 3).join(', ')}${names.length > 3 ? ', …' : ''})`;
@@ -115,6 +120,8 @@ export async function remediate(projectPath: string, ctx: VerifyContext, options
   const before: Assessment = await assess(projectPath, ctx.source, ctx.client, ctx.replacements, ctx.nodeVersion, ctx.lockfile);
   // Every copy re-resolved from here on picks versions for the project's Node.js (its .nvmrc, Dockerfile… are not copied).
   ctx.nodeVersion ??= before.nodeVersion;
+  // …and holds the project's workspaces, so that their dependencies are re-resolved too.
+  ctx.workspaces ??= before.graph.workspaces.map((workspace) => workspace.location);
   const refusal = unresolvable(before.graph);
   const vulns = [...before.vulns.values()].filter((vuln) => [...before.hits].some((hit) => hit.startsWith(`${vuln.name}@`))).sort((a, b) => (a.name < b.name ? -1 : 1));
   const limit = pLimit(VERIFY_CONCURRENCY);

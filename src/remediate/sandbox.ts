@@ -21,6 +21,7 @@ import { loadProject } from '../load/load.js';
 import type { DepGraph } from '../model.js';
 import { isJsonObject } from '../util/json.js';
 import type { FixManager, Verifier } from './manager.js';
+import { copyWorkspaceManifests } from './workspaces.js';
 import { PNPM_WORKSPACE, sanitizedWorkspace } from './pnpm.js';
 import { berryRc, classicLockfile, yarnCommand, yarnEnvironment, YarnRefusal } from './yarn.js';
 
@@ -101,14 +102,16 @@ function serialised<T>(run: ManagerRun, task: () => Promise<T>): Promise<T> {
 
 /**
  * Re-resolves the project with the given edited files (package.json,
- * pnpm-workspace.yaml) in a temporary copy and loads the lockfile the
- * manager writes; returns the copy's folder (the caller removes it).
+ * pnpm-workspace.yaml) in a temporary copy, with its workspaces' package.json
+ * files, and loads the lockfile the manager writes; returns the copy's folder
+ * (the caller removes it).
  */
-export async function managerGraph(projectPath: string, files: Record<string, string>, update: string[], run: ManagerRun, deadline?: number): Promise<{ dir: string; graph: DepGraph }> {
+export async function managerGraph(projectPath: string, files: Record<string, string>, update: string[], run: ManagerRun, deadline?: number, workspaces: readonly string[] = []): Promise<{ dir: string; graph: DepGraph }> {
   const dir = mkdtempSync(join(tmpdir(), `depguard-fix-${run.manager.name}-`));
   try {
     const text = (name: string): string | null => files[name] ?? (existsSync(join(projectPath, name)) ? readFileSync(join(projectPath, name), 'utf8') : null);
     writeFileSync(join(dir, 'package.json'), copyManifest(text('package.json')!));
+    copyWorkspaceManifests(projectPath, dir, workspaces, copyManifest);
     // The bytes, not the file: a read-only lockfile (mode 0444) must not make the copy read-only too.
     const lockfile = run.manager.lockfile;
     if (lockfile && run.manager.name === 'yarn' && run.manager.flavor !== 'berry') {

@@ -16,6 +16,7 @@ import { assessGraph, type Assessment } from './assess.js';
 import type { ReplacementOptions } from './replacements.js';
 import { mergeOverrides } from './merge.js';
 import { editedFiles, type Spelling } from './files.js';
+import { copyWorkspaceManifests } from './workspaces.js';
 import { EnvironmentFailure, managerGraph, type ManagerRun } from './sandbox.js';
 import type { Candidate, Edits, Verification } from './types.js';
 
@@ -56,6 +57,8 @@ export interface VerifyContext {
   pm?: { run: ManagerRun; spelling: Spelling };
   /** The lockfile planned on, when the project has several (fix's --package-manager chose it). */
   lockfile?: string;
+  /** The project's workspace folders (set from the first assessment): their package.json files go into every copy. */
+  workspaces?: readonly string[];
 }
 
 /** What the planner is doing, for a progress line. */
@@ -123,6 +126,7 @@ export async function resolveCopy(projectPath: string, manifest: Record<string, 
     const lockfile = LOCKFILES.find((file) => existsSync(join(projectPath, file)));
     // The bytes, not the file: a read-only lockfile (mode 0444) must not make the copy read-only too.
     if (lockfile) writeFileSync(join(dir, lockfile), readFileSync(join(projectPath, lockfile)), { mode: 0o644 });
+    copyWorkspaceManifests(projectPath, dir, ctx.workspaces ?? []);
     const arborist = new Arborist({ path: dir, registry: ctx.registry, cache: ctx.cache, ignoreScripts: true, audit: false, fund: false, packumentCache: session(ctx).packumentCache, ...ctx.fetchOptions, ...(ctx.nodeVersion ? { nodeVersion: ctx.nodeVersion } : {}) });
     const tree = await arborist.buildIdealTree(update && update.length > 0 ? { update: { names: update } } : {});
     writeFileSync(join(dir, lockfile ?? 'package-lock.json'), `${JSON.stringify(tree.meta.commit(), null, 2)}\n`);
@@ -193,6 +197,7 @@ async function idealGraph(projectPath: string, manifest: Record<string, unknown>
     writeFileSync(join(dir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
     const lockfile = LOCKFILES.find((file) => existsSync(join(projectPath, file)));
     if (lockfile) writeFileSync(join(dir, lockfile), readFileSync(join(projectPath, lockfile)), { mode: 0o644 });
+    copyWorkspaceManifests(projectPath, dir, ctx.workspaces ?? []);
     const arborist = new Arborist({ path: dir, registry: ctx.registry, cache: ctx.cache, ignoreScripts: true, audit: false, fund: false, packumentCache: session(ctx).packumentCache, ...ctx.fetchOptions, ...(ctx.nodeVersion ? { nodeVersion: ctx.nodeVersion } : {}) });
     const tree = (await arborist.buildIdealTree(update.length > 0 ? { update: { names: update } } : {})) as unknown as { inventory: Map<string, { location: string }> };
     const entries = new Set([...tree.inventory.values()].map((node) => node.location).filter((location) => location !== ''));
@@ -230,7 +235,7 @@ async function resolveWithManager(projectPath: string, before: Assessment, files
   let dir: string | null = null;
   try {
     session(ctx).verified++;
-    const resolved = await managerGraph(projectPath, files, update, run, ctx.deadline);
+    const resolved = await managerGraph(projectPath, files, update, run, ctx.deadline, ctx.workspaces);
     dir = resolved.dir;
     return await compare(before, resolved.graph, ctx);
   } catch (error) {

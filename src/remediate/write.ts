@@ -41,7 +41,7 @@ export async function writePlan(projectPath: string, plan: RemediationPlan, spel
   if (!lockfile) return { ...result, lockfile: null };
   if (lockfile.pm) {
     const name = lockfile.pm.run.manager.lockfile!;
-    const { dir } = await managerGraph(projectPath, {}, plan.combined.update, lockfile.pm.run, lockfile.deadline);
+    const { dir } = await managerGraph(projectPath, {}, plan.combined.update, lockfile.pm.run, lockfile.deadline, lockfile.workspaces);
     try {
       writeAtomically(join(projectPath, name), readFileSync(join(dir, name), 'utf8'));
     } finally {

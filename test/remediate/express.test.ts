@@ -4,7 +4,7 @@
 // shared/data/advisories/osv as the bulk endpoint's answer. express 4.17.1
 // pulls vulnerable qs, path-to-regexp, send, body-parser, cookie and
 // serve-static, and is vulnerable itself.
-import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -98,4 +98,42 @@ describe.skipIf(!present)('depguard fix on an old express', () => {
     expect(plan.combined).toMatchObject({ overrides: {}, dependencies: [], update: ['express'] });
     expect(plan.combined.verification).toMatchObject({ fixed: ADVISORIES, stillVulnerable: [], introduced: [] });
   }, 120_000);
+});
+
+/** fix-express as an npm workspace project: the root declares no dependency, its workspace `web` pins express 4.17.1. */
+function workspaceCopy(): string {
+  const dir = copy();
+  const lock = JSON.parse(readFileSync(join(dir, 'package-lock.json'), 'utf8'));
+  const root = { name: 'fix-express-workspaces', version: '1.0.0', private: true, workspaces: ['packages/web'] };
+  const web = { name: 'web', version: '1.0.0', dependencies: { express: '4.17.1' } };
+  lock.name = root.name;
+  lock.packages = { '': { name: root.name, version: root.version, workspaces: root.workspaces }, 'node_modules/web': { resolved: 'packages/web', link: true }, 'packages/web': web, ...Object.fromEntries(Object.entries(lock.packages).filter(([location]) => location !== '')) };
+  writeFileSync(join(dir, 'package.json'), `${JSON.stringify(root, null, 2)}\n`);
+  writeFileSync(join(dir, 'package-lock.json'), `${JSON.stringify(lock, null, 2)}\n`);
+  mkdirSync(join(dir, 'packages/web'), { recursive: true });
+  writeFileSync(join(dir, 'packages/web/package.json'), `${JSON.stringify(web, null, 2)}\n`);
+  return dir;
+}
+
+describe.skipIf(!present)('depguard fix on a workspace project', () => {
+  it("re-resolves with the workspaces' package.json files in the copy: suggestions are verified, and none is a fix by losing the workspace's dependencies", async () => {
+    const dir = workspaceCopy();
+    const ctx = context();
+    const plan = await remediate(dir, ctx, { auditOverrides: false });
+    expect(ctx.workspaces).toEqual(['packages/web']);
+    expect(plan.packages.map((entry) => entry.package)).toEqual(HIT);
+    const verified = plan.packages.flatMap((entry) => entry.suggestions).filter((s) => s.verification && !s.verification.error);
+    expect(verified.length).toBeGreaterThan(0);
+    for (const entry of plan.packages) expect(entry.suggestions.every((s) => !String(s.verification?.error ?? '').startsWith('not re-resolved')), entry.package).toBe(true);
+    // The joined plan moves the workspace's express through a scoped override on the workspace, verified on a tree
+    // that still holds the workspace's dependencies: express and its packages change, array-flatten (the same in
+    // every express 4) does not. A copy without the workspace would have "fixed" all nine hits by losing them.
+    expect(plan.combined.overrides).toMatchObject({ web: { express: '4.21.1' } });
+    const joined = plan.combined.verification!;
+    expect(joined.introduced).toEqual([]);
+    expect(joined.fixed).toEqual(expect.arrayContaining(['express GHSA-qw6h-vgh9-j6wx', 'express GHSA-rv95-896h-c2vc', 'qs GHSA-hrpp-h998-j3pp']));
+    expect(joined.changed).toContain('express');
+    expect(joined.changed).not.toContain('array-flatten');
+    expect(joined.fixed.length + joined.stillVulnerable.length).toBe(ADVISORIES.length);
+  });
 });
