@@ -99,12 +99,24 @@ describe('a project .npmrc that names its own registry (security-npmrc-redirect)
   });
 });
 
-describe('diff reads every package-manager config file of the base (security-npmrc-redirect)', () => {
+describe('diff reads every file of the base that a check reads (security-npmrc-redirect)', () => {
   it('every config file the npm-config check reads is copied from the base, so a finding base already had is not new', async () => {
     const { isBaseFile } = await import('../../src/commands/diff/base.js');
     const { CONFIG_FILES } = await import('../../src/checks/npm-config/read.js');
-    expect([...CONFIG_FILES, 'depguard.config.json', '.tool-versions'].filter((file) => !isBaseFile(file))).toEqual([]);
+    expect([...CONFIG_FILES, 'depguard.config.json', '.tool-versions', 'frontend/.nvmrc'].filter((file) => !isBaseFile(file))).toEqual([]);
+    expect(['node_modules/x/.nvmrc', 'src/index.js', 'frontend/Dockerfile.dev'].filter(isBaseFile)).toEqual([]);
     expect(CONFIG_FILES).toContain('bunfig.toml');
+  });
+
+  it("a workflow's node-version-file in a subfolder is read on both sides: its end-of-life Node.js is not new on every diff", async () => {
+    const workflow = 'on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-node@v4\n        with:\n          node-version-file: frontend/.nvmrc\n';
+    const repo = gitRepo([{ files: { ...project(trusted), '.github/workflows/ci.yml': workflow, 'frontend/.nvmrc': '16\n' } }, { files: { 'README.md': 'a change that touches no dependency\n' } }]);
+    const args = ['--only', 'engines', '--fail-on', 'info', '--date', TEST_DATE, '-f', 'json'];
+    const checked = JSON.parse((await run(['check', ...args], repo.project)).stdout) as { findings: Array<{ rule: string; evidence: Record<string, unknown> }> };
+    expect(checked.findings.some((f) => JSON.stringify(f.evidence).includes('frontend/.nvmrc'))).toBe(true);
+    const result = await run(['diff', '--base', 'HEAD~1', ...args], repo.project);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect((JSON.parse(result.stdout) as { diff: { newFindings: unknown[] } }).diff.newFindings).toEqual([]);
   });
 
   it('a bunfig.toml registry the base already had is not a new finding of a change that leaves it alone', async () => {

@@ -30,8 +30,9 @@ export interface BaseProject {
  * managers', so "not an npm project" reads the same on both sides), npm's
  * and depguard's config, every package manager's config file the npm-config
  * check reads (its CONFIG_FILES: .npmrc, pnpm-workspace.yaml, .yarnrc.yml,
- * bunfig.toml), the Node.js version files (.tool-versions too: a workflow
- * may name it as node-version-file), the Dockerfile and the GitHub
+ * bunfig.toml), the Node.js version files in any folder (a workflow's
+ * node-version-file may name `.tool-versions` or `frontend/.nvmrc`), the
+ * Dockerfile and the GitHub
  * Actions workflows (the engines check). A check that starts reading another
  * file adds it here, or its findings would look new on every diff.
  */
@@ -40,7 +41,9 @@ export const BASE_FILES: readonly RegExp[] = [
   /^(?:package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|bun\.lockb?)$/,
   /^(?:depguard\.config\.json|\.depguardrc\.json)$/,
   new RegExp(`^(?:${CONFIG_FILES.map((file) => file.replace(/[.]/g, '\\.')).join('|')})$`),
-  /^(?:\.nvmrc|\.node-version|\.tool-versions|Dockerfile)$/,
+  // In any folder: a workflow's node-version-file may name `frontend/.nvmrc`.
+  /^(?:.*\/)?(?:\.nvmrc|\.node-version|\.tool-versions)$/,
+  /^Dockerfile$/,
   /^\.github\/workflows\/[^/]+\.ya?ml$/,
 ];
 
