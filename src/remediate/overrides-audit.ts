@@ -12,6 +12,8 @@ import { flatten } from './merge.js';
 import { resolveCopy, versionsByName, type VerifyContext } from './verify.js';
 import { assess } from './assess.js';
 import type { OverrideValue } from './types.js';
+import type { PackageManager } from '../load/index.js';
+import { declaredOverrides } from './manager-overrides.js';
 
 export interface OverrideFinding {
   rule: 'overrides/vulnerable' | 'overrides/conflict' | 'overrides/unused';
@@ -64,6 +66,27 @@ async function resolvedVersions(projectPath: string, manifest: Record<string, un
   }
 }
 
+/** The advisories a forced `name@value` carries in the assessment (deprecated and denied versions are other checks' to report). */
+function advisoriesOf(before: Assessment, name: string, value: string): string[] {
+  return [...before.hits]
+    .filter((hit) => hit.startsWith(`${name}@${value} `) && !hit.endsWith(` ${DEPRECATED_ID}`) && !hit.endsWith(` ${DENIED_ID}`))
+    .map((hit) => hit.slice(hit.indexOf(' ') + 1))
+    .sort();
+}
+
+/**
+ * A pnpm, yarn or bun project's own overrides (pnpm `overrides`, yarn
+ * `resolutions`, bun `overrides`): one that forces a version an advisory
+ * hits is `overrides/vulnerable`, as for npm. Whether one is unused would take
+ * a re-resolution by the manager per override: not judged.
+ */
+export function auditDeclaredOverrides(projectPath: string, before: Assessment, manager: PackageManager): OverrideFinding[] {
+  return declaredOverrides(projectPath, manager).flatMap(({ path, name, value, where }): OverrideFinding[] => {
+    const advisories = advisoriesOf(before, name, value);
+    return advisories.length > 0 ? [{ rule: 'overrides/vulnerable', severity: 'high', path, value, evidence: { advisories, declaredIn: where } }] : [];
+  });
+}
+
 export async function auditOverrides(projectPath: string, before: Assessment, ctx: VerifyContext): Promise<OverrideFinding[]> {
   const manifest = readManifest(projectPath);
   const overrides = manifest.overrides as Overrides | undefined;
@@ -74,10 +97,8 @@ export async function auditOverrides(projectPath: string, before: Assessment, ct
   for (const [path, value] of flatten(overrides)) {
     const name = path[path.length - 1]!;
     // Advisories only: a deprecated or denied version an override pins is the deprecated and denied checks' to report.
-    const hits = [...before.hits].filter((hit) => hit.startsWith(`${name}@${value} `) && !hit.endsWith(` ${DEPRECATED_ID}`) && !hit.endsWith(` ${DENIED_ID}`));
-    if (hits.length > 0) {
-      findings.push({ rule: 'overrides/vulnerable', severity: 'high', path, value, evidence: { advisories: hits.map((hit) => hit.slice(hit.indexOf(' ') + 1)).sort() } });
-    }
+    const advisories = advisoriesOf(before, name, value);
+    if (advisories.length > 0) findings.push({ rule: 'overrides/vulnerable', severity: 'high', path, value, evidence: { advisories } });
     try {
       current ??= await resolvedVersions(projectPath, manifest, ctx);
       const after = await resolvedVersions(projectPath, { ...manifest, overrides: without(overrides, path) }, ctx);

@@ -71,7 +71,7 @@ export function declaredPnpmMajor(manifest: JsonObject): number | null {
   return at < 0 ? null : majorOf(declared.value.slice(at + 1).split('+')[0]);
 }
 
-function readWorkspace(projectPath: string): JsonObject | null {
+export function readWorkspace(projectPath: string): JsonObject | null {
   const path = join(projectPath, PNPM_WORKSPACE);
   if (!existsSync(path)) return null;
   try {

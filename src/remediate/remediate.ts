@@ -7,7 +7,7 @@ import semver from 'semver';
 import { assess, type Assessment, type BundledHit } from './assess.js';
 import type { Replacement } from './replacements.js';
 import { combine, joinUnverified, type CombinedPlan } from './combine.js';
-import { auditOverrides, conflictingOverrides, type OverrideFinding } from './overrides-audit.js';
+import { auditDeclaredOverrides, auditOverrides, conflictingOverrides, type OverrideFinding } from './overrides-audit.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DepNode } from '../model.js';
@@ -113,7 +113,7 @@ export function unresolvable(graph: Assessment['graph']): string | null {
 }
 
 export async function remediate(projectPath: string, ctx: VerifyContext, options: { auditOverrides?: boolean } = {}): Promise<RemediationPlan> {
-  // npm's `overrides` rules (EOVERRIDE, the override audit) are npm's: a pnpm, yarn or bun project's own override fields are not audited here.
+  // EOVERRIDE (an override of a direct dependency that differs from its spec) is npm's rule: other managers accept such overrides.
   const conflicts = ctx.pm ? [] : conflictingOverrides(JSON.parse(readFileSync(join(projectPath, 'package.json'), 'utf8')) as Record<string, unknown>);
   if (conflicts.length > 0) return { packages: [], bundled: [], replace: [], combined: { overrides: {}, dependencies: [], update: [] }, overrideFindings: conflicts, blocked: true };
   report(ctx, { phase: 'assess' });
@@ -161,7 +161,8 @@ export async function remediate(projectPath: string, ctx: VerifyContext, options
   // Nothing can be re-resolved: the best candidate of each package, joined as the phases would, labelled unverified (combine.ts).
   const combined = refusal ? { overrides: {}, dependencies: [], update: [] } : unverified ? joinUnverified(packages, unverified) : await combine(projectPath, before, packages, ctx);
   report(ctx, { phase: 'overrides' });
-  const overrideFindings = options.auditOverrides === false || refusal || ctx.pm ? [] : await auditOverrides(projectPath, before, ctx);
+  // A pnpm, yarn or bun project's own overrides are judged for the versions they force (not for being unused: that would take a manager run each).
+  const overrideFindings = options.auditOverrides === false ? [] : ctx.pm ? auditDeclaredOverrides(projectPath, before, ctx.pm.spelling.manager) : refusal ? [] : await auditOverrides(projectPath, before, ctx);
   report(ctx, { phase: 'done' });
   const combineSkipped = combined.partial === true;
   delete combined.partial;
