@@ -13,6 +13,10 @@ export abstract class LoopbackServer {
 
   async start(): Promise<this> {
     this.#server = createServer((req, res) => this.handle(req, res));
+    // Node closes an idle kept-alive connection after 5 s; a client that reuses it at that moment gets ECONNRESET,
+    // which the tests' clients (no retries) report as an unreachable source on a loaded machine. Keep connections
+    // until stop() closes them all.
+    this.#server.keepAliveTimeout = 10 * 60_000;
     await new Promise<void>((resolve) => this.#server!.listen(0, '127.0.0.1', resolve));
     this.url = `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}/`;
     return this;
