@@ -5,14 +5,14 @@
 // sanitised copy, bun.lock read back by depguard's bun loader and re-audited.
 // bun reads top-level overrides only: a scoped override is written (and
 // verified) as a global one, and the plan says so.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO } from '../helpers/project.js';
 import { runInProcess } from '../helpers/in-process.js';
 import { assess } from '../../src/remediate/assess.js';
 import { planContext } from './context.js';
-import { binaryVersion, EXPRESS_HIT, expressUniverse, useUniverses, OSV, osvPresent, projectCopy, runManager } from './managers.js';
+import { binaryVersion, EXPRESS_HIT, expressUniverse, useUniverses, OSV, osvPresent, projectCopy, runManager, expectWorkspaceReResolved, moveIntoWorkspace } from './managers.js';
 
 const BUN = join(REPO, `node_modules/@oven/bun-${process.platform}-${process.arch === 'x64' ? 'x64' : 'aarch64'}/bin/bun`);
 if (!osvPresent) console.warn(`skipping depguard fix on bun projects: ${OSV} is absent (shared data not laid beside the clone)`);
@@ -87,27 +87,12 @@ describe.skipIf(!osvPresent || !bunRuns)('depguard fix on a bun project, verifie
 describe.skipIf(!osvPresent || !bunRuns)('depguard fix on a bun workspace project, verified by bun', () => {
   it("bun re-resolves a copy that holds the workspace's package.json: the plan is verified on a tree that keeps the workspace's dependencies", async () => {
     environment(full(), []);
-    const dir = project((folder) => {
-      const root = JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8'));
-      delete root.dependencies;
-      root.workspaces = ['packages/*'];
-      writeFileSync(join(folder, 'package.json'), `${JSON.stringify(root, null, 2)}\n`);
-      mkdirSync(join(folder, 'packages/web'), { recursive: true });
-      writeFileSync(join(folder, 'packages/web/package.json'), `${JSON.stringify({ name: 'web', version: '1.0.0', dependencies: { express: '4.17.1' } }, null, 2)}\n`);
-    });
+    const dir = project((folder) => moveIntoWorkspace(folder, 'package.json'));
     // The workspace's lockfile, as bun itself writes it.
     await runManager(BUN, ['install', '--lockfile-only', '--ignore-scripts', `--registry=${full().url}`], dir);
     const result = await runInProcess(['fix', dir, '--format', 'json', '--no-progress', '--package-manager-bin', BUN]);
     expect(result.code).toBe(0);
     const doc = JSON.parse(result.stdout);
-    expect(doc.packages.map((entry: { package: string }) => entry.package)).toEqual(EXPRESS_HIT);
-    for (const entry of doc.packages) for (const suggestion of entry.suggestions) expect(String(suggestion.verification?.error ?? ''), entry.package).not.toMatch(/^not re-resolved/);
-    expect(doc.plan.verified).toBe(true);
-    const joined = doc.plan.verification;
-    expect(joined.introduced).toEqual([]);
-    expect(joined.fixed).toEqual(expect.arrayContaining(['express GHSA-qw6h-vgh9-j6wx']));
-    // express moved; array-flatten (the same in every express 4) did not: the workspace's tree was re-resolved, not dropped.
-    expect(joined.changed).toContain('express');
-    expect(joined.changed).not.toContain('array-flatten');
+    expectWorkspaceReResolved(doc);
   }, 300_000);
 });

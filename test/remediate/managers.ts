@@ -7,8 +7,8 @@ import { execFile, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { gzipSync } from 'node:zlib';
-import { afterAll, afterEach, beforeAll } from 'vitest';
-import { cpSync, existsSync, mkdtempSync } from 'node:fs';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { AdvisoryServer, bulkFrom, osvFolderAdvisories } from '../advisories/advisory-server.js';
@@ -158,4 +158,33 @@ export function useUniverses<T extends AdvisoryServer>(start: (trimmed: boolean)
     restore = null;
   });
   return { full: () => full, trimmed: () => trimmed, environment: (server, path) => (restore = managerEnvironment(server, path)) };
+}
+
+/**
+ * A fix-express fixture made a workspace project: the root declares no
+ * dependency, its workspace `packages/web` pins express 4.17.1; `declare`
+ * says where the manager finds its workspaces (package.json `workspaces`, or
+ * pnpm-workspace.yaml `packages`). The test then has the manager write the lockfile.
+ */
+export function moveIntoWorkspace(folder: string, declare: 'package.json' | 'pnpm-workspace.yaml'): void {
+  const root = JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8'));
+  delete root.dependencies;
+  if (declare === 'package.json') root.workspaces = ['packages/*'];
+  else writeFileSync(join(folder, 'pnpm-workspace.yaml'), 'packages:\n  - packages/*\n');
+  writeFileSync(join(folder, 'package.json'), `${JSON.stringify(root, null, 2)}\n`);
+  mkdirSync(join(folder, 'packages/web'), { recursive: true });
+  writeFileSync(join(folder, 'packages/web/package.json'), `${JSON.stringify({ name: 'web', version: '1.0.0', dependencies: { express: '4.17.1' } }, null, 2)}\n`);
+}
+
+/** `fix --format json` on moveIntoWorkspace's project: verified on a tree that keeps the workspace's dependencies. */
+export function expectWorkspaceReResolved(doc: any): void {
+  expect(doc.packages.map((entry: { package: string }) => entry.package)).toEqual(EXPRESS_HIT);
+  for (const entry of doc.packages) for (const suggestion of entry.suggestions) expect(String(suggestion.verification?.error ?? ''), entry.package).not.toMatch(/^not re-resolved/);
+  expect(doc.plan.verified).toBe(true);
+  const joined = doc.plan.verification;
+  expect(joined.introduced).toEqual([]);
+  expect(joined.fixed).toEqual(expect.arrayContaining(['express GHSA-qw6h-vgh9-j6wx']));
+  // express moved; array-flatten (the same in every express 4) did not: the workspace's tree was re-resolved, not dropped.
+  expect(joined.changed).toContain('express');
+  expect(joined.changed).not.toContain('array-flatten');
 }

@@ -7,7 +7,7 @@
 // re-resolution of the written project is clean of what the plan fixed; with
 // no pnpm on PATH the plan is labelled unverified; a hostile .pnpmfile.cjs is
 // never run.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -16,7 +16,7 @@ import { fixture, REPO } from '../helpers/project.js';
 import { runInProcess } from '../helpers/in-process.js';
 import { assess } from '../../src/remediate/assess.js';
 import { planContext } from './context.js';
-import { binaryVersion, EXPRESS_HIT as HIT, expressUniverse, useUniverses, OSV, osvPresent as present, projectCopy, runManager } from './managers.js';
+import { binaryVersion, EXPRESS_HIT as HIT, expressUniverse, useUniverses, OSV, osvPresent as present, projectCopy, runManager, expectWorkspaceReResolved, moveIntoWorkspace } from './managers.js';
 
 const PNPM = join(REPO, 'node_modules/.bin/pnpm');
 if (!present) console.warn(`skipping depguard fix on pnpm projects: ${OSV} is absent (shared data not laid beside the clone)`);
@@ -164,27 +164,12 @@ describe.skipIf(!present)('depguard fix on a pnpm project without pnpm', () => {
 describe.skipIf(!present || !pnpmRuns)('depguard fix on a pnpm workspace project, verified by pnpm', () => {
   it("pnpm re-resolves a copy that holds the workspace's package.json: the plan is verified on a tree that keeps the workspace's dependencies", async () => {
     environment(full(), 'pnpm');
-    const dir = project((folder) => {
-      const root = JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8'));
-      delete root.dependencies;
-      writeFileSync(join(folder, 'package.json'), `${JSON.stringify(root, null, 2)}\n`);
-      writeFileSync(join(folder, 'pnpm-workspace.yaml'), 'packages:\n  - packages/*\n');
-      mkdirSync(join(folder, 'packages/web'), { recursive: true });
-      writeFileSync(join(folder, 'packages/web/package.json'), `${JSON.stringify({ name: 'web', version: '1.0.0', dependencies: { express: '4.17.1' } }, null, 2)}\n`);
-    });
+    const dir = project((folder) => moveIntoWorkspace(folder, 'pnpm-workspace.yaml'));
     // The workspace's lockfile, as pnpm itself writes it.
     await pnpmInstall(dir, full());
     const result = await runInProcess(['fix', dir, '--format', 'json', '--no-progress']);
     expect(result.code).toBe(0);
     const doc = JSON.parse(result.stdout);
-    expect(doc.packages.map((entry: { package: string }) => entry.package)).toEqual(HIT);
-    for (const entry of doc.packages) for (const suggestion of entry.suggestions) expect(String(suggestion.verification?.error ?? ''), entry.package).not.toMatch(/^not re-resolved/);
-    expect(doc.plan.verified).toBe(true);
-    const joined = doc.plan.verification;
-    expect(joined.introduced).toEqual([]);
-    expect(joined.fixed).toEqual(expect.arrayContaining(['express GHSA-qw6h-vgh9-j6wx']));
-    // express moved; array-flatten (the same in every express 4) did not: the workspace's tree was re-resolved, not dropped.
-    expect(joined.changed).toContain('express');
-    expect(joined.changed).not.toContain('array-flatten');
+    expectWorkspaceReResolved(doc);
   }, 300_000);
 });
