@@ -116,3 +116,8 @@ export function diffFromNpm(headFixture: string, baseFixture: string): { code: n
   const run = depguard(['diff', headFixture, '--base', baseFixture, '--only', 'lockfile,pinning', '--format', 'json', '--fail-on', 'none', '--date', TEST_DATE]);
   return { code: run.code, stderr: run.stderr, diff: run.code === 0 ? (JSON.parse(run.stdout) as { diff: ManagerChangeDiff }).diff : null };
 }
+
+/** `depguard report` in markdown on a pm-service fixture (offline, lockfile and pinning only): the report each package manager's graph must give. */
+export function pmServiceReport(fixturePath: string): CliResult {
+  return depguard(['report', fixturePath, '--format', 'markdown', '--offline', '--allow-incomplete', '--only', 'lockfile,pinning', '--date', TEST_DATE, '--fail-on', 'none']);
+}

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { depguard, diffFromNpm } from '../helpers/cli.js';
+import { depguard, diffFromNpm, pmServiceReport } from '../helpers/cli.js';
 import { fixture, tempProject } from '../helpers/project.js';
 
 type SarifLog = { runs: Array<{ results: Array<{ ruleId: string; locations: Array<{ physicalLocation: { artifactLocation: { uri: string }; region?: { startLine: number } } }> }> }> };
@@ -43,7 +43,7 @@ describe('depguard on bun projects', () => {
   });
 
   it('report reads the bun graph: packages, direct and transitive, findings', () => {
-    const run = depguard(['report', fixture('pm-service-bun'), '--format', 'markdown', '--offline', '--allow-incomplete', '--only', 'lockfile,pinning', '--date', '2026-11-27', '--fail-on', 'none']);
+    const run = pmServiceReport(fixture('pm-service-bun'));
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain('# Dependency audit: pm-service@1.0.0');
     expect(run.stdout).toContain('14 packages: 9 direct, 5 transitive');

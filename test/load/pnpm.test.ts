@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadProject } from '../../src/load/load.js';
 import type { DepGraph } from '../../src/model.js';
-import { depguard, diffFromNpm } from '../helpers/cli.js';
+import { depguard, diffFromNpm, pmServiceReport } from '../helpers/cli.js';
 import { fixture, tempProject } from '../helpers/project.js';
 
 const PNPM_FIXTURES = ['pm-service-pnpm-v53', 'pm-service-pnpm7', 'pm-service-pnpm8', 'pm-service-pnpm', 'pm-service-pnpm11'] as const;
@@ -145,7 +145,7 @@ describe('diff across a change of package manager', () => {
 
 describe('report on a pnpm project', () => {
   it('writes the report from the pnpm graph: packages, direct and transitive, findings', () => {
-    const run = depguard(['report', fixture('pm-service-pnpm'), '--format', 'markdown', '--offline', '--allow-incomplete', '--only', 'lockfile,pinning', '--date', '2026-11-27', '--fail-on', 'none']);
+    const run = pmServiceReport(fixture('pm-service-pnpm'));
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain('# Dependency audit: pm-service@1.0.0');
     expect(run.stdout).toContain('14 packages: 9 direct, 5 transitive');

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { depguard, diffFromNpm } from '../helpers/cli.js';
+import { depguard, diffFromNpm, pmServiceReport } from '../helpers/cli.js';
 import { fixture, tempProject } from '../helpers/project.js';
 
 describe('SARIF on a yarn project', () => {
@@ -46,7 +46,7 @@ describe('diff across a change of package manager', () => {
 
 describe('report on a yarn project', () => {
   it.each(['pm-service-yarn', 'pm-service-yarn-berry'])('%s: the report is written from the yarn graph', (name) => {
-    const run = depguard(['report', fixture(name), '--format', 'markdown', '--offline', '--allow-incomplete', '--only', 'lockfile,pinning', '--date', '2026-11-27', '--fail-on', 'none']);
+    const run = pmServiceReport(fixture(name));
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain('# Dependency audit: pm-service@1.0.0');
     expect(run.stdout).toContain(name === 'pm-service-yarn' ? '14 packages: 9 direct, 5 transitive' : '33 packages: 9 direct, 24 transitive');
