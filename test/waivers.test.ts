@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Waiver } from '../src/policy/load.js';
-import { applyWaivers, parsePackageSelector, waiverMatches } from '../src/policy/waivers.js';
+import { applyWaivers, parsePackageSelector, pathMatches, pathTarget, waiverMatches } from '../src/policy/waivers.js';
 import type { Finding } from '../src/model.js';
 
 function finding(over: Partial<Finding> = {}): Finding {
@@ -70,5 +70,15 @@ describe('waivers', () => {
   it('does not call a waiver unused when its check did not run', () => {
     const about = applyWaivers([], [waiver({ id: 'pinning/range' })], '2026-11-27', () => false);
     expect(about).toEqual([]);
+  });
+});
+
+describe('path patterns', () => {
+  it('a chain ends at the finding\'s package: a plain last step names the only package a pattern can match', () => {
+    expect([pathTarget('*>debug'), pathTarget('express>debug'), pathTarget('debug'), pathTarget('express>*'), pathTarget('*bug')]).toEqual(['debug', 'debug', 'debug', null, null]);
+    // What pathTarget promises: a pattern whose last step is a plain name never matches a chain ending elsewhere.
+    expect(pathMatches('*>debug', [['express@4.17.1', 'debug@2.6.9']])).toBe(true);
+    expect(pathMatches('*>debug', [['debug@2.6.9', 'ms@2.0.0']])).toBe(false);
+    expect(pathMatches('*bug', [['express@4.17.1', 'debug@2.6.9']])).toBe(true);
   });
 });

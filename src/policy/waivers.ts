@@ -42,6 +42,16 @@ export function waiverMatches(waiver: Waiver, finding: Finding): boolean {
   return true;
 }
 
+/**
+ * The package a `path` pattern's chains must end at, when its last step is a
+ * plain name (`*>debug`: debug); null when a `*` there could end it anywhere.
+ * A chain ends at the finding's package, so no other package can match.
+ */
+export function pathTarget(pattern: string): string | null {
+  const last = pattern.slice(pattern.lastIndexOf('>') + 1);
+  return last.includes('*') ? null : last;
+}
+
 /** Whether a waiver's `path` pattern (names joined by '>', '*' for any run) matches one of a finding's dependency paths. */
 export function pathMatches(pattern: string, paths: readonly string[][]): boolean {
   const expression = pathPattern(pattern);

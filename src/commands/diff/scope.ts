@@ -14,7 +14,7 @@
 import { changedScope, packageIdentity, type JudgedScope } from '../../checks/scope.js';
 import { dependencyPaths } from '../../load/paths.js';
 import type { DepGraph, DepNode, WaiverRef } from '../../model.js';
-import { parsePackageSelector, pathMatches } from '../../policy/waivers.js';
+import { parsePackageSelector, pathMatches, pathTarget } from '../../policy/waivers.js';
 
 /** The project's own folders (root, workspaces, links and what they point at): never registry packages, and their edges reach the whole tree. */
 function projectNodes(graph: DepGraph): (node: DepNode) => boolean {
@@ -70,7 +70,10 @@ function rejudgedByPath(base: DepGraph, head: DepGraph, before: ReadonlySet<stri
     const identity = packageIdentity(node);
     if (isProject(node) || !before.has(identity)) continue;
     const changed = withPath.some((waiver) => {
+      // Only a package the waiver can name has paths worth computing (two searches per node and side).
       if (waiver.package && parsePackageSelector(waiver.package).name !== node.packageName) return false;
+      const target = pathTarget(waiver.path!);
+      if (target !== null && target !== node.packageName) return false;
       return covered(head, [node], waiver.path!) !== covered(base, baseNodes.get(identity) ?? [], waiver.path!);
     });
     if (changed) {
